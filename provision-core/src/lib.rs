@@ -1,0 +1,21 @@
+//! provision-core: everything in provision that is not one backend's wire protocol.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod http;
+pub mod notify;
+pub mod provider;
+pub mod quota;
+pub mod rules;
+pub mod username;
+
+pub use error::{Error, ErrorKind, Result};
+pub use provider::{
+    AccountInfo, AccountSpec, AccountStatus, Capabilities, Plan, ProviderExt, QuotaEnforcement,
+    ServerInfo, StorageProvider, Usage,
+};
+pub use quota::{ByteSize, Quota, Unit};
+pub use rules::NamePolicy;
+pub use username::{GroupName, Username};
+pub use secrecy::{ExposeSecret, SecretString};

@@ -1,0 +1,263 @@
+//! The [`StorageProvider`] trait every backend implements, and its request and result
+//! types.
+//!
+//! The trait is small and object-safe (`Arc<dyn StorageProvider>` works). Helpers every
+//! provider gets for free live in [`ProviderExt`] and in the
+//! [`provisioner`](crate::provisioner); users never implement those.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use secrecy::SecretString;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::quota::{ByteSize, Quota};
+use crate::rules::NamePolicy;
+use crate::username::{GroupName, Username};
+
+/// What a package (product) gives an account: its quota and its groups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The quota the customer bought.
+    pub quota: Quota,
+    /// The groups the account belongs to on this plan. On Synology the first group is the
+    /// pre-configured DSM group that carries the real quota.
+    pub groups: Vec<GroupName>,
+}
+
+impl Plan {
+    /// A plan with a quota and no groups.
+    pub fn new(quota: Quota) -> Self {
+        Plan {
+            quota,
+            groups: Vec::new(),
+        }
+    }
+
+    /// Adds a group.
+    pub fn with_group(mut self, group: GroupName) -> Self {
+        self.groups.push(group);
+        self
+    }
+}
+
+/// Everything needed to create an account.
+pub struct AccountSpec {
+    /// The account's name, already valid for the backend's policy.
+    pub username: Username,
+    /// The account's first password.
+    pub password: SecretString,
+    /// The customer's e-mail address, where the backend keeps one.
+    pub email: Option<String>,
+    /// A display name, where the backend keeps one.
+    pub display_name: Option<String>,
+    /// Quota and groups.
+    pub plan: Plan,
+}
+
+impl fmt::Debug for AccountSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccountSpec")
+            .field("username", &self.username)
+            .field("password", &"[redacted]")
+            .field("email", &self.email)
+            .field("display_name", &self.display_name)
+            .field("plan", &self.plan)
+            .finish()
+    }
+}
+
+/// Whether an account can sign in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum AccountStatus {
+    /// The account works.
+    Active,
+    /// The account is disabled (suspended by the billing system).
+    Suspended,
+}
+
+/// What the server says about an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountInfo {
+    /// The account's name as the server spells it.
+    pub username: Username,
+    /// Active or suspended.
+    pub status: AccountStatus,
+    /// The e-mail address, where kept.
+    pub email: Option<String>,
+    /// The display name, where kept.
+    pub display_name: Option<String>,
+    /// The quota the server holds, or None when it does not say (never logged in, or
+    /// quota kept elsewhere).
+    pub quota: Option<Quota>,
+    /// The groups the account is in.
+    pub groups: Vec<GroupName>,
+}
+
+/// Disk usage of one account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Usage {
+    /// Bytes used, or None when the server does not know yet (e.g. never logged in).
+    pub used: Option<ByteSize>,
+    /// The quota the server reports with the usage, when it does.
+    pub quota: Option<Quota>,
+    /// When the server measured it, when it says (MinIO's scanner lags).
+    pub measured_at: Option<DateTime<Utc>>,
+}
+
+impl Usage {
+    /// Known usage with no quota or time.
+    pub fn known(used: ByteSize) -> Self {
+        Usage {
+            used: Some(used),
+            quota: None,
+            measured_at: None,
+        }
+    }
+
+    /// Usage the server does not know.
+    pub fn unknown() -> Self {
+        Usage {
+            used: None,
+            quota: None,
+            measured_at: None,
+        }
+    }
+}
+
+/// What `test_connection` learned about the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerInfo {
+    /// The backend ("nextcloud", "synology", "minio", "in-memory").
+    pub backend: &'static str,
+    /// The product as the server names itself (e.g. "Nextcloud", "DSM", "MinIO", "RustFS").
+    pub product: String,
+    /// The server's version, when it says.
+    pub version: Option<String>,
+    /// Whether the credentials have the administrator rights provisioning needs.
+    pub is_admin: bool,
+    /// Further facts worth showing an operator (API prefix, edition, ...).
+    pub details: BTreeMap<String, String>,
+}
+
+/// How a backend holds an account to its quota.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum QuotaEnforcement {
+    /// The server enforces the quota set on the account (Nextcloud).
+    Native,
+    /// A pre-configured group carries the real quota; the library's quota is for display
+    /// and thresholds (Synology).
+    Group,
+    /// The library switches the account to a restricted policy past the limit (MinIO).
+    PolicySwitch,
+    /// Nothing enforces it; it is shown and used for thresholds only.
+    DisplayOnly,
+}
+
+/// What a backend can do: callers ask before they act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// How quota is enforced.
+    pub quota_enforcement: QuotaEnforcement,
+    /// Whether accounts can be put in groups.
+    pub groups: bool,
+    /// Whether accounts own buckets.
+    pub buckets: bool,
+    /// Whether `usage_all` reads every account's usage in one or a few requests.
+    pub bulk_usage: bool,
+}
+
+/// A storage backend on which accounts are provisioned.
+///
+/// Suspend, unsuspend and terminate are idempotent: suspending a suspended account and
+/// terminating a missing one succeed. Every method validates its input before sending
+/// anything.
+#[async_trait]
+pub trait StorageProvider: Send + Sync {
+    /// What this backend can do.
+    fn capabilities(&self) -> Capabilities;
+
+    /// The backend's rules for user names.
+    fn name_policy(&self) -> &NamePolicy;
+
+    /// Checks the address and credentials, and reports the server.
+    async fn test_connection(&self) -> Result<ServerInfo>;
+
+    /// The account, or None when it does not exist.
+    async fn account(&self, user: &Username) -> Result<Option<AccountInfo>>;
+
+    /// Creates an account. Fails with [`Error::AccountExists`] when the name is taken;
+    /// leaves nothing behind when it fails.
+    async fn create_account(&self, spec: &AccountSpec) -> Result<AccountInfo>;
+
+    /// Disables the account; succeeds when it is disabled already.
+    async fn suspend(&self, user: &Username) -> Result<()>;
+
+    /// Enables the account; succeeds when it is enabled already.
+    async fn unsuspend(&self, user: &Username) -> Result<()>;
+
+    /// Deletes the account and what it owns; succeeds when it does not exist.
+    async fn terminate(&self, user: &Username) -> Result<()>;
+
+    /// Sets a new password.
+    async fn change_password(&self, user: &Username, password: &SecretString) -> Result<()>;
+
+    /// Moves the account from plan `from` to plan `to`: sets the new quota, joins the
+    /// groups of `to` (created on demand where the backend does) and leaves the groups of
+    /// `from` that `to` does not name. Other groups the account is in are not touched.
+    async fn change_plan(&self, user: &Username, from: &Plan, to: &Plan) -> Result<()>;
+
+    /// The account's disk usage.
+    async fn usage(&self, user: &Username) -> Result<Usage>;
+
+    /// The usage of every account, in bulk where the API allows.
+    async fn usage_all(&self) -> Result<Vec<(Username, Usage)>>;
+
+    /// The groups that exist on the server (for a product configuration's drop-down).
+    async fn list_groups(&self) -> Result<Vec<GroupName>> {
+        Err(Error::Unsupported("listing groups".into()))
+    }
+
+    /// Restricts the account past its limit (`limited = true`) or lifts the restriction.
+    /// Only backends with [`QuotaEnforcement::PolicySwitch`] do this; an already-applied
+    /// change succeeds.
+    async fn set_limited(&self, user: &Username, limited: bool) -> Result<()> {
+        let _ = (user, limited);
+        Err(Error::Unsupported(
+            "limit switching (quota is not enforced by policy here)".into(),
+        ))
+    }
+}
+
+/// Helpers every [`StorageProvider`] gets for free; never implemented by users.
+#[async_trait]
+pub trait ProviderExt: StorageProvider {
+    /// Whether the account exists.
+    async fn exists(&self, user: &Username) -> Result<bool> {
+        Ok(self.account(user).await?.is_some())
+    }
+
+    /// The account, or [`Error::AccountNotFound`].
+    async fn require_account(&self, user: &Username) -> Result<AccountInfo> {
+        self.account(user)
+            .await?
+            .ok_or_else(|| Error::AccountNotFound {
+                username: user.to_string(),
+            })
+    }
+
+    /// Checks a user name against this provider's policy.
+    fn check_username(&self, name: &str) -> Result<Username> {
+        Ok(self.name_policy().validate(name)?)
+    }
+}
+
+impl<P: StorageProvider + ?Sized> ProviderExt for P {}
+
+/// Whether an error says the thing is missing (used by idempotent operations).
+pub fn is_not_found(e: &Error) -> bool {
+    e.kind() == ErrorKind::NotFound
+}
