@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod http;
+pub mod memory;
 pub mod notify;
 pub mod provider;
 pub mod quota;
