@@ -154,9 +154,14 @@ impl ClientOptions {
         match &self.tls {
             Tls::SystemRoots => {}
             Tls::ExtraCa(pem) => {
-                let cert = reqwest::Certificate::from_pem(pem)
+                let certs = reqwest::Certificate::from_pem_bundle(pem)
                     .map_err(|e| Error::invalid("tls extra CA", e.to_string()))?;
-                builder = builder.add_root_certificate(cert);
+                if certs.is_empty() {
+                    return Err(Error::invalid("tls extra CA", "no PEM certificate found"));
+                }
+                for cert in certs {
+                    builder = builder.add_root_certificate(cert);
+                }
             }
             Tls::Insecure => builder = builder.danger_accept_invalid_certs(true),
         }

@@ -3,12 +3,17 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod history;
 pub mod http;
 pub mod memory;
 pub mod notify;
 pub mod provider;
+pub mod provisioner;
 pub mod quota;
 pub mod rules;
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;
+pub mod threshold;
 pub mod username;
 
 pub use error::{Error, ErrorKind, Result};
@@ -18,5 +23,6 @@ pub use provider::{
 };
 pub use quota::{ByteSize, Quota, Unit};
 pub use rules::NamePolicy;
+pub use rules::{CollisionLimits, NameContext, NameRule, PasswordRule};
 pub use username::{GroupName, Username};
 pub use secrecy::{ExposeSecret, SecretString};

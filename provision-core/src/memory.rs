@@ -170,8 +170,8 @@ impl InMemoryProvider {
         self
     }
 
-    /// Reports other capabilities. With `bulk_usage: false`, `usage_all` is unsupported,
-    /// as on a backend without a bulk API.
+    /// Reports other capabilities. With `bulk_usage: false`, `usage_all` counts one call
+    /// per account, as on a backend without a bulk API.
     pub fn with_capabilities(mut self, capabilities: Capabilities) -> Self {
         self.capabilities = capabilities;
         self
@@ -458,10 +458,14 @@ impl StorageProvider for InMemoryProvider {
     }
 
     async fn usage_all(&self) -> Result<Vec<(Username, Usage)>> {
-        if !self.capabilities.bulk_usage {
-            return Err(Error::Unsupported("bulk usage".into()));
-        }
+        let per_account = !self.capabilities.bulk_usage;
         self.call(Operation::UsageAll, |s| {
+            if per_account {
+                // A backend without a bulk API reads every account on its own: count
+                // those reads as the calls they would be.
+                let reads = s.accounts.len().saturating_sub(1) as u64;
+                self.calls.fetch_add(reads, Ordering::Relaxed);
+            }
             Ok(s.accounts
                 .values()
                 .map(|a| {

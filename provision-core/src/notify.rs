@@ -1,6 +1,47 @@
-//! Notification values and templates (being written).
+//! Notification values and the `{$name}` templates that use them.
+//!
+//! [`NotificationValues`] computes the standard values of an account's usage
+//! ([`STANDARD_NAMES`]) in integers, and takes caller-supplied values beside them
+//! (`client_name`, `service_product_name`, ...). A [`Template`] is parsed once, so that
+//! a typo in a placeholder is an error when the product is configured, not when a
+//! customer should be warned; rendering then only looks values up.
+//!
+//! Placeholders are `{$name}` and the product or quotient of two values, `{$a*$b}` or
+//! `{$a/$b}` (spaces around the operator are allowed), computed with checked `u128`
+//! integer arithmetic; a quotient is rounded down. A `{` not followed by `$` is
+//! literal text.
+//!
+//! ```
+//! use provision_core::notify::{NotificationValues, Template};
+//! use provision_core::quota::{ByteSize, Quota, Unit};
+//! use provision_core::username::Username;
+//!
+//! let template = Template::parse(
+//!     "{$client_name}: {$disk_used_unit} of {$disk_limit} {$unit} used \
+//!      ({$disk_used_percentage}%), limit {$disk_limit_bytes} bytes",
+//!     &["client_name"],
+//! )
+//! .unwrap();
+//! let quota = Quota::from_config(10, Unit::Gb).unwrap();
+//! let values = NotificationValues::new(
+//!     &Username::new("alice").unwrap(),
+//!     ByteSize::new(9 << 30),
+//!     quota,
+//!     Unit::Gb,
+//! )
+//! .with("client_name", "Alice Example");
+//! assert_eq!(
+//!     template.render(&values).unwrap(),
+//!     "Alice Example: 9.00 of 10.00 GB used (90%), limit 10737418240 bytes"
+//! );
+//! ```
 
-/// Why a template does not load.
+use std::collections::BTreeMap;
+
+use crate::quota::{ByteSize, Quota, Unit};
+use crate::username::Username;
+
+/// Why a template does not load or does not render.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TemplateError {
@@ -12,4 +53,650 @@ pub enum TemplateError {
         /// Its byte offset.
         position: usize,
     },
+    /// A `{$` without a closing `}`.
+    #[error("placeholder at position {position} is not closed with '}}'")]
+    Unterminated {
+        /// The byte offset of its `{`.
+        position: usize,
+    },
+    /// A placeholder that is neither `{$name}` nor `{$a*$b}` / `{$a/$b}`.
+    #[error("malformed placeholder {placeholder} at position {position} (expected {{$name}}, {{$a*$b}} or {{$a/$b}})")]
+    MalformedPlaceholder {
+        /// The placeholder as written, braces included.
+        placeholder: String,
+        /// The byte offset of its `{`.
+        position: usize,
+    },
+    /// An extra name given to [`Template::parse`] that could never be a placeholder.
+    #[error(
+        "{name:?} is not a placeholder name (letters, digits and '_', not starting with a digit)"
+    )]
+    InvalidName {
+        /// The name given.
+        name: String,
+    },
+    /// A placeholder declared as an extra name but not supplied when rendering.
+    #[error("no value for {{${name}}} (position {position})")]
+    MissingValue {
+        /// The placeholder's name.
+        name: String,
+        /// The byte offset of its `{`.
+        position: usize,
+    },
+    /// A value used in an expression is not a whole number.
+    #[error(
+        "{{${name}}} is {value:?}, not a whole number, in the expression at position {position}"
+    )]
+    NotAnInteger {
+        /// The value's name.
+        name: String,
+        /// The value.
+        value: String,
+        /// The byte offset of the expression's `{`.
+        position: usize,
+    },
+    /// An expression whose result does not fit in 128 bits.
+    #[error("the expression at position {position} overflows")]
+    Overflow {
+        /// The byte offset of the expression's `{`.
+        position: usize,
+    },
+    /// A quotient whose divisor is zero.
+    #[error("the expression at position {position} divides by zero")]
+    DivisionByZero {
+        /// The byte offset of the expression's `{`.
+        position: usize,
+    },
+}
+
+/// The names of the values [`NotificationValues::new`] always provides.
+pub const STANDARD_NAMES: [&str; 10] = [
+    "username",
+    "disk_limit",
+    "disk_limit_bytes",
+    "disk_used_bytes",
+    "disk_used_unit",
+    "disk_free_unit",
+    "disk_used_percentage",
+    "disk_free_percentage",
+    "unit",
+    "unit_coefficient",
+];
+
+/// What the size values show for an unlimited quota.
+const UNLIMITED: &str = "unlimited";
+
+/// The values a notification template can use.
+///
+/// Standard values, all computed in integers:
+///
+/// | name                   | value                                                  |
+/// |------------------------|--------------------------------------------------------|
+/// | `username`             | the account name                                       |
+/// | `disk_limit`           | the limit in the unit, 2 decimals, or `unlimited`      |
+/// | `disk_limit_bytes`     | the limit in bytes, or `unlimited`                     |
+/// | `disk_used_bytes`      | the usage in bytes                                     |
+/// | `disk_used_unit`       | the usage in the unit, 2 decimals                      |
+/// | `disk_free_unit`       | the free space in the unit, 2 decimals (0.00 when over the limit), or `unlimited` |
+/// | `disk_used_percentage` | used share of the limit, whole percent rounded down (above 100 when over; 0 when unlimited) |
+/// | `disk_free_percentage` | free share of the limit, whole percent rounded down (100 when unlimited) |
+/// | `unit`                 | the unit's symbol, e.g. `GB`                           |
+/// | `unit_coefficient`     | bytes per unit, e.g. `1073741824`                      |
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationValues {
+    values: BTreeMap<String, String>,
+}
+
+impl NotificationValues {
+    /// The standard values of an account using `used` of `quota`, shown in `unit`.
+    pub fn new(username: &Username, used: ByteSize, quota: Quota, unit: Unit) -> Self {
+        let in_unit = |size: ByteSize| size.in_unit(unit, 2);
+        let or_unlimited = |value: Option<String>| value.unwrap_or_else(|| UNLIMITED.to_string());
+        let standard = [
+            ("username", username.as_str().to_string()),
+            ("disk_limit", or_unlimited(quota.limit().map(in_unit))),
+            (
+                "disk_limit_bytes",
+                or_unlimited(quota.limit().map(|l| l.bytes().to_string())),
+            ),
+            ("disk_used_bytes", used.bytes().to_string()),
+            ("disk_used_unit", in_unit(used)),
+            (
+                "disk_free_unit",
+                or_unlimited(quota.free(used).map(in_unit)),
+            ),
+            (
+                "disk_used_percentage",
+                quota.percent_used(used).unwrap_or(0).to_string(),
+            ),
+            (
+                "disk_free_percentage",
+                quota.percent_free(used).unwrap_or(100).to_string(),
+            ),
+            ("unit", unit.symbol().to_string()),
+            ("unit_coefficient", unit.bytes().to_string()),
+        ];
+        NotificationValues {
+            values: standard
+                .into_iter()
+                .map(|(name, value)| (name.to_string(), value))
+                .collect(),
+        }
+    }
+
+    /// Adds a caller-supplied value (`client_name`, `service_product_name`, `domain`,
+    /// ...). A value of the same name, standard or not, is replaced.
+    pub fn with(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.values.insert(name.to_string(), value.into());
+        self
+    }
+
+    /// The value of `name`, if there is one.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.values.get(name).map(String::as_str)
+    }
+
+    /// Every value, by name in alphabetical order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.values.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+}
+
+/// The operator of a two-value expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Operator {
+    Multiply,
+    Divide,
+}
+
+/// One parsed piece of a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Literal(String),
+    Value {
+        name: String,
+        position: usize,
+    },
+    Expression {
+        left: String,
+        operator: Operator,
+        right: String,
+        position: usize,
+    },
+}
+
+/// A notification template, checked when parsed. See the [module documentation](self).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pieces: Vec<Piece>,
+}
+
+impl Template {
+    /// Parses `text`, accepting the [`STANDARD_NAMES`] and `extra_names` as placeholders.
+    /// Errors name the byte offset of the placeholder at fault.
+    pub fn parse(text: &str, extra_names: &[&str]) -> Result<Template, TemplateError> {
+        if let Some(bad) = extra_names.iter().find(|n| !is_name(n)) {
+            return Err(TemplateError::InvalidName {
+                name: bad.to_string(),
+            });
+        }
+        let known = |name: &str| STANDARD_NAMES.contains(&name) || extra_names.contains(&name);
+
+        let mut pieces = Vec::new();
+        let mut rest_start = 0;
+        while let Some(offset) = text[rest_start..].find("{$") {
+            let open = rest_start + offset;
+            if open > rest_start {
+                pieces.push(Piece::Literal(text[rest_start..open].to_string()));
+            }
+            let close = text[open..]
+                .find('}')
+                .map(|c| open + c)
+                .ok_or(TemplateError::Unterminated { position: open })?;
+            let piece = parse_placeholder(&text[open..=close], open)?;
+            for name in piece_names(&piece) {
+                if !known(name) {
+                    return Err(TemplateError::UnknownPlaceholder {
+                        name: name.to_string(),
+                        position: open,
+                    });
+                }
+            }
+            pieces.push(piece);
+            rest_start = close + 1;
+        }
+        if rest_start < text.len() {
+            pieces.push(Piece::Literal(text[rest_start..].to_string()));
+        }
+        Ok(Template { pieces })
+    }
+
+    /// The placeholder names the template uses, each once, in order of first use.
+    pub fn placeholders(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for name in self.pieces.iter().flat_map(piece_names) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names
+    }
+
+    /// Fills the placeholders from `values`.
+    pub fn render(&self, values: &NotificationValues) -> Result<String, TemplateError> {
+        let lookup = |name: &str, position: usize| {
+            values.get(name).ok_or_else(|| TemplateError::MissingValue {
+                name: name.to_string(),
+                position,
+            })
+        };
+        let mut out = String::new();
+        for piece in &self.pieces {
+            match piece {
+                Piece::Literal(text) => out.push_str(text),
+                Piece::Value { name, position } => out.push_str(lookup(name, *position)?),
+                Piece::Expression {
+                    left,
+                    operator,
+                    right,
+                    position,
+                } => {
+                    let integer = |name: &str| {
+                        let value = lookup(name, *position)?;
+                        parse_integer(value).ok_or_else(|| TemplateError::NotAnInteger {
+                            name: name.to_string(),
+                            value: value.to_string(),
+                            position: *position,
+                        })
+                    };
+                    let (a, b) = (integer(left)?, integer(right)?);
+                    let result = match operator {
+                        Operator::Multiply => a.checked_mul(b).ok_or(TemplateError::Overflow {
+                            position: *position,
+                        })?,
+                        Operator::Divide => {
+                            a.checked_div(b).ok_or(TemplateError::DivisionByZero {
+                                position: *position,
+                            })?
+                        }
+                    };
+                    out.push_str(&result.to_string());
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The names a piece refers to.
+fn piece_names(piece: &Piece) -> impl Iterator<Item = &str> {
+    let (first, second) = match piece {
+        Piece::Literal(_) => (None, None),
+        Piece::Value { name, .. } => (Some(name.as_str()), None),
+        Piece::Expression { left, right, .. } => (Some(left.as_str()), Some(right.as_str())),
+    };
+    first.into_iter().chain(second)
+}
+
+/// Parses one `{$...}` placeholder (braces included) that starts at `position`.
+fn parse_placeholder(placeholder: &str, position: usize) -> Result<Piece, TemplateError> {
+    let malformed = || TemplateError::MalformedPlaceholder {
+        placeholder: placeholder.to_string(),
+        position,
+    };
+    let inner = &placeholder[1..placeholder.len() - 1];
+    let (left, rest) = take_variable(inner).ok_or_else(malformed)?;
+    let rest = rest.trim_start();
+    if rest.is_empty() {
+        return Ok(Piece::Value {
+            name: left.to_string(),
+            position,
+        });
+    }
+    let operator = match rest.as_bytes()[0] {
+        b'*' => Operator::Multiply,
+        b'/' => Operator::Divide,
+        _ => return Err(malformed()),
+    };
+    let (right, rest) = take_variable(rest[1..].trim_start()).ok_or_else(malformed)?;
+    if !rest.trim_start().is_empty() {
+        return Err(malformed());
+    }
+    Ok(Piece::Expression {
+        left: left.to_string(),
+        operator,
+        right: right.to_string(),
+        position,
+    })
+}
+
+/// Splits `$name rest` into the name and the rest.
+fn take_variable(text: &str) -> Option<(&str, &str)> {
+    let after_dollar = text.strip_prefix('$')?;
+    let end = after_dollar
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(after_dollar.len());
+    let name = &after_dollar[..end];
+    is_name(name).then_some((name, &after_dollar[end..]))
+}
+
+/// Whether `name` can stand in a placeholder: ASCII letters, digits and `_`, not
+/// starting with a digit.
+fn is_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A value as a whole number: ASCII digits only (no sign, no decimals).
+fn parse_integer(value: &str) -> Option<u128> {
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    value.parse().ok()
+}
+
+/// The default near-limit warning: a `Subject:` line, a blank line, then the body.
+pub const NEAR_LIMIT_TEMPLATE: &str = "\
+Subject: Your {$service_product_name} storage is {$disk_used_percentage}% full
+
+Dear {$client_name},
+
+your storage account {$username} ({$service_product_name}) now uses \
+{$disk_used_unit} {$unit} of its {$disk_limit} {$unit} ({$disk_used_percentage}%). \
+{$disk_free_unit} {$unit} remain free.
+
+Once the account passes its limit, it will be restricted until enough files are \
+deleted. To keep working without interruption, free up some space or upgrade to a \
+larger package.
+";
+
+/// The default notice sent when an account is restricted for passing its limit: a
+/// `Subject:` line, a blank line, then the body.
+pub const SUSPENDED_FOR_LIMIT_TEMPLATE: &str = "\
+Subject: Your {$service_product_name} storage is over its limit
+
+Dear {$client_name},
+
+your storage account {$username} ({$service_product_name}) holds {$disk_used_unit} \
+{$unit}, which is more than its limit of {$disk_limit} {$unit} \
+({$disk_used_percentage}% used). The account has been restricted.
+
+The restriction is lifted automatically once the account is back under its limit: \
+delete files you no longer need, or upgrade to a larger package.
+";
+
+/// The extra names the default templates need beside the standard ones.
+const DEFAULT_EXTRA_NAMES: [&str; 2] = ["client_name", "service_product_name"];
+
+/// [`NEAR_LIMIT_TEMPLATE`], parsed; render it with `client_name` and
+/// `service_product_name` supplied.
+pub fn default_near_limit() -> Template {
+    parse_builtin(NEAR_LIMIT_TEMPLATE)
+}
+
+/// [`SUSPENDED_FOR_LIMIT_TEMPLATE`], parsed; render it with `client_name` and
+/// `service_product_name` supplied.
+pub fn default_suspended_for_limit() -> Template {
+    parse_builtin(SUSPENDED_FOR_LIMIT_TEMPLATE)
+}
+
+fn parse_builtin(text: &str) -> Template {
+    match Template::parse(text, &DEFAULT_EXTRA_NAMES) {
+        Ok(template) => template,
+        // The built-in texts are constants checked by this module's tests.
+        Err(e) => unreachable!("a built-in template does not parse: {e}"),
+    }
+}
+
+/// Splits a rendered message into its `Subject:` line and its body (the text after the
+/// blank line that follows the subject). Without a leading `Subject:` line, the whole
+/// text is the body.
+pub fn split_subject(message: &str) -> (Option<&str>, &str) {
+    let Some(after) = message.strip_prefix("Subject:") else {
+        return (None, message);
+    };
+    let (subject, rest) = after.split_once('\n').unwrap_or((after, ""));
+    // One blank line separates the subject from the body.
+    let body = rest
+        .strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))
+        .unwrap_or(rest);
+    (Some(subject.trim()), body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GB: u64 = 1 << 30;
+
+    fn values(used: u64, quota: Quota) -> NotificationValues {
+        NotificationValues::new(
+            &Username::new("alice").unwrap(),
+            ByteSize::new(used),
+            quota,
+            Unit::Gb,
+        )
+    }
+
+    fn ten_gb() -> Quota {
+        Quota::from_config(10, Unit::Gb).unwrap()
+    }
+
+    #[test]
+    fn standard_values_are_exact() {
+        let v = values(GB * 3 / 2, ten_gb());
+        let expected = [
+            ("username", "alice"),
+            ("disk_limit", "10.00"),
+            ("disk_limit_bytes", "10737418240"),
+            ("disk_used_bytes", "1610612736"),
+            ("disk_used_unit", "1.50"),
+            ("disk_free_unit", "8.50"),
+            ("disk_used_percentage", "15"),
+            ("disk_free_percentage", "85"),
+            ("unit", "GB"),
+            ("unit_coefficient", "1073741824"),
+        ];
+        for (name, value) in expected {
+            assert_eq!(v.get(name), Some(value), "{name}");
+        }
+        assert_eq!(v.iter().count(), STANDARD_NAMES.len());
+    }
+
+    #[test]
+    fn percentages_round_down_and_exceed_100_over_the_limit() {
+        let just_under = values(9 * GB - 1, ten_gb());
+        assert_eq!(just_under.get("disk_used_percentage"), Some("89"));
+        assert_eq!(just_under.get("disk_free_percentage"), Some("10"));
+        let over = values(15 * GB, ten_gb());
+        assert_eq!(over.get("disk_used_percentage"), Some("150"));
+        assert_eq!(over.get("disk_free_percentage"), Some("0"));
+        assert_eq!(over.get("disk_free_unit"), Some("0.00"));
+    }
+
+    #[test]
+    fn unlimited_quota_values() {
+        let v = values(GB, Quota::Unlimited);
+        assert_eq!(v.get("disk_limit"), Some("unlimited"));
+        assert_eq!(v.get("disk_limit_bytes"), Some("unlimited"));
+        assert_eq!(v.get("disk_free_unit"), Some("unlimited"));
+        assert_eq!(v.get("disk_used_percentage"), Some("0"));
+        assert_eq!(v.get("disk_free_percentage"), Some("100"));
+        assert_eq!(v.get("disk_used_unit"), Some("1.00"));
+    }
+
+    #[test]
+    fn caller_values_are_added_and_replace_same_names() {
+        let v = values(GB, ten_gb())
+            .with("domain", "example.com")
+            .with("unit", "GiB");
+        assert_eq!(v.get("domain"), Some("example.com"));
+        assert_eq!(v.get("unit"), Some("GiB"));
+        assert_eq!(v.get("client_name"), None);
+    }
+
+    #[test]
+    fn renders_placeholders_and_keeps_other_braces() {
+        let t = Template::parse("{ {user} {$username}{$unit}} {", &[]).unwrap();
+        assert_eq!(
+            t.render(&values(0, ten_gb())).unwrap(),
+            "{ {user} aliceGB} {"
+        );
+    }
+
+    #[test]
+    fn renders_products_and_quotients_in_integers() {
+        let t = Template::parse(
+            "{$disk_limit_bytes*$unit_coefficient}|{$disk_used_bytes / $unit_coefficient}",
+            &[],
+        )
+        .unwrap();
+        let rendered = t.render(&values(GB * 3 / 2, ten_gb())).unwrap();
+        assert_eq!(rendered, format!("{}|1", 10u128 * GB as u128 * GB as u128));
+    }
+
+    #[test]
+    fn expression_errors_at_render() {
+        let v = values(GB, ten_gb())
+            .with("big", u128::MAX.to_string())
+            .with("zero", "0");
+        let t = Template::parse("x {$big*$unit_coefficient}", &["big"]).unwrap();
+        assert_eq!(t.render(&v), Err(TemplateError::Overflow { position: 2 }));
+        let t = Template::parse("{$big/$zero}", &["big", "zero"]).unwrap();
+        assert_eq!(
+            t.render(&v),
+            Err(TemplateError::DivisionByZero { position: 0 })
+        );
+        let t = Template::parse("{$disk_used_unit*$unit_coefficient}", &[]).unwrap();
+        assert_eq!(
+            t.render(&v),
+            Err(TemplateError::NotAnInteger {
+                name: "disk_used_unit".into(),
+                value: "1.00".into(),
+                position: 0
+            })
+        );
+        // An unlimited limit has no number of bytes to compute with.
+        let t = Template::parse("{$disk_limit_bytes*$unit_coefficient}", &[]).unwrap();
+        assert!(matches!(
+            t.render(&values(GB, Quota::Unlimited)),
+            Err(TemplateError::NotAnInteger { .. })
+        ));
+    }
+
+    #[test]
+    fn parse_errors_name_the_position() {
+        assert_eq!(
+            Template::parse("Hi {$usrname}!", &[]),
+            Err(TemplateError::UnknownPlaceholder {
+                name: "usrname".into(),
+                position: 3
+            })
+        );
+        assert_eq!(
+            Template::parse("ab {$disk_used_bytes*$nope}", &[]),
+            Err(TemplateError::UnknownPlaceholder {
+                name: "nope".into(),
+                position: 3
+            })
+        );
+        assert_eq!(
+            Template::parse("ok {$username} {$unit", &[]),
+            Err(TemplateError::Unterminated { position: 15 })
+        );
+        for bad in [
+            "{$}",
+            "{$a+$b}",
+            "{$a*}",
+            "{$a*$b*$c}",
+            "{$a b}",
+            "{$1a}",
+            "{$a*b}",
+        ] {
+            assert_eq!(
+                Template::parse(&format!("x{bad}"), &["a", "b", "c", "a1"]),
+                Err(TemplateError::MalformedPlaceholder {
+                    placeholder: bad.into(),
+                    position: 1
+                }),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            Template::parse("", &["client name"]),
+            Err(TemplateError::InvalidName {
+                name: "client name".into()
+            })
+        );
+    }
+
+    #[test]
+    fn a_declared_extra_name_must_be_supplied_at_render() {
+        let t = Template::parse("Dear {$client_name}", &["client_name"]).unwrap();
+        assert_eq!(
+            t.render(&values(0, ten_gb())),
+            Err(TemplateError::MissingValue {
+                name: "client_name".into(),
+                position: 5
+            })
+        );
+        let v = values(0, ten_gb()).with("client_name", "Bob");
+        assert_eq!(t.render(&v).unwrap(), "Dear Bob");
+    }
+
+    #[test]
+    fn placeholders_are_listed_once_in_order() {
+        let t = Template::parse(
+            "{$unit} {$username} {$disk_limit_bytes*$unit} {$username}",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(t.placeholders(), ["unit", "username", "disk_limit_bytes"]);
+    }
+
+    #[test]
+    fn default_templates_parse_and_render() {
+        let v = values(9 * GB + GB / 2, ten_gb())
+            .with("client_name", "Alice Example")
+            .with("service_product_name", "Cloud 10");
+        let near = default_near_limit().render(&v).unwrap();
+        let (subject, body) = split_subject(&near);
+        assert_eq!(subject, Some("Your Cloud 10 storage is 95% full"));
+        assert!(body.starts_with("Dear Alice Example,"), "{body}");
+        assert!(body.contains("alice (Cloud 10) now uses 9.50 GB of its 10.00 GB (95%)"));
+        assert!(body.contains("0.50 GB remain free"));
+        assert!(!near.contains("{$"));
+
+        let over = values(12 * GB, ten_gb())
+            .with("client_name", "Alice Example")
+            .with("service_product_name", "Cloud 10");
+        let suspended = default_suspended_for_limit().render(&over).unwrap();
+        let (subject, body) = split_subject(&suspended);
+        assert_eq!(subject, Some("Your Cloud 10 storage is over its limit"));
+        assert!(
+            body.contains("holds 12.00 GB, which is more than its limit of 10.00 GB (120% used)")
+        );
+
+        for template in [default_near_limit(), default_suspended_for_limit()] {
+            assert!(template.placeholders().contains(&"client_name"));
+            assert!(matches!(
+                template.render(&values(0, ten_gb())),
+                Err(TemplateError::MissingValue { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn split_subject_without_subject_line() {
+        assert_eq!(split_subject("Hello\n\nBody"), (None, "Hello\n\nBody"));
+        assert_eq!(
+            split_subject("Subject: Hi\r\n\r\nBody"),
+            (Some("Hi"), "Body")
+        );
+        assert_eq!(split_subject("Subject: Hi"), (Some("Hi"), ""));
+    }
 }

@@ -429,7 +429,7 @@ mod tests {
         }
 
         #[test]
-        fn unit_multiples_round_trip(amount in 1u64..100_000, unit in prop::sample::select(Unit::ALL.to_vec())) {
+        fn unit_multiples_round_trip(amount in 1u64..16_384, unit in prop::sample::select(Unit::ALL.to_vec())) {
             let q = Quota::from_config(amount, unit).unwrap();
             prop_assert_eq!(q.to_string().parse::<Quota>().unwrap(), q);
         }

@@ -1,0 +1,563 @@
+//! The name-rule language: `{client_id}-{random_digit_4}` and friends.
+//!
+//! A rule is literal text with macros in braces. It is parsed once into a [`NameRule`];
+//! generation takes the randomness source and the clock as arguments so that tests can
+//! fix both. Braces cannot appear as literal text.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+
+/// The longest run a `{random_digit_N}` or `{random_letter_N}` macro may ask for.
+pub const MAX_RANDOM_LENGTH: u8 = 64;
+
+/// The macros a name rule understands, as they are written, for error messages.
+const KNOWN_MACROS: &str = "{client_id}, {service_id}, {random_digit_N}, {random_letter_N}, \
+     {unixtime}, {year}, {month}, {day}, {hour}, {minute}, {second}, {date}, {time}";
+
+/// Why a name rule does not parse. Every position is a 0-based byte offset in the rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RuleError {
+    /// An unknown macro.
+    #[error("unknown macro {{{name}}} at position {position} (known: {KNOWN_MACROS})")]
+    UnknownMacro {
+        /// The macro's name.
+        name: String,
+        /// Its byte offset in the rule.
+        position: usize,
+    },
+    /// The rule is empty.
+    #[error("the name rule is empty")]
+    Empty,
+    /// A `{` that is not closed by a `}` before the end or before the next `{`.
+    #[error("'{{' at position {position} is not closed by '}}'")]
+    UnclosedBrace {
+        /// The byte offset of the `{`.
+        position: usize,
+    },
+    /// A `}` that closes nothing.
+    #[error("'}}' at position {position} closes no '{{'")]
+    UnexpectedCloseBrace {
+        /// The byte offset of the `}`.
+        position: usize,
+    },
+    /// The N of `{random_digit_N}` or `{random_letter_N}` is not a number from 1 to 64.
+    #[error(
+        "{{{name}}} at position {position}: the length must be a whole number from 1 to {MAX_RANDOM_LENGTH}"
+    )]
+    BadRandomLength {
+        /// The macro as written, without braces.
+        name: String,
+        /// The byte offset of its `{`.
+        position: usize,
+    },
+}
+
+/// One piece of a parsed [`NameRule`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Segment {
+    /// Text kept as written.
+    Literal(Cow<'static, str>),
+    /// `{client_id}`: the billing system's client id.
+    ClientId,
+    /// `{service_id}`: the billing system's service id.
+    ServiceId,
+    /// `{random_digit_N}`: N random digits 0-9.
+    RandomDigits(u8),
+    /// `{random_letter_N}`: N random lower-case letters a-z.
+    RandomLetters(u8),
+    /// `{unixtime}`: seconds since 1970-01-01 UTC.
+    UnixTime,
+    /// `{year}`: four digits.
+    Year,
+    /// `{month}`: two digits.
+    Month,
+    /// `{day}`: two digits.
+    Day,
+    /// `{hour}`: two digits, 24-hour clock.
+    Hour,
+    /// `{minute}`: two digits.
+    Minute,
+    /// `{second}`: two digits.
+    Second,
+    /// `{date}`: `YYYY-MM-DD`.
+    Date,
+    /// `{time}`: `HH-MM-SS`.
+    Time,
+}
+
+impl Segment {
+    /// Whether this segment draws random characters.
+    pub fn is_random(&self) -> bool {
+        matches!(self, Segment::RandomDigits(_) | Segment::RandomLetters(_))
+    }
+
+    fn from_macro(name: &str, position: usize) -> Result<Segment, RuleError> {
+        let fixed = match name {
+            "client_id" => Segment::ClientId,
+            "service_id" => Segment::ServiceId,
+            "unixtime" => Segment::UnixTime,
+            "year" => Segment::Year,
+            "month" => Segment::Month,
+            "day" => Segment::Day,
+            "hour" => Segment::Hour,
+            "minute" => Segment::Minute,
+            "second" => Segment::Second,
+            "date" => Segment::Date,
+            "time" => Segment::Time,
+            _ => {
+                let bad_length = || RuleError::BadRandomLength {
+                    name: name.to_string(),
+                    position,
+                };
+                if let Some(count) = name.strip_prefix("random_digit_") {
+                    return parse_random_length(count)
+                        .map(Segment::RandomDigits)
+                        .ok_or_else(bad_length);
+                }
+                if let Some(count) = name.strip_prefix("random_letter_") {
+                    return parse_random_length(count)
+                        .map(Segment::RandomLetters)
+                        .ok_or_else(bad_length);
+                }
+                return Err(RuleError::UnknownMacro {
+                    name: name.to_string(),
+                    position,
+                });
+            }
+        };
+        Ok(fixed)
+    }
+
+    fn write_source(&self, out: &mut String) {
+        let name = match self {
+            Segment::Literal(text) => {
+                out.push_str(text);
+                return;
+            }
+            Segment::RandomDigits(n) => {
+                out.push_str(&format!("{{random_digit_{n}}}"));
+                return;
+            }
+            Segment::RandomLetters(n) => {
+                out.push_str(&format!("{{random_letter_{n}}}"));
+                return;
+            }
+            Segment::ClientId => "client_id",
+            Segment::ServiceId => "service_id",
+            Segment::UnixTime => "unixtime",
+            Segment::Year => "year",
+            Segment::Month => "month",
+            Segment::Day => "day",
+            Segment::Hour => "hour",
+            Segment::Minute => "minute",
+            Segment::Second => "second",
+            Segment::Date => "date",
+            Segment::Time => "time",
+        };
+        out.push('{');
+        out.push_str(name);
+        out.push('}');
+    }
+}
+
+/// Digits only (no sign, which `str::parse` would take), 1..=MAX_RANDOM_LENGTH.
+fn parse_random_length(count: &str) -> Option<u8> {
+    if count.is_empty() || !count.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Leading zeros are harmless; an over-long digit string overflows and is refused.
+    let n: u8 = count.parse().ok()?;
+    (1..=MAX_RANDOM_LENGTH).contains(&n).then_some(n)
+}
+
+/// The values a name rule's `{client_id}` and `{service_id}` stand for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct NameContext {
+    /// The billing system's client id.
+    pub client_id: String,
+    /// The billing system's service (product instance) id.
+    pub service_id: String,
+}
+
+impl NameContext {
+    /// A context for one client's service.
+    pub fn new(client_id: impl Into<String>, service_id: impl Into<String>) -> Self {
+        NameContext {
+            client_id: client_id.into(),
+            service_id: service_id.into(),
+        }
+    }
+}
+
+/// A parsed name rule such as `{client_id}-{random_digit_4}`.
+///
+/// ```
+/// use chrono::TimeZone;
+/// use provision_core::rules::{NameContext, NameRule};
+/// use rand::SeedableRng;
+///
+/// let rule: NameRule = "c{client_id}-{date}".parse().unwrap();
+/// let ctx = NameContext::new("42", "7");
+/// let now = chrono::Utc.with_ymd_and_hms(2024, 3, 9, 8, 5, 1).unwrap();
+/// let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+/// assert_eq!(rule.generate(&ctx, &mut rng, now), "c42-2024-03-09");
+/// assert!(!rule.has_random_part());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NameRule {
+    source: Cow<'static, str>,
+    segments: Cow<'static, [Segment]>,
+}
+
+impl NameRule {
+    /// Parses a rule; errors name the byte position of the fault.
+    pub fn parse(source: &str) -> Result<NameRule, RuleError> {
+        if source.is_empty() {
+            return Err(RuleError::Empty);
+        }
+        let mut segments = Vec::new();
+        let mut literal = String::new();
+        let mut rest_start = 0;
+        while let Some(offset) = source[rest_start..].find(['{', '}']) {
+            let brace = rest_start + offset;
+            literal.push_str(&source[rest_start..brace]);
+            if source.as_bytes()[brace] == b'}' {
+                return Err(RuleError::UnexpectedCloseBrace { position: brace });
+            }
+            let inner_start = brace + 1;
+            let close = match source[inner_start..].find(['{', '}']) {
+                Some(o) if source.as_bytes()[inner_start + o] == b'}' => inner_start + o,
+                _ => return Err(RuleError::UnclosedBrace { position: brace }),
+            };
+            let segment = Segment::from_macro(&source[inner_start..close], brace)?;
+            if !literal.is_empty() {
+                segments.push(Segment::Literal(Cow::Owned(std::mem::take(&mut literal))));
+            }
+            segments.push(segment);
+            rest_start = close + 1;
+        }
+        literal.push_str(&source[rest_start..]);
+        if !literal.is_empty() {
+            segments.push(Segment::Literal(Cow::Owned(literal)));
+        }
+        Ok(NameRule {
+            source: Cow::Owned(source.to_string()),
+            segments: Cow::Owned(segments),
+        })
+    }
+
+    /// Builds a rule from a source and its segments, both checked by `name_rule!` at
+    /// compile time with [`NameRule::parse`]. Not for direct use: nothing checks here
+    /// that the two agree.
+    #[doc(hidden)]
+    pub const fn __from_checked_parts(
+        source: &'static str,
+        segments: &'static [Segment],
+    ) -> NameRule {
+        NameRule {
+            source: Cow::Borrowed(source),
+            segments: Cow::Borrowed(segments),
+        }
+    }
+
+    /// The rule as written.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// The parsed pieces, in order.
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
+    /// Whether generating twice may give two different names at the same instant,
+    /// i.e. whether regenerating can resolve a collision.
+    pub fn has_random_part(&self) -> bool {
+        self.segments.iter().any(Segment::is_random)
+    }
+
+    /// The rule written back from its segments, in canonical form (e.g. without the
+    /// leading zeros of `{random_digit_04}`).
+    pub fn canonical(&self) -> String {
+        let mut out = String::with_capacity(self.source.len());
+        for segment in self.segments.iter() {
+            segment.write_source(&mut out);
+        }
+        out
+    }
+
+    /// Generates a raw name. It still has to be fitted to a backend with
+    /// [`NamePolicy::normalize`](super::NamePolicy::normalize).
+    pub fn generate<R: rand::Rng + ?Sized>(
+        &self,
+        ctx: &NameContext,
+        rng: &mut R,
+        now: DateTime<Utc>,
+    ) -> String {
+        let mut out = String::new();
+        for segment in self.segments.iter() {
+            match segment {
+                Segment::Literal(text) => out.push_str(text),
+                Segment::ClientId => out.push_str(&ctx.client_id),
+                Segment::ServiceId => out.push_str(&ctx.service_id),
+                Segment::RandomDigits(n) => {
+                    out.extend((0..*n).map(|_| char::from(b'0' + rng.random_range(0..10u8))));
+                }
+                Segment::RandomLetters(n) => {
+                    out.extend((0..*n).map(|_| char::from(b'a' + rng.random_range(0..26u8))));
+                }
+                Segment::UnixTime => out.push_str(&now.timestamp().to_string()),
+                Segment::Year => out.push_str(&format!("{:04}", now.year())),
+                Segment::Month => out.push_str(&format!("{:02}", now.month())),
+                Segment::Day => out.push_str(&format!("{:02}", now.day())),
+                Segment::Hour => out.push_str(&format!("{:02}", now.hour())),
+                Segment::Minute => out.push_str(&format!("{:02}", now.minute())),
+                Segment::Second => out.push_str(&format!("{:02}", now.second())),
+                Segment::Date => out.push_str(&format!(
+                    "{:04}-{:02}-{:02}",
+                    now.year(),
+                    now.month(),
+                    now.day()
+                )),
+                Segment::Time => out.push_str(&format!(
+                    "{:02}-{:02}-{:02}",
+                    now.hour(),
+                    now.minute(),
+                    now.second()
+                )),
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Display for NameRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.source)
+    }
+}
+
+impl FromStr for NameRule {
+    type Err = RuleError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        NameRule::parse(s)
+    }
+}
+
+impl serde::Serialize for NameRule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.source)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NameRule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        NameRule::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use proptest::prelude::*;
+    use rand::rngs::StdRng;
+    use rand::SeedableRng;
+
+    fn instant() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2024, 3, 9, 8, 5, 1).unwrap()
+    }
+
+    fn generate(rule: &str, seed: u64) -> String {
+        let ctx = NameContext::new("c17", "s230");
+        let mut rng = StdRng::seed_from_u64(seed);
+        NameRule::parse(rule)
+            .unwrap()
+            .generate(&ctx, &mut rng, instant())
+    }
+
+    #[test]
+    fn every_fixed_macro_expands() {
+        assert_eq!(generate("{client_id}", 0), "c17");
+        assert_eq!(generate("{service_id}", 0), "s230");
+        assert_eq!(generate("{unixtime}", 0), "1709971501");
+        assert_eq!(generate("{year}", 0), "2024");
+        assert_eq!(generate("{month}", 0), "03");
+        assert_eq!(generate("{day}", 0), "09");
+        assert_eq!(generate("{hour}", 0), "08");
+        assert_eq!(generate("{minute}", 0), "05");
+        assert_eq!(generate("{second}", 0), "01");
+        assert_eq!(generate("{date}", 0), "2024-03-09");
+        assert_eq!(generate("{time}", 0), "08-05-01");
+    }
+
+    #[test]
+    fn literal_text_between_macros_is_kept() {
+        assert_eq!(
+            generate("user {client_id}/{service_id}.x", 0),
+            "user c17/s230.x"
+        );
+        assert_eq!(generate("plain", 0), "plain");
+    }
+
+    #[test]
+    fn random_macros_draw_the_asked_count_from_their_alphabet() {
+        let digits = generate("{random_digit_12}", 3);
+        assert_eq!(digits.len(), 12);
+        assert!(digits.bytes().all(|b| b.is_ascii_digit()));
+        let letters = generate("{random_letter_64}", 3);
+        assert_eq!(letters.len(), 64);
+        assert!(letters.bytes().all(|b| b.is_ascii_lowercase()));
+        // Same seed, same name: tests can rely on it.
+        assert_eq!(
+            generate("{random_letter_8}", 9),
+            generate("{random_letter_8}", 9)
+        );
+        assert_ne!(
+            generate("{random_letter_8}", 9),
+            generate("{random_letter_8}", 10)
+        );
+    }
+
+    #[test]
+    fn knows_which_rules_are_random() {
+        assert!(NameRule::parse("a{random_digit_1}")
+            .unwrap()
+            .has_random_part());
+        assert!(NameRule::parse("{random_letter_3}")
+            .unwrap()
+            .has_random_part());
+        assert!(!NameRule::parse("{client_id}{unixtime}")
+            .unwrap()
+            .has_random_part());
+    }
+
+    #[test]
+    fn parse_errors_name_the_byte_position() {
+        assert_eq!(
+            NameRule::parse("ab{nope}"),
+            Err(RuleError::UnknownMacro {
+                name: "nope".into(),
+                position: 2
+            })
+        );
+        assert_eq!(
+            NameRule::parse("é{}"),
+            Err(RuleError::UnknownMacro {
+                name: String::new(),
+                position: 2
+            })
+        );
+        assert_eq!(
+            NameRule::parse("{client_id}-{year"),
+            Err(RuleError::UnclosedBrace { position: 12 })
+        );
+        assert_eq!(
+            NameRule::parse("x{client_id{year}}"),
+            Err(RuleError::UnclosedBrace { position: 1 })
+        );
+        assert_eq!(
+            NameRule::parse("{year}}"),
+            Err(RuleError::UnexpectedCloseBrace { position: 6 })
+        );
+        assert_eq!(
+            NameRule::parse("a}b{year}"),
+            Err(RuleError::UnexpectedCloseBrace { position: 1 })
+        );
+        assert_eq!(NameRule::parse(""), Err(RuleError::Empty));
+    }
+
+    #[test]
+    fn random_lengths_must_be_1_to_64() {
+        for bad in [
+            "0",
+            "65",
+            "256",
+            "99999999999999999999",
+            "",
+            "+5",
+            "-1",
+            "x",
+            "1 ",
+        ] {
+            let rule = format!("u{{random_digit_{bad}}}");
+            assert_eq!(
+                NameRule::parse(&rule),
+                Err(RuleError::BadRandomLength {
+                    name: format!("random_digit_{bad}"),
+                    position: 1
+                }),
+                "{rule}"
+            );
+        }
+        assert!(matches!(
+            NameRule::parse("{random_letter_0}"),
+            Err(RuleError::BadRandomLength { position: 0, .. })
+        ));
+        assert_eq!(
+            NameRule::parse("{random_digit_064}").unwrap().segments(),
+            &[Segment::RandomDigits(64)]
+        );
+    }
+
+    #[test]
+    fn macro_names_are_case_sensitive() {
+        assert!(matches!(
+            NameRule::parse("{Client_ID}"),
+            Err(RuleError::UnknownMacro { .. })
+        ));
+    }
+
+    #[test]
+    fn errors_render_a_readable_message() {
+        let e = NameRule::parse("a{random_digit_0}").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "{random_digit_0} at position 1: the length must be a whole number from 1 to 64"
+        );
+        let e = NameRule::parse("{x}").unwrap_err().to_string();
+        assert!(e.starts_with("unknown macro {x} at position 0"), "{e}");
+    }
+
+    #[test]
+    fn serde_goes_through_the_parser() {
+        let rule: NameRule = serde_json::from_str("\"{client_id}-x\"").unwrap();
+        assert_eq!(serde_json::to_string(&rule).unwrap(), "\"{client_id}-x\"");
+        assert!(serde_json::from_str::<NameRule>("\"{client}\"").is_err());
+    }
+
+    pub(crate) fn rule_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            "[a-z0-9 ._-]{1,5}",
+            Just("{client_id}".to_string()),
+            Just("{service_id}".to_string()),
+            Just("{unixtime}".to_string()),
+            Just("{date}".to_string()),
+            Just("{time}".to_string()),
+            (1u8..=64).prop_map(|n| format!("{{random_digit_{n}}}")),
+            (1u8..=64).prop_map(|n| format!("{{random_letter_{n}}}")),
+        ];
+        prop::collection::vec(piece, 1..6).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn parse_never_panics(s in "\\PC{0,40}") {
+            let _ = NameRule::parse(&s);
+        }
+
+        #[test]
+        fn valid_rules_round_trip_through_their_canonical_text(s in rule_text()) {
+            let rule = NameRule::parse(&s).unwrap();
+            prop_assert_eq!(rule.as_str(), s.as_str());
+            prop_assert_eq!(rule.canonical(), s.clone());
+            prop_assert_eq!(NameRule::parse(&rule.canonical()).unwrap(), rule);
+        }
+    }
+}
