@@ -24,7 +24,29 @@
 #![warn(missing_docs)]
 
 pub use provision_core as core;
-pub use provision_macros::{name_rule, password_rule, quota};
+#[doc(hidden)]
+pub use provision_macros as __macros;
+
+/// A name rule checked at compile time: `name_rule!("cust{client_id}-{random_digit_4}")`
+/// gives a [`core::rules::NameRule`]; a bad rule is a compile error naming the position.
+#[macro_export]
+macro_rules! name_rule {
+    ($($rule:tt)*) => { $crate::__macros::name_rule!(crate = $crate::core; $($rule)*) };
+}
+
+/// A password rule checked at compile time: `password_rule!("16")` or
+/// `password_rule!("12:abcABC123!")` gives a [`core::rules::PasswordRule`].
+#[macro_export]
+macro_rules! password_rule {
+    ($($rule:tt)*) => { $crate::__macros::password_rule!(crate = $crate::core; $($rule)*) };
+}
+
+/// A quota checked at compile time: `quota!(10 GB)`, `quota!(1.5 TB)`, `quota!(0)`
+/// (unlimited) gives a [`core::quota::Quota`].
+#[macro_export]
+macro_rules! quota {
+    ($($quota:tt)*) => { $crate::__macros::quota!(crate = $crate::core; $($quota)*) };
+}
 
 /// The Nextcloud backend (OCS Provisioning API).
 #[cfg(feature = "nextcloud")]

@@ -42,7 +42,10 @@ impl Default for CollisionLimits {
 ///
 /// ```
 /// # futures::executor::block_on(async {
-/// use provision_core::rules::{resolve_unique, CaseRule, CollisionLimits, EdgeRule, NameContext, NamePolicy, NameRule};
+/// use provision_core::rules::{
+///     resolve_unique, CaseRule, CollisionLimits, EdgeRule, NameContext, NamePolicy, NameRule,
+/// };
+/// use rand::SeedableRng;
 ///
 /// let policy = NamePolicy {
 ///     backend: "example",
@@ -62,7 +65,8 @@ impl Default for CollisionLimits {
 ///     &rule,
 ///     &NameContext::new("42", "1"),
 ///     &policy,
-///     &mut rand::rng(),
+///     // `R: Send` keeps the future `Send`; the thread-local `rand::rng()` is not.
+///     &mut rand::rngs::StdRng::from_os_rng(),
 ///     chrono::Utc::now(),
 ///     CollisionLimits::default(),
 ///     |candidate| {
@@ -485,6 +489,37 @@ mod tests {
                     prop_assert!(asked.iter().all(|n| taken(n)));
                 }
                 Err(Error::Input(InputError::Name(_))) => {}
+                Err(other) => prop_assert!(false, "unexpected error {other}"),
+            }
+        }
+
+        #[test]
+        fn rules_that_fit_the_policy_resolve_or_exhaust(
+            rule in crate::rules::name_rule::tests::rule_text(),
+            client_id in "\\PC{0,20}",
+            policy in any_policy(),
+            taken_share in 0u8..100,
+            seed in any::<u64>(),
+        ) {
+            // Letters at both ends and room for them: every generated name fits.
+            let rule = format!("xyz{rule}zyx");
+            let policy = NamePolicy { max_len: policy.max_len.max(4), ..policy };
+            let taken = |n: &str| {
+                let hash = n.bytes().fold(seed, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+                hash % 100 < u64::from(taken_share)
+            };
+            let (result, asked) = resolve(&rule, &client_id, &policy, CollisionLimits::default(), &taken);
+            prop_assert!(!asked.is_empty());
+            match result {
+                Ok(name) => prop_assert!(policy.validate(name.as_str()).is_ok() && !taken(name.as_str())),
+                Err(Error::NamesExhausted { attempts, .. }) => prop_assert_eq!(attempts as usize, asked.len()),
+                // Only a numeric suffix can break this policy: digits not allowed, or
+                // not allowed last.
+                Err(Error::Input(InputError::Name(e))) => prop_assert!(
+                    matches!(e, NameError::BadCharacter { ch: '0'..='9', .. })
+                        || (matches!(e, NameError::BadLast { .. }) && policy.last == EdgeRule::Letter),
+                    "{e}"
+                ),
                 Err(other) => prop_assert!(false, "unexpected error {other}"),
             }
         }

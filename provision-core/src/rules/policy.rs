@@ -182,9 +182,9 @@ impl NamePolicy {
     /// [`Username`] checks (which a permissive `allowed` could otherwise let through).
     pub fn validate(&self, name: &str) -> Result<Username, NameError> {
         let backend = self.backend;
-        if name.is_empty() {
+        let (Some(first), Some(last)) = (name.chars().next(), name.chars().next_back()) else {
             return Err(NameError::Empty { backend });
-        }
+        };
         let len = name.chars().count();
         if len < self.min_len {
             return Err(NameError::TooShort {
@@ -211,8 +211,6 @@ impl NamePolicy {
         if self.case == CaseRule::Lower && !name.chars().all(is_lower_case) {
             return Err(NameError::NotLowerCase { backend });
         }
-        // Non-empty was checked above; the fallbacks are never taken.
-        let first = name.chars().next().unwrap_or_default();
         if !self.first.accepts(first) {
             return Err(NameError::BadFirst {
                 backend,
@@ -220,7 +218,6 @@ impl NamePolicy {
                 expected: self.first,
             });
         }
-        let last = name.chars().next_back().unwrap_or_default();
         if !self.last.accepts(last) {
             return Err(NameError::BadLast {
                 backend,

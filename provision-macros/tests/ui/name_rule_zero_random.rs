@@ -1,0 +1,3 @@
+fn main() {
+    let _ = provision_macros::name_rule!("u{random_digit_0}");
+}

@@ -1,0 +1,3 @@
+fn main() {
+    let _ = provision_macros::password_rule!("12:");
+}

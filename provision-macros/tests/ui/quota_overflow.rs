@@ -1,0 +1,3 @@
+fn main() {
+    let _ = provision_macros::quota!(16384 PB);
+}
