@@ -171,7 +171,10 @@ pub enum TransportFailure {
 impl TransportFailure {
     /// Whether a request that failed this way may have been carried out by the server.
     pub fn may_have_reached_server(self) -> bool {
-        matches!(self, TransportFailure::Timeout | TransportFailure::Interrupted)
+        matches!(
+            self,
+            TransportFailure::Timeout | TransportFailure::Interrupted
+        )
     }
 }
 
@@ -351,10 +354,11 @@ mod tests {
 
     #[test]
     fn server_error_keeps_code_and_message() {
-        let e: Error = ServerError::new("nextcloud", ErrorKind::AlreadyExists, "User already exists")
-            .with_code("102")
-            .with_http_status(200)
-            .into();
+        let e: Error =
+            ServerError::new("nextcloud", ErrorKind::AlreadyExists, "User already exists")
+                .with_code("102")
+                .with_http_status(200)
+                .into();
         assert_eq!(e.kind(), ErrorKind::AlreadyExists);
         assert_eq!(e.server_code(), Some("102"));
         assert_eq!(e.server_message(), Some("User already exists"));

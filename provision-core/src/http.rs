@@ -3,7 +3,9 @@
 //! The retry rule: a connect error is always retried (the request never left); HTTP 5xx,
 //! 408 and 429 are retried with exponential backoff and jitter (honouring `Retry-After`)
 //! under a total deadline; a timeout is retried only when the call is idempotent, because
-//! the server may have carried it out.
+//! the server may have carried it out. For the same reason a create is not sent again
+//! after a 500, 502 or 504 (a proxy may answer so after the server acted), only after
+//! 408, 429 and 503.
 //!
 //! ```
 //! use std::time::Duration;
@@ -205,6 +207,19 @@ pub fn is_retryable_status(status: StatusCode) -> bool {
         || status == StatusCode::TOO_MANY_REQUESTS
 }
 
+/// Whether an answer with a retryable status may be sent again: always for an
+/// idempotent call; for a create only when the status says the server did not act on it
+/// (429, 503, 408), because a 500/502/504 may come from a proxy after the server acted.
+fn safe_to_resend(status: StatusCode, idempotency: Idempotency) -> bool {
+    idempotency == Idempotency::Idempotent
+        || matches!(
+            status,
+            StatusCode::TOO_MANY_REQUESTS
+                | StatusCode::SERVICE_UNAVAILABLE
+                | StatusCode::REQUEST_TIMEOUT
+        )
+}
+
 /// The `Retry-After` header as a duration (seconds form only).
 pub fn retry_after(response: &reqwest::Response) -> Option<Duration> {
     response
@@ -236,7 +251,10 @@ where
     loop {
         let result = make()?.send().await;
         let wait = match &result {
-            Ok(resp) if is_retryable_status(resp.status()) => {
+            Ok(resp)
+                if is_retryable_status(resp.status())
+                    && safe_to_resend(resp.status(), idempotency) =>
+            {
                 let backoff = retry.backoff(attempt + 1);
                 Some(retry_after(resp).map_or(backoff, |ra| ra.max(backoff)))
             }
@@ -274,7 +292,8 @@ mod tests {
         };
         for retry in 1..10 {
             let b = r.backoff(retry);
-            let full = (Duration::from_millis(100) * (1 << (retry - 1))).min(Duration::from_secs(1));
+            let full =
+                (Duration::from_millis(100) * (1 << (retry - 1))).min(Duration::from_secs(1));
             assert!(b >= full / 2 && b <= full, "retry {retry}: {b:?}");
         }
     }
@@ -286,6 +305,19 @@ mod tests {
         }
         for s in [200, 400, 401, 403, 404, 409] {
             assert!(!is_retryable_status(StatusCode::from_u16(s).unwrap()));
+        }
+    }
+
+    #[test]
+    fn creates_are_resent_only_when_the_server_did_not_act() {
+        for s in [408, 429, 503] {
+            let status = StatusCode::from_u16(s).unwrap();
+            assert!(safe_to_resend(status, Idempotency::NotIdempotent));
+        }
+        for s in [500, 502, 504] {
+            let status = StatusCode::from_u16(s).unwrap();
+            assert!(!safe_to_resend(status, Idempotency::NotIdempotent));
+            assert!(safe_to_resend(status, Idempotency::Idempotent));
         }
     }
 

@@ -24,5 +24,5 @@ pub use provider::{
 pub use quota::{ByteSize, Quota, Unit};
 pub use rules::NamePolicy;
 pub use rules::{CollisionLimits, NameContext, NameRule, PasswordRule};
-pub use username::{GroupName, Username};
 pub use secrecy::{ExposeSecret, SecretString};
+pub use username::{GroupName, Username};

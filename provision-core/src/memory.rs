@@ -179,7 +179,10 @@ impl InMemoryProvider {
 
     /// Requires plan groups to exist already (as Synology's pre-configured groups),
     /// instead of creating them on demand.
-    pub fn with_preconfigured_groups(mut self, groups: impl IntoIterator<Item = GroupName>) -> Self {
+    pub fn with_preconfigured_groups(
+        mut self,
+        groups: impl IntoIterator<Item = GroupName>,
+    ) -> Self {
         self.groups_must_exist = true;
         self.lock().groups.extend(groups);
         self
@@ -246,7 +249,11 @@ impl InMemoryProvider {
 
     /// The names of every account, sorted.
     pub fn account_names(&self) -> Vec<Username> {
-        self.lock().accounts.values().map(|a| a.name.clone()).collect()
+        self.lock()
+            .accounts
+            .values()
+            .map(|a| a.name.clone())
+            .collect()
     }
 
     /// The groups on the server, sorted.
@@ -272,7 +279,11 @@ impl InMemoryProvider {
     }
 
     /// Runs `apply` under the fault rules of `operation`.
-    fn call<T>(&self, operation: Operation, apply: impl FnOnce(&mut State) -> Result<T>) -> Result<T> {
+    fn call<T>(
+        &self,
+        operation: Operation,
+        apply: impl FnOnce(&mut State) -> Result<T>,
+    ) -> Result<T> {
         match self.enter(operation) {
             None => apply(&mut self.lock()),
             Some(FaultMode::Refuse(kind)) => Err(ServerError::new(BACKEND, kind, "injected fault")
@@ -481,7 +492,9 @@ impl StorageProvider for InMemoryProvider {
     }
 
     async fn list_groups(&self) -> Result<Vec<GroupName>> {
-        self.call(Operation::ListGroups, |s| Ok(s.groups.iter().cloned().collect()))
+        self.call(Operation::ListGroups, |s| {
+            Ok(s.groups.iter().cloned().collect())
+        })
     }
 
     async fn set_limited(&self, user: &Username, limited: bool) -> Result<()> {

@@ -41,7 +41,9 @@ use crate::error::{Error, ErrorKind, InputError, Result};
 use crate::history::{HistoryStore, Sample};
 use crate::provider::{AccountInfo, AccountSpec, Plan, QuotaEnforcement, StorageProvider, Usage};
 use crate::quota::{ByteSize, Quota};
-use crate::rules::{resolve_unique, CaseRule, CollisionLimits, NameContext, NameRule, PasswordRule};
+use crate::rules::{
+    resolve_unique, CaseRule, CollisionLimits, NameContext, NameRule, PasswordRule,
+};
 use crate::threshold::{evaluate, ThresholdAction, ThresholdState};
 use crate::username::{GroupName, Username};
 
@@ -245,7 +247,11 @@ impl Provisioner {
 
     /// Creates an account for `ctx` on `product`: generates a free name and a password
     /// from the product's rules and creates the account.
-    pub async fn create(&self, ctx: &ServiceContext, product: &ProductConfig) -> Result<Provisioned> {
+    pub async fn create(
+        &self,
+        ctx: &ServiceContext,
+        product: &ProductConfig,
+    ) -> Result<Provisioned> {
         self.create_with(ctx, product, |_| async { Ok(()) }).await
     }
 
@@ -277,7 +283,11 @@ impl Provisioner {
         Ok(provisioned)
     }
 
-    async fn create_account(&self, ctx: &ServiceContext, product: &ProductConfig) -> Result<Provisioned> {
+    async fn create_account(
+        &self,
+        ctx: &ServiceContext,
+        product: &ProductConfig,
+    ) -> Result<Provisioned> {
         let names = NameContext {
             client_id: ctx.client_id.clone(),
             service_id: ctx.service_id.clone(),
@@ -368,7 +378,12 @@ impl Provisioner {
                 .get(&account.username)
                 .copied()
                 .unwrap_or_default();
-            let evaluation = evaluate(previous, usage.used, account.quota, account.notify_at_percent);
+            let evaluation = evaluate(
+                previous,
+                usage.used,
+                account.quota,
+                account.notify_at_percent,
+            );
             if let Some(used) = usage.used {
                 samples.push(Sample {
                     account: account.username.clone(),
@@ -405,7 +420,13 @@ impl Provisioner {
     ) -> Result<Vec<Option<Usage>>> {
         if self.provider.capabilities().bulk_usage {
             let fold = self.provider.name_policy().case != CaseRule::Sensitive;
-            let key = |name: &str| if fold { name.to_lowercase() } else { name.to_string() };
+            let key = |name: &str| {
+                if fold {
+                    name.to_lowercase()
+                } else {
+                    name.to_string()
+                }
+            };
             let all: HashMap<String, Usage> = self
                 .provider
                 .usage_all()
@@ -430,10 +451,11 @@ impl Provisioner {
                 .collect());
         }
         let provider = &self.provider;
-        let results: Vec<Result<Usage>> = stream::iter(accounts.iter().map(|a| provider.usage(&a.username)))
-            .buffered(self.concurrency)
-            .collect()
-            .await;
+        let results: Vec<Result<Usage>> =
+            stream::iter(accounts.iter().map(|a| provider.usage(&a.username)))
+                .buffered(self.concurrency)
+                .collect()
+                .await;
         Ok(accounts
             .iter()
             .zip(results)

@@ -89,7 +89,9 @@ impl Unit {
             Some(b) if b > 1 => Unit::ALL
                 .into_iter()
                 .find(|u| u.bytes() == b)
-                .ok_or_else(|| QuotaError::UnknownUnit { unit: symbol.into() }),
+                .ok_or_else(|| QuotaError::UnknownUnit {
+                    unit: symbol.into(),
+                }),
             _ => Err(QuotaError::UnknownUnit {
                 unit: symbol.into(),
             }),
@@ -126,7 +128,17 @@ fn unit_bytes(symbol: &str) -> Option<u64> {
 
 /// A number of bytes.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 #[serde(transparent)]
 pub struct ByteSize(u64);
@@ -364,11 +376,26 @@ mod tests {
 
     #[test]
     fn rejects_bad_sizes() {
-        assert!(matches!("".parse::<ByteSize>(), Err(QuotaError::Syntax { .. })));
-        assert!(matches!("GB".parse::<ByteSize>(), Err(QuotaError::Syntax { .. })));
-        assert!(matches!("1..5 GB".parse::<ByteSize>(), Err(QuotaError::Syntax { .. })));
-        assert!(matches!("-1 GB".parse::<ByteSize>(), Err(QuotaError::Syntax { .. })));
-        assert!(matches!("10 XB".parse::<ByteSize>(), Err(QuotaError::UnknownUnit { .. })));
+        assert!(matches!(
+            "".parse::<ByteSize>(),
+            Err(QuotaError::Syntax { .. })
+        ));
+        assert!(matches!(
+            "GB".parse::<ByteSize>(),
+            Err(QuotaError::Syntax { .. })
+        ));
+        assert!(matches!(
+            "1..5 GB".parse::<ByteSize>(),
+            Err(QuotaError::Syntax { .. })
+        ));
+        assert!(matches!(
+            "-1 GB".parse::<ByteSize>(),
+            Err(QuotaError::Syntax { .. })
+        ));
+        assert!(matches!(
+            "10 XB".parse::<ByteSize>(),
+            Err(QuotaError::UnknownUnit { .. })
+        ));
         assert!(matches!(
             "16384 PB".parse::<ByteSize>(),
             Err(QuotaError::Overflow { .. })
@@ -389,7 +416,10 @@ mod tests {
         assert_eq!(ByteSize::new(3 << 39).to_string(), "1.5 TB");
         assert_eq!(ByteSize::new((5 << 30) / 4).to_string(), "1.25 GB");
         assert_eq!(ByteSize::new(1000).to_string(), "1000 B");
-        assert_eq!(ByteSize::new(u64::MAX).to_string(), "18446744073709551615 B");
+        assert_eq!(
+            ByteSize::new(u64::MAX).to_string(),
+            "18446744073709551615 B"
+        );
         assert_eq!(ByteSize::new(3 << 30).in_unit(Unit::Gb, 2), "3.00");
         assert_eq!(ByteSize::new(3 << 29).in_unit(Unit::Gb, 1), "1.5");
     }

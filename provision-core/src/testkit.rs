@@ -64,7 +64,10 @@ fn name(provider: &dyn StorageProvider, config: &ConformanceConfig, suffix: &str
 fn expect_kind<T: std::fmt::Debug>(step: &str, result: Result<T, Error>, kind: ErrorKind) {
     match result {
         Err(e) if e.kind() == kind => {}
-        Err(e) => panic!("conformance: {step}: expected {kind}, got {:?} ({e})", e.kind()),
+        Err(e) => panic!(
+            "conformance: {step}: expected {kind}, got {:?} ({e})",
+            e.kind()
+        ),
         Ok(v) => panic!("conformance: {step}: expected {kind}, got Ok({v:?})"),
     }
 }
@@ -77,7 +80,10 @@ fn ok<T>(step: &str, result: Result<T, Error>) -> T {
 pub async fn run_conformance(provider: &dyn StorageProvider, config: &ConformanceConfig) {
     let caps = provider.capabilities();
     let info = ok("test_connection", provider.test_connection().await);
-    assert!(info.is_admin, "conformance: the credentials are not an administrator's");
+    assert!(
+        info.is_admin,
+        "conformance: the credentials are not an administrator's"
+    );
 
     let user = name(provider, config, "one");
     let other = name(provider, config, "two");
@@ -98,15 +104,25 @@ pub async fn run_conformance(provider: &dyn StorageProvider, config: &Conformanc
     };
     let created = ok("create", provider.create_account(&spec).await);
     assert!(
-        provider.name_policy().same_account(created.username.as_str(), user.as_str()),
+        provider
+            .name_policy()
+            .same_account(created.username.as_str(), user.as_str()),
         "conformance: created {} when {user} was asked for",
         created.username
     );
-    expect_kind("create again", provider.create_account(&spec).await, ErrorKind::AlreadyExists);
+    expect_kind(
+        "create again",
+        provider.create_account(&spec).await,
+        ErrorKind::AlreadyExists,
+    );
 
     let account = ok("account", provider.account(&user).await)
         .unwrap_or_else(|| panic!("conformance: {user} missing after create"));
-    assert_eq!(account.status, AccountStatus::Active, "conformance: new account not active");
+    assert_eq!(
+        account.status,
+        AccountStatus::Active,
+        "conformance: new account not active"
+    );
     if let (Some(q), QuotaEnforcement::Native | QuotaEnforcement::PolicySwitch) =
         (account.quota, caps.quota_enforcement)
     {
@@ -114,7 +130,10 @@ pub async fn run_conformance(provider: &dyn StorageProvider, config: &Conformanc
     }
     if caps.groups {
         for g in &config.plan.groups {
-            assert!(account.groups.contains(g), "conformance: {user} not in plan group {g}");
+            assert!(
+                account.groups.contains(g),
+                "conformance: {user} not in plan group {g}"
+            );
         }
     }
 
@@ -122,40 +141,75 @@ pub async fn run_conformance(provider: &dyn StorageProvider, config: &Conformanc
         ok(round, provider.suspend(&user).await);
     }
     let status = ok("account after suspend", provider.account(&user).await).map(|a| a.status);
-    assert_eq!(status, Some(AccountStatus::Suspended), "conformance: not suspended");
+    assert_eq!(
+        status,
+        Some(AccountStatus::Suspended),
+        "conformance: not suspended"
+    );
     for round in ["unsuspend", "unsuspend again"] {
         ok(round, provider.unsuspend(&user).await);
     }
     let status = ok("account after unsuspend", provider.account(&user).await).map(|a| a.status);
-    assert_eq!(status, Some(AccountStatus::Active), "conformance: not active again");
+    assert_eq!(
+        status,
+        Some(AccountStatus::Active),
+        "conformance: not active again"
+    );
 
-    ok("change password", provider.change_password(&user, &secret(OTHER_PASSWORD)).await);
+    ok(
+        "change password",
+        provider
+            .change_password(&user, &secret(OTHER_PASSWORD))
+            .await,
+    );
     expect_kind(
         "change to a short password",
         provider.change_password(&user, &secret("short")).await,
         ErrorKind::InvalidInput,
     );
 
-    ok("change plan", provider.change_plan(&user, &config.plan, &config.other_plan).await);
+    ok(
+        "change plan",
+        provider
+            .change_plan(&user, &config.plan, &config.other_plan)
+            .await,
+    );
     let moved = ok("account after change plan", provider.account(&user).await)
         .unwrap_or_else(|| panic!("conformance: {user} missing after change plan"));
     if caps.groups {
         for g in &config.other_plan.groups {
-            assert!(moved.groups.contains(g), "conformance: not in new plan group {g}");
+            assert!(
+                moved.groups.contains(g),
+                "conformance: not in new plan group {g}"
+            );
         }
-        for g in config.plan.groups.iter().filter(|g| !config.other_plan.groups.contains(g)) {
-            assert!(!moved.groups.contains(g), "conformance: still in old plan group {g}");
+        for g in config
+            .plan
+            .groups
+            .iter()
+            .filter(|g| !config.other_plan.groups.contains(g))
+        {
+            assert!(
+                !moved.groups.contains(g),
+                "conformance: still in old plan group {g}"
+            );
         }
     }
     if let (Some(q), QuotaEnforcement::Native | QuotaEnforcement::PolicySwitch) =
         (moved.quota, caps.quota_enforcement)
     {
-        assert_eq!(q, config.other_plan.quota, "conformance: quota after change plan");
+        assert_eq!(
+            q, config.other_plan.quota,
+            "conformance: quota after change plan"
+        );
     }
 
     let usage = ok("usage", provider.usage(&user).await);
     if let (Some(used), Some(limit)) = (usage.used, config.other_plan.quota.limit()) {
-        assert!(used <= limit, "conformance: a new account uses {used} of {limit}");
+        assert!(
+            used <= limit,
+            "conformance: a new account uses {used} of {limit}"
+        );
     }
     ok("usage_all", provider.usage_all().await);
 
@@ -176,20 +230,34 @@ pub async fn run_conformance(provider: &dyn StorageProvider, config: &Conformanc
     ok("create second", provider.create_account(&second).await);
     ok("suspend second", provider.suspend(&other).await);
     let first = ok("account", provider.account(&user).await).map(|a| a.status);
-    assert_eq!(first, Some(AccountStatus::Active), "conformance: suspending one touched another");
+    assert_eq!(
+        first,
+        Some(AccountStatus::Active),
+        "conformance: suspending one touched another"
+    );
 
     // Calls on an account that does not exist.
     let missing = name(provider, config, "missing");
     ok("terminate missing", provider.terminate(&missing).await);
     assert!(ok("account missing", provider.account(&missing).await).is_none());
-    expect_kind("suspend missing", provider.suspend(&missing).await, ErrorKind::NotFound);
+    expect_kind(
+        "suspend missing",
+        provider.suspend(&missing).await,
+        ErrorKind::NotFound,
+    );
     expect_kind(
         "change password of missing",
-        provider.change_password(&missing, &secret(OTHER_PASSWORD)).await,
+        provider
+            .change_password(&missing, &secret(OTHER_PASSWORD))
+            .await,
         ErrorKind::NotFound,
     );
 
-    for (step, who) in [("terminate", &user), ("terminate again", &user), ("terminate second", &other)] {
+    for (step, who) in [
+        ("terminate", &user),
+        ("terminate again", &user),
+        ("terminate second", &other),
+    ] {
         ok(step, provider.terminate(who).await);
     }
     assert!(
@@ -197,5 +265,9 @@ pub async fn run_conformance(provider: &dyn StorageProvider, config: &Conformanc
         "conformance: {user} still exists after terminate"
     );
     assert!(ok("account after terminate", provider.account(&other).await).is_none());
-    expect_kind("usage after terminate", provider.usage(&user).await, ErrorKind::NotFound);
+    expect_kind(
+        "usage after terminate",
+        provider.usage(&user).await,
+        ErrorKind::NotFound,
+    );
 }

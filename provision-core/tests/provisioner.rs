@@ -36,7 +36,10 @@ async fn conformance_in_memory() {
     let small = Plan::new("1 GB".parse().unwrap()).with_group(group("small"));
     let large = Plan::new("2 GB".parse().unwrap()).with_group(group("large"));
     run_conformance(&provider, &ConformanceConfig::new("conf", small, large)).await;
-    assert!(provider.account_names().is_empty(), "conformance left accounts behind");
+    assert!(
+        provider.account_names().is_empty(),
+        "conformance left accounts behind"
+    );
 }
 
 #[tokio::test]
@@ -68,7 +71,10 @@ async fn create_generates_name_and_password_from_the_rules() {
     assert!(password.chars().any(|c| !c.is_ascii_alphanumeric()));
     assert!(provider.password_matches(&created.username, password));
     assert_eq!(created.account.groups, vec![group("storage-10g")]);
-    assert!(!format!("{created:?}").contains(password), "password leaked in Debug");
+    assert!(
+        !format!("{created:?}").contains(password),
+        "password leaked in Debug"
+    );
 }
 
 #[tokio::test]
@@ -91,7 +97,11 @@ async fn bad_product_configuration_is_rejected_before_anything_is_sent() {
         ("cust{client_id}", "16", "10 XB"),
     ] {
         let err = ProductConfig::new(rule, password, quota).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::InvalidInput, "{rule} {password} {quota}: {err}");
+        assert_eq!(
+            err.kind(),
+            ErrorKind::InvalidInput,
+            "{rule} {password} {quota}: {err}"
+        );
     }
 }
 
@@ -106,7 +116,10 @@ async fn a_failed_later_step_undoes_the_create() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
-    assert!(provider.account_names().is_empty(), "the account was left behind");
+    assert!(
+        provider.account_names().is_empty(),
+        "the account was left behind"
+    );
 }
 
 #[tokio::test]
@@ -120,7 +133,9 @@ async fn a_failed_undo_reports_both_errors() {
         .await
         .unwrap_err();
     match err {
-        Error::RollbackFailed { error, rollback, .. } => {
+        Error::RollbackFailed {
+            error, rollback, ..
+        } => {
             assert_eq!(error.kind(), ErrorKind::InvalidInput);
             assert_eq!(rollback.kind(), ErrorKind::Transient);
         }
@@ -137,7 +152,11 @@ async fn a_create_that_timed_out_after_the_server_acted_is_settled_by_looking() 
         .await
         .unwrap();
     assert_eq!(created.username.as_str(), "cust42");
-    assert_eq!(provider.account_names().len(), 1, "the create was sent twice");
+    assert_eq!(
+        provider.account_names().len(),
+        1,
+        "the create was sent twice"
+    );
     assert!(provider.password_matches(&created.username, created.password.expose_secret()));
 }
 
@@ -200,25 +219,49 @@ async fn sweep_records_history_and_notifies_once_per_crossing() {
     let day = |d| Utc.with_ymd_and_hms(2026, 11, d, 3, 0, 0).unwrap();
 
     provider.set_used(&user, ByteSize::new(9 << 30));
-    let report = provisioner.sweep(&accounts, &history, day(1)).await.unwrap();
-    assert_eq!(report.outcomes[0].actions, vec![ThresholdAction::NotifyNearLimit]);
+    let report = provisioner
+        .sweep(&accounts, &history, day(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        report.outcomes[0].actions,
+        vec![ThresholdAction::NotifyNearLimit]
+    );
     assert!(report.outcomes[1].actions.is_empty());
     assert_eq!(report.with_actions().count(), 1);
 
-    let again = provisioner.sweep(&accounts, &history, day(2)).await.unwrap();
-    assert!(again.with_actions().next().is_none(), "notified twice for one crossing");
+    let again = provisioner
+        .sweep(&accounts, &history, day(2))
+        .await
+        .unwrap();
+    assert!(
+        again.with_actions().next().is_none(),
+        "notified twice for one crossing"
+    );
 
     provider.set_used(&user, ByteSize::new(11 << 30));
-    let over = provisioner.sweep(&accounts, &history, day(3)).await.unwrap();
-    assert_eq!(over.outcomes[0].actions, vec![ThresholdAction::LimitExceeded]);
+    let over = provisioner
+        .sweep(&accounts, &history, day(3))
+        .await
+        .unwrap();
+    assert_eq!(
+        over.outcomes[0].actions,
+        vec![ThresholdAction::LimitExceeded]
+    );
     assert_eq!(over.outcomes[0].state, ThresholdState::Exceeded);
     let switched = provisioner.apply_policy_switches(&over).await;
     assert_eq!(switched.len(), 1);
     assert!(provider.is_limited(&user));
 
     provider.set_used(&user, ByteSize::new(1 << 30));
-    let back = provisioner.sweep(&accounts, &history, day(4)).await.unwrap();
-    assert_eq!(back.outcomes[0].actions, vec![ThresholdAction::BackUnderLimit]);
+    let back = provisioner
+        .sweep(&accounts, &history, day(4))
+        .await
+        .unwrap();
+    assert_eq!(
+        back.outcomes[0].actions,
+        vec![ThresholdAction::BackUnderLimit]
+    );
     provisioner.apply_policy_switches(&back).await;
     assert!(!provider.is_limited(&user));
 
@@ -233,7 +276,10 @@ async fn sweep_uses_one_bulk_call_where_the_backend_has_one() {
     let (provider, provisioner) = setup();
     let mut accounts = Vec::new();
     for i in 0..20 {
-        accounts.push(SweepAccount::new(create(&provisioner, &i.to_string()).await, &product()));
+        accounts.push(SweepAccount::new(
+            create(&provisioner, &i.to_string()).await,
+            &product(),
+        ));
     }
     let before = provider.call_count();
     provisioner
@@ -254,7 +300,10 @@ async fn sweep_without_bulk_reads_each_account_and_reports_failures() {
     let provisioner = Provisioner::new(provider.clone());
     let mut accounts = Vec::new();
     for i in 0..10 {
-        accounts.push(SweepAccount::new(create(&provisioner, &i.to_string()).await, &product()));
+        accounts.push(SweepAccount::new(
+            create(&provisioner, &i.to_string()).await,
+            &product(),
+        ));
     }
     provider.fail_next(Operation::Usage, ErrorKind::Transient, 1);
     let before = provider.call_count();
@@ -272,5 +321,8 @@ async fn sweep_without_bulk_reads_each_account_and_reports_failures() {
 #[tokio::test]
 async fn trait_objects_work() {
     let provider: Arc<dyn StorageProvider> = Arc::new(InMemoryProvider::new());
-    assert!(!provider.exists(&Username::new("nobody").unwrap()).await.unwrap());
+    assert!(!provider
+        .exists(&Username::new("nobody").unwrap())
+        .await
+        .unwrap());
 }
