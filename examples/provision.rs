@@ -20,17 +20,22 @@ use std::sync::Arc;
 use chrono::{Duration, Utc};
 use provision::core::history::{HistoryStore, InMemoryHistory};
 use provision::core::memory::InMemoryProvider;
-use provision::core::notify::{default_near_limit, default_suspended_for_limit, NotificationValues};
+use provision::core::notify::{
+    default_near_limit, default_suspended_for_limit, NotificationValues,
+};
 use provision::core::provisioner::{ProductConfig, Provisioner, ServiceContext, SweepAccount};
 use provision::core::threshold::ThresholdAction;
 use provision::core::{
     ByteSize, GroupName, Plan, QuotaEnforcement, StorageProvider, Unit, Username,
 };
+use provision::nextcloud::mock::MockNextcloud;
+use provision::nextcloud::NextcloudProvider;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Sets an account's used bytes on a mock server (real servers fill up by themselves).
-type SetUsage = Box<dyn Fn(Username, ByteSize) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+type SetUsage =
+    Box<dyn Fn(Username, ByteSize) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
 
 /// One backend to run the cycle on.
 struct Backend {
@@ -43,11 +48,40 @@ struct Backend {
 
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
-    let backends = vec![in_memory()?];
+    // Mock servers live until the end of main: providers talk to them over loopback.
+    let nextcloud_mock = Arc::new(MockNextcloud::start().await);
+    let backends = vec![in_memory()?, nextcloud(&nextcloud_mock)?];
     for backend in backends {
         run_cycle(backend).await?;
     }
     Ok(())
+}
+
+fn nextcloud(mock: &Arc<MockNextcloud>) -> Result<Backend, BoxError> {
+    let product = ProductConfig::new("nc{client_id}-{random_letter_3}", "16", "10 GB")?
+        .with_group(GroupName::new("storage-10g")?)
+        .notify_at(90);
+    let bigger = Plan::new("20 GB".parse()?).with_group(GroupName::new("storage-20g")?);
+    if let Some(provider) = NextcloudProvider::from_env()? {
+        return Ok(Backend {
+            label: "Nextcloud at $PROVISION_NEXTCLOUD_URL".into(),
+            provider: Arc::new(provider),
+            product,
+            bigger,
+            set_usage: None,
+        });
+    }
+    let handle = Arc::clone(mock);
+    Ok(Backend {
+        label: "Nextcloud (mock server; set PROVISION_NEXTCLOUD_URL for a real one)".into(),
+        provider: Arc::new(mock.provider()?),
+        product,
+        bigger,
+        set_usage: Some(Box::new(move |user, used| {
+            handle.set_used(user.as_str(), used);
+            Box::pin(async {})
+        })),
+    })
 }
 
 fn in_memory() -> Result<Backend, BoxError> {
@@ -90,12 +124,17 @@ async fn run_cycle(backend: Backend) -> Result<(), BoxError> {
         .with_display_name("Jane Doe");
     let created = provisioner.create(&ctx, &product).await?;
     let user = created.username.clone();
-    println!("created {user} on plan {} (password sent to the customer)", product.quota);
+    println!(
+        "created {user} on plan {} (password sent to the customer)",
+        product.quota
+    );
 
     let usage = provider.usage(&user).await?;
     println!(
         "usage: {}",
-        usage.used.map_or("not known yet".to_string(), |u| u.to_string())
+        usage
+            .used
+            .map_or("not known yet".to_string(), |u| u.to_string())
     );
 
     let history = InMemoryHistory::new();
@@ -105,7 +144,11 @@ async fn run_cycle(backend: Backend) -> Result<(), BoxError> {
     // Three daily sweeps: calm, near the limit, past it.
     for (day, percent) in [(2, 40u64), (1, 95), (0, 110)] {
         if let Some(set) = &set_usage {
-            set(user.clone(), ByteSize::new(limit.bytes() / 100 * percent)).await;
+            set(
+                user.clone(),
+                ByteSize::new((limit.bytes() as u128 * percent as u128 / 100) as u64),
+            )
+            .await;
         }
         let report = provisioner
             .sweep(&accounts, &history, now - Duration::days(day))
@@ -113,16 +156,24 @@ async fn run_cycle(backend: Backend) -> Result<(), BoxError> {
         for outcome in report.with_actions() {
             for action in &outcome.actions {
                 let used = outcome.used.unwrap_or_default();
-                let values = NotificationValues::new(&outcome.username, used, outcome.quota, Unit::Gb)
-                    .with("client_name", "Jane Doe")
-                    .with("service_product_name", "Cloud Storage 10 GB");
+                let values =
+                    NotificationValues::new(&outcome.username, used, outcome.quota, Unit::Gb)
+                        .with("client_name", "Jane Doe")
+                        .with("service_product_name", "Cloud Storage 10 GB");
                 match action {
                     ThresholdAction::NotifyNearLimit => {
-                        println!("--- mail to the customer ---\n{}", default_near_limit().render(&values)?);
+                        println!(
+                            "--- mail to the customer ---\n{}",
+                            default_near_limit().render(&values)?
+                        );
                     }
                     ThresholdAction::LimitExceeded => {
-                        if provider.capabilities().quota_enforcement == QuotaEnforcement::PolicySwitch {
-                            println!("limit exceeded: switching {user} to the read/delete-only policy");
+                        if provider.capabilities().quota_enforcement
+                            == QuotaEnforcement::PolicySwitch
+                        {
+                            println!(
+                                "limit exceeded: switching {user} to the read/delete-only policy"
+                            );
                         } else {
                             provider.suspend(&outcome.username).await?;
                             println!(
@@ -143,7 +194,10 @@ async fn run_cycle(backend: Backend) -> Result<(), BoxError> {
     let daily = history.daily(&user, 3, now).await?;
     let series: Vec<String> = daily
         .iter()
-        .map(|p| p.used.map_or("-".into(), |u| u.to_string()))
+        .map(|p| {
+            p.used
+                .map_or("-".into(), |u| format!("{} GB", u.in_unit(Unit::Gb, 2)))
+        })
         .collect();
     println!("daily usage, last 3 days: {}", series.join(", "));
 
@@ -155,7 +209,9 @@ async fn run_cycle(backend: Backend) -> Result<(), BoxError> {
     let new_password = product.password_rule.generate();
     provider.change_password(&user, &new_password).await?;
     println!("changed the password of {user}");
-    provider.change_plan(&user, &product.plan(), &bigger).await?;
+    provider
+        .change_plan(&user, &product.plan(), &bigger)
+        .await?;
     println!("moved {user} to plan {}", bigger.quota);
     provider.terminate(&user).await?;
     provider.terminate(&user).await?; // idempotent
