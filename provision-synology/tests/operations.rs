@@ -1,0 +1,315 @@
+//! Every provider operation against the mock DSM over real HTTP.
+
+mod common;
+
+use common::*;
+use provision_core::{AccountStatus, ByteSize, ErrorKind, Quota, StorageProvider};
+use provision_synology::mock::MockSynology;
+
+#[tokio::test]
+async fn test_connection_reports_dsm_and_admin_rights() {
+    let (_dsm, provider) = setup().await;
+    let info = provider.test_connection().await.unwrap();
+    assert_eq!(info.backend, "synology");
+    assert_eq!(info.product, "DSM");
+    assert_eq!(info.version.as_deref(), Some("7.2.1-69057 Update 6"));
+    assert!(info.is_admin);
+    assert_eq!(
+        info.details.get("auth_version").map(String::as_str),
+        Some("7")
+    );
+    assert_eq!(info.details.get("noise_ik").map(String::as_str), Some("on"));
+}
+
+#[tokio::test]
+async fn a_non_admin_account_is_reported_as_such() {
+    let dsm = MockSynology::start().await;
+    dsm.add_user("operator", "Op3rator-pw");
+    let provider = provision_synology::SynologyProvider::builder(dsm.url())
+        .credentials("operator", secret("Op3rator-pw"))
+        .client_options(MockSynology::fast_client_options())
+        .build()
+        .unwrap();
+    assert!(!provider.test_connection().await.unwrap().is_admin);
+    let err = provider.account(&user("alice")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::PermissionDenied);
+    assert_eq!(err.server_code(), Some("105"));
+}
+
+#[tokio::test]
+async fn create_makes_an_enabled_user_in_the_plan_group() {
+    let (dsm, provider) = setup().await;
+    let info = provider
+        .create_account(&spec("alice", small()))
+        .await
+        .unwrap();
+    assert_eq!(info.username.as_str(), "alice");
+    assert_eq!(info.status, AccountStatus::Active);
+    assert!(info.groups.iter().any(|g| g.as_str() == SMALL));
+
+    let stored = dsm.user("alice").unwrap();
+    assert_eq!(stored.expired, "normal");
+    assert_eq!(stored.email, "alice@example.com");
+    assert_eq!(stored.description, "customer alice");
+    assert!(
+        stored.passwd_never_expire,
+        "accounts must not fail later logins on expiry"
+    );
+    assert!(
+        stored.groups.contains(&SMALL.to_string()) && stored.groups.contains(&"users".to_string())
+    );
+    assert!(dsm.password_is("alice", PASSWORD));
+}
+
+#[tokio::test]
+async fn account_reads_status_contact_and_groups() {
+    let (_dsm, provider) = setup().await;
+    provider
+        .create_account(&spec("bob", large()))
+        .await
+        .unwrap();
+    let info = provider.account(&user("bob")).await.unwrap().unwrap();
+    assert_eq!(info.status, AccountStatus::Active);
+    assert_eq!(info.email.as_deref(), Some("bob@example.com"));
+    assert_eq!(info.display_name.as_deref(), Some("customer bob"));
+    assert!(info.groups.iter().any(|g| g.as_str() == LARGE));
+    assert_eq!(info.quota, None, "the enforced quota lives on the group");
+    assert!(provider.account(&user("nobody")).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn suspend_and_unsuspend_are_idempotent() {
+    let (dsm, provider) = setup().await;
+    provider
+        .create_account(&spec("carol", small()))
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        provider.suspend(&user("carol")).await.unwrap();
+        assert_eq!(dsm.user("carol").unwrap().expired, "now");
+    }
+    let status = provider
+        .account(&user("carol"))
+        .await
+        .unwrap()
+        .unwrap()
+        .status;
+    assert_eq!(status, AccountStatus::Suspended);
+    for _ in 0..2 {
+        provider.unsuspend(&user("carol")).await.unwrap();
+        assert_eq!(dsm.user("carol").unwrap().expired, "normal");
+    }
+    let err = provider.suspend(&user("ghost")).await.unwrap_err();
+    assert!(
+        matches!(err, provision_core::Error::AccountNotFound { .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        provider.unsuspend(&user("ghost")).await.unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
+}
+
+#[tokio::test]
+async fn change_password_sets_the_new_password() {
+    let (dsm, provider) = setup().await;
+    provider
+        .create_account(&spec("dave", small()))
+        .await
+        .unwrap();
+    provider
+        .change_password(&user("dave"), &secret("N3w-Passw0rd"))
+        .await
+        .unwrap();
+    assert!(dsm.password_is("dave", "N3w-Passw0rd"));
+    let err = provider
+        .change_password(&user("ghost"), &secret("N3w-Passw0rd"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn change_plan_moves_the_user_from_the_old_group_to_the_new() {
+    let (dsm, provider) = setup().await;
+    dsm.add_group("newsletter", Quota::Unlimited);
+    provider
+        .create_account(&spec("erin", small()))
+        .await
+        .unwrap();
+    dsm.add_member("newsletter", "erin");
+    provider
+        .change_plan(&user("erin"), &small(), &large())
+        .await
+        .unwrap();
+    let groups = dsm.user("erin").unwrap().groups;
+    assert!(groups.contains(&LARGE.to_string()), "{groups:?}");
+    assert!(!groups.contains(&SMALL.to_string()), "{groups:?}");
+    assert!(
+        groups.contains(&"newsletter".to_string()),
+        "other groups stay: {groups:?}"
+    );
+    // Moving again to where it is changes nothing and succeeds.
+    provider
+        .change_plan(&user("erin"), &small(), &large())
+        .await
+        .unwrap();
+    let err = provider
+        .change_plan(&user("ghost"), &small(), &large())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn usage_is_the_homes_share_in_bytes_with_the_group_limit() {
+    let (dsm, provider) = setup().await;
+    provider
+        .create_account(&spec("fred", large()))
+        .await
+        .unwrap();
+    dsm.set_usage("fred", ByteSize::new(300 << 20));
+    let usage = provider.usage(&user("fred")).await.unwrap();
+    assert_eq!(usage.used, Some(ByteSize::new(300 << 20)));
+    assert_eq!(usage.quota, Some("5 GB".parse().unwrap()));
+    let err = provider.usage(&user("ghost")).await.unwrap_err();
+    assert!(
+        matches!(err, provision_core::Error::AccountNotFound { .. }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn usage_all_reads_every_user_in_one_list_plus_one_read_each() {
+    let (dsm, provider) = setup().await;
+    for i in 0..20 {
+        let name = format!("bulk{i:02}");
+        dsm.add_user(&name, PASSWORD);
+        dsm.set_usage(&name, ByteSize::new(i << 20));
+    }
+    dsm.reset_request_count();
+    let all = provider.usage_all().await.unwrap();
+    let users = dsm.user_names().len();
+    assert_eq!(all.len(), users);
+    let bulk07 = all.iter().find(|(u, _)| u.as_str() == "bulk07").unwrap();
+    assert_eq!(bulk07.1.used, Some(ByteSize::new(7 << 20)));
+    // One list, one home-volume read, one quota read per user: DSM has no bulk call.
+    assert_eq!(dsm.request_count(), 2 + users);
+    assert_eq!(dsm.calls("SYNO.Core.User", "list"), 1);
+    assert_eq!(dsm.calls("SYNO.Core.Quota", "get"), users);
+    let names: Vec<_> = all.iter().map(|(u, _)| u.as_str().to_lowercase()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "sorted by name");
+}
+
+#[tokio::test]
+async fn usage_all_runs_reads_concurrently_within_the_bound() {
+    let dsm = MockSynology::start().await;
+    for i in 0..12 {
+        dsm.add_user(&format!("conc{i:02}"), PASSWORD);
+    }
+    let provider = dsm.provider_builder().usage_concurrency(4).build().unwrap();
+    provider.client().login().await.unwrap();
+    dsm.set_latency(std::time::Duration::from_millis(50));
+    let started = std::time::Instant::now();
+    let all = provider.usage_all().await.unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(all.len(), dsm.user_names().len());
+    // 15 quota reads at 4 at once is about 4 rounds plus list and home: well under the
+    // 17 rounds a one-at-a-time sweep would take.
+    assert!(
+        elapsed < std::time::Duration::from_millis(50 * 12),
+        "{elapsed:?}"
+    );
+}
+
+#[tokio::test]
+async fn terminate_deletes_and_is_idempotent() {
+    let (dsm, provider) = setup().await;
+    provider
+        .create_account(&spec("gina", small()))
+        .await
+        .unwrap();
+    provider.terminate(&user("gina")).await.unwrap();
+    assert!(dsm.user("gina").is_none());
+    assert!(!dsm
+        .group_members(SMALL)
+        .unwrap()
+        .contains(&"gina".to_string()));
+    dsm.reset_request_count();
+    provider.terminate(&user("gina")).await.unwrap();
+    assert_eq!(
+        dsm.calls("SYNO.Core.User", "delete"),
+        0,
+        "absent: nothing to delete"
+    );
+}
+
+#[tokio::test]
+async fn list_groups_offers_the_plan_groups() {
+    let (_dsm, provider) = setup().await;
+    let groups = provider.list_groups().await.unwrap();
+    let names: Vec<&str> = groups.iter().map(|g| g.as_str()).collect();
+    for expected in [SMALL, LARGE, "administrators", "users"] {
+        assert!(names.contains(&expected), "{names:?}");
+    }
+}
+
+#[tokio::test]
+async fn client_calls_read_and_write_what_they_say() {
+    let (dsm, provider) = setup().await;
+    let client = provider.client();
+    provider
+        .create_account(&spec("hank", small()))
+        .await
+        .unwrap();
+    let hank = user("hank");
+    client.set_email(&hank, "new@example.com").await.unwrap();
+    client.set_description(&hank, "moved").await.unwrap();
+    let read = client.user(&hank).await.unwrap();
+    assert_eq!(read.email.as_deref(), Some("new@example.com"));
+    assert_eq!(read.description.as_deref(), Some("moved"));
+    assert!(read.uid.unwrap() >= 1026);
+    let group = provision_core::GroupName::new(LARGE).unwrap();
+    client.add_to_group(&group, &hank).await.unwrap();
+    assert!(client
+        .group_members(&group)
+        .await
+        .unwrap()
+        .contains(&"hank".to_string()));
+    client.remove_from_group(&group, &hank).await.unwrap();
+    assert!(!client
+        .group_members(&group)
+        .await
+        .unwrap()
+        .contains(&"hank".to_string()));
+    let found = client.group(&group).await.unwrap().unwrap();
+    assert!(found.gid.unwrap() >= 65536, "get carries the gid");
+    let policy = client.password_policy().await.unwrap();
+    assert_eq!(policy.min_length, Some(8));
+    assert!(policy.mixed_case && policy.numeric && policy.exclude_username);
+    let home = client.home_service().await.unwrap();
+    assert_eq!(home.location.as_deref(), Some("/volume1"));
+    let info = client.dsm_info().await.unwrap();
+    assert_eq!(info.model.as_deref(), Some("DS923+"));
+    assert!(dsm.user("hank").is_some());
+}
+
+#[tokio::test]
+async fn close_logs_the_session_out_with_its_sid() {
+    let (dsm, provider) = setup().await;
+    assert_eq!(dsm.session_count(), 1);
+    provider.close().await.unwrap();
+    assert_eq!(dsm.session_count(), 0);
+    let logout = dsm
+        .requests()
+        .into_iter()
+        .find(|r| r.is_call("SYNO.API.Auth", "logout"))
+        .unwrap();
+    assert!(logout.param("_sid").is_some_and(|s| !s.is_empty()));
+    assert_eq!(logout.param("session"), Some("provision"));
+    // A later call logs in again.
+    provider.account(&user("alice")).await.unwrap();
+    assert_eq!(dsm.session_count(), 1);
+}
