@@ -30,6 +30,8 @@ use provision::core::{
 };
 use provision::nextcloud::mock::MockNextcloud;
 use provision::nextcloud::NextcloudProvider;
+use provision::synology::mock::MockSynology;
+use provision::synology::SynologyProvider;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -50,11 +52,60 @@ struct Backend {
 async fn main() -> Result<(), BoxError> {
     // Mock servers live until the end of main: providers talk to them over loopback.
     let nextcloud_mock = Arc::new(MockNextcloud::start().await);
-    let backends = vec![in_memory()?, nextcloud(&nextcloud_mock)?];
+    let synology_mock = Arc::new(MockSynology::start().await);
+    let backends = vec![
+        in_memory()?,
+        nextcloud(&nextcloud_mock)?,
+        synology(&synology_mock)?,
+    ];
     for backend in backends {
         run_cycle(backend).await?;
     }
     Ok(())
+}
+
+fn synology(mock: &Arc<MockSynology>) -> Result<Backend, BoxError> {
+    // On DSM the plan names a pre-configured group that carries the real quota.
+    let (group, label, provider, set_usage): (_, _, Arc<dyn StorageProvider>, Option<SetUsage>) =
+        match SynologyProvider::from_env()? {
+            Some(provider) => {
+                let group = std::env::var("PROVISION_SYNOLOGY_GROUP")
+                    .map_err(|_| "PROVISION_SYNOLOGY_GROUP must name a plan group on the DSM")?;
+                let label = "Synology DSM at $PROVISION_SYNOLOGY_URL".to_string();
+                (GroupName::new(group)?, label, Arc::new(provider), None)
+            }
+            None => {
+                mock.add_group("storage-10g", "10 GB".parse()?);
+                mock.add_group("storage-20g", "20 GB".parse()?);
+                let handle = Arc::clone(mock);
+                let set: SetUsage = Box::new(move |user, used| {
+                    handle.set_usage(user.as_str(), used);
+                    Box::pin(async {})
+                });
+                let label = "Synology DSM (mock server; set PROVISION_SYNOLOGY_URL for a real one)";
+                let provider = Arc::new(mock.provider_builder().build()?);
+                (
+                    GroupName::new("storage-10g")?,
+                    label.to_string(),
+                    provider,
+                    Some(set),
+                )
+            }
+        };
+    let bigger_group = if set_usage.is_some() {
+        GroupName::new("storage-20g")?
+    } else {
+        group.clone()
+    };
+    Ok(Backend {
+        label,
+        provider,
+        product: ProductConfig::new("syn{client_id}{random_letter_2}", "16", "10 GB")?
+            .with_group(group)
+            .notify_at(90),
+        bigger: Plan::new("20 GB".parse()?).with_group(bigger_group),
+        set_usage,
+    })
 }
 
 fn nextcloud(mock: &Arc<MockNextcloud>) -> Result<Backend, BoxError> {
