@@ -1,0 +1,476 @@
+//! The S3 routes of the mock (path-style): buckets, listings with pagination, puts
+//! and multi-object deletes, with MinIO's checks and codes.
+
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use md5::{Digest, Md5};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use super::iam;
+use super::reply::{errors, ApiError, Reply};
+use super::request::Ctx;
+use super::state::{etag_of_size, State, VersionRecord};
+use super::Dialect;
+use crate::policy::is_valid_bucket_name;
+use crate::xml::{self, escape};
+
+const S3_NS: &str = "http://s3.amazonaws.com/doc/2006-03-01/";
+const MAX_KEYS: usize = 1000;
+const MAX_DELETE: usize = 1000;
+
+/// Keys in `encoding-type=url` listings: unreserved characters and `/` stay, a space
+/// is `+`, everything else `%XX`.
+const KEY_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/')
+    .remove(b' ');
+
+fn encode_key(key: &str, url: bool) -> String {
+    if url {
+        utf8_percent_encode(key, KEY_ENCODE)
+            .to_string()
+            .replace(' ', "+")
+    } else {
+        key.to_owned()
+    }
+}
+
+fn time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+fn authorize(state: &State, ctx: &Ctx<'_>, action: &str, resource: &str) -> Result<(), ApiError> {
+    if ctx.is_root || iam::is_allowed(state, &ctx.caller, action, resource) {
+        Ok(())
+    } else {
+        Err(errors::access_denied())
+    }
+}
+
+fn invalid_argument(message: &str) -> ApiError {
+    ApiError::new(400, "InvalidArgument", message)
+}
+
+/// Dispatches an S3 request; `path` is the decoded path (`/bucket/key`).
+pub(super) fn handle(state: &mut State, ctx: &Ctx<'_>, path: &str) -> Result<Reply, ApiError> {
+    let path = path.strip_prefix('/').unwrap_or(path);
+    let (bucket, key) = path.split_once('/').unwrap_or((path, ""));
+    if bucket.is_empty() {
+        return match ctx.method {
+            "GET" => Ok(list_buckets(state, ctx)),
+            _ => Err(errors::not_implemented(ctx.method, &ctx.target)),
+        };
+    }
+    if ctx.method == "PUT" && key.is_empty() && ctx.query.is_empty() {
+        return make_bucket(state, ctx, bucket);
+    }
+    if !state.buckets.contains_key(bucket) {
+        return Err(errors::no_such_bucket(bucket));
+    }
+    let q = &ctx.query;
+    match (ctx.method, key.is_empty()) {
+        ("HEAD", true) => {
+            authorize(state, ctx, "s3:ListBucket", bucket)?;
+            Ok(Reply::empty(200))
+        }
+        ("DELETE", true) => delete_bucket(state, ctx, bucket),
+        ("GET", true) if q.get("list-type") == Some("2") => list_objects_v2(state, ctx, bucket),
+        ("GET", true) if q.has("versions") => list_versions(state, ctx, bucket),
+        ("GET", true) if q.has("location") => {
+            authorize(state, ctx, "s3:GetBucketLocation", bucket)?;
+            Ok(Reply::xml(format!(
+                "<LocationConstraint xmlns=\"{S3_NS}\">{}</LocationConstraint>",
+                escape(state.region.as_deref().unwrap_or_default())
+            )))
+        }
+        ("POST", true) if q.has("delete") => delete_objects(state, ctx, bucket),
+        ("PUT", false) if !q.has("partNumber") && ctx.header("x-amz-copy-source").is_none() => {
+            put_object(state, ctx, bucket, key)
+        }
+        _ => Err(errors::not_implemented(ctx.method, &ctx.target)),
+    }
+}
+
+fn list_buckets(state: &State, ctx: &Ctx<'_>) -> Reply {
+    // Without s3:ListAllMyBuckets a user sees the buckets it may list.
+    let sees_all = ctx.is_root || iam::is_allowed(state, &ctx.caller, "s3:ListAllMyBuckets", "");
+    let mut body = format!(
+        "<ListAllMyBucketsResult xmlns=\"{S3_NS}\"><Owner><ID>02d6176db174dc93cb1b899f7c6078f08654445fe8cf1b6ce98d8855f66bdbf4</ID><DisplayName>minio</DisplayName></Owner><Buckets>"
+    );
+    for (name, bucket) in &state.buckets {
+        if sees_all || iam::is_allowed(state, &ctx.caller, "s3:ListBucket", name) {
+            body.push_str(&format!(
+                "<Bucket><Name>{}</Name><CreationDate>{}</CreationDate></Bucket>",
+                escape(name),
+                time(bucket.created)
+            ));
+        }
+    }
+    body.push_str("</Buckets></ListAllMyBucketsResult>");
+    Reply::xml(body)
+}
+
+fn make_bucket(state: &mut State, ctx: &Ctx<'_>, bucket: &str) -> Result<Reply, ApiError> {
+    authorize(state, ctx, "s3:CreateBucket", bucket)?;
+    // `minio` is kept by the server for itself.
+    if !is_valid_bucket_name(bucket) || bucket == "minio" {
+        return Err(ApiError::new(
+            400,
+            "InvalidBucketName",
+            "The specified bucket is not valid.",
+        ));
+    }
+    if state.buckets.contains_key(bucket) {
+        return match state.dialect() {
+            Dialect::RustFs => Ok(Reply::empty(200)),
+            Dialect::MinIO => Err(ApiError::new(
+                409,
+                "BucketAlreadyOwnedByYou",
+                "Your previous request to create the named bucket succeeded and you already own it.",
+            )),
+        };
+    }
+    state.create_bucket(bucket);
+    Ok(Reply::empty(200).header("location", format!("/{bucket}")))
+}
+
+fn delete_bucket(state: &mut State, ctx: &Ctx<'_>, bucket: &str) -> Result<Reply, ApiError> {
+    authorize(state, ctx, "s3:DeleteBucket", bucket)?;
+    let force = ctx.header("x-minio-force-delete") == Some("true");
+    if force {
+        authorize(state, ctx, "s3:ForceDeleteBucket", bucket)?;
+    }
+    let empty = state.buckets.get(bucket).is_none_or(|b| b.is_empty());
+    if !empty && !force {
+        return Err(ApiError::new(
+            409,
+            "BucketNotEmpty",
+            "The bucket you tried to delete is not empty",
+        ));
+    }
+    state.buckets.remove(bucket);
+    Ok(Reply::empty(204))
+}
+
+fn max_keys(ctx: &Ctx<'_>) -> Result<usize, ApiError> {
+    match ctx.query.get("max-keys") {
+        None => Ok(MAX_KEYS),
+        Some(text) => text.parse::<usize>().map(|n| n.min(MAX_KEYS)).map_err(|_| {
+            invalid_argument("Argument max-keys must be an integer between 0 and 2147483647")
+        }),
+    }
+}
+
+fn url_encoding(ctx: &Ctx<'_>) -> Result<bool, ApiError> {
+    match ctx.query.get("encoding-type") {
+        None => Ok(false),
+        Some(t) if t.eq_ignore_ascii_case("url") => Ok(true),
+        Some(_) => Err(invalid_argument(
+            "Invalid Encoding Method specified in Request",
+        )),
+    }
+}
+
+fn reject_delimiter(ctx: &Ctx<'_>) -> Result<(), ApiError> {
+    match ctx.query.get("delimiter") {
+        Some(d) if !d.is_empty() => Err(errors::not_implemented(
+            ctx.method,
+            &format!("{} (delimiter listings)", ctx.target),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn list_objects_v2(state: &State, ctx: &Ctx<'_>, bucket: &str) -> Result<Reply, ApiError> {
+    authorize(state, ctx, "s3:ListBucket", bucket)?;
+    reject_delimiter(ctx)?;
+    let q = &ctx.query;
+    let prefix = q.get("prefix").unwrap_or_default();
+    let max = max_keys(ctx)?;
+    let url = url_encoding(ctx)?;
+    let start_after = match q.get("continuation-token") {
+        // The token is opaque to clients; here it is the hex of the last key.
+        Some(token) => Some(
+            hex::decode(token)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .ok_or_else(|| invalid_argument("The continuation token provided is incorrect"))?,
+        ),
+        None => q.get("start-after").map(str::to_owned),
+    };
+    let record = state
+        .buckets
+        .get(bucket)
+        .ok_or_else(|| errors::no_such_bucket(bucket))?;
+    let mut live = record
+        .objects
+        .iter()
+        .filter(|(k, _)| k.starts_with(prefix))
+        .filter(|(k, _)| start_after.as_deref().is_none_or(|s| k.as_str() > s))
+        .filter_map(|(k, versions)| versions.last().filter(|v| !v.delete_marker).map(|v| (k, v)));
+    let page: Vec<(&String, &VersionRecord)> = live.by_ref().take(max).collect();
+    let truncated = max > 0 && live.next().is_some();
+
+    let mut body = format!(
+        "<ListBucketResult xmlns=\"{S3_NS}\"><Name>{}</Name><Prefix>{}</Prefix><KeyCount>{}</KeyCount><MaxKeys>{max}</MaxKeys><IsTruncated>{truncated}</IsTruncated>",
+        escape(bucket),
+        escape(&encode_key(prefix, url)),
+        page.len()
+    );
+    if url {
+        body.push_str("<EncodingType>url</EncodingType>");
+    }
+    if let Some(token) = q.get("continuation-token") {
+        body.push_str(&format!(
+            "<ContinuationToken>{}</ContinuationToken>",
+            escape(token)
+        ));
+    }
+    if truncated {
+        if let Some((last, _)) = page.last() {
+            body.push_str(&format!(
+                "<NextContinuationToken>{}</NextContinuationToken>",
+                hex::encode(last.as_bytes())
+            ));
+        }
+    }
+    for (key, v) in &page {
+        body.push_str(&format!(
+            "<Contents><Key>{}</Key><LastModified>{}</LastModified><ETag>{}</ETag><Size>{}</Size><StorageClass>STANDARD</StorageClass></Contents>",
+            escape(&encode_key(key, url)),
+            time(v.modified),
+            escape(&v.etag()),
+            v.size
+        ));
+    }
+    body.push_str("</ListBucketResult>");
+    Ok(Reply::xml(body))
+}
+
+fn list_versions(state: &State, ctx: &Ctx<'_>, bucket: &str) -> Result<Reply, ApiError> {
+    authorize(state, ctx, "s3:ListBucketVersions", bucket)?;
+    reject_delimiter(ctx)?;
+    let q = &ctx.query;
+    let prefix = q.get("prefix").unwrap_or_default();
+    let max = max_keys(ctx)?;
+    let url = url_encoding(ctx)?;
+    let key_marker = q.get("key-marker").filter(|m| !m.is_empty());
+    let version_marker = q.get("version-id-marker").filter(|m| !m.is_empty());
+    let record = state
+        .buckets
+        .get(bucket)
+        .ok_or_else(|| errors::no_such_bucket(bucket))?;
+
+    // Keys ascending, each key's versions newest first.
+    let all = record
+        .objects
+        .iter()
+        .filter(|(k, _)| k.starts_with(prefix))
+        .flat_map(|(k, versions)| {
+            let newest = versions.len().saturating_sub(1);
+            versions
+                .iter()
+                .enumerate()
+                .rev()
+                .map(move |(i, v)| (k, v, i == newest))
+        });
+    // Markers are positions: entries up to and including the marker are skipped,
+    // even when the marker version itself was deleted since. Version ids grow with
+    // time and `null` is the oldest, so "after the marker" is "older than it".
+    let mut remaining = all.filter(|(k, v, _)| match key_marker {
+        None => true,
+        Some(km) => match k.as_str().cmp(km) {
+            std::cmp::Ordering::Less => false,
+            std::cmp::Ordering::Greater => true,
+            std::cmp::Ordering::Equal => match version_marker {
+                None | Some("null") => false,
+                Some(vm) => v.version_id == "null" || v.version_id.as_str() < vm,
+            },
+        },
+    });
+    let page: Vec<_> = remaining.by_ref().take(max).collect();
+    let truncated = max > 0 && remaining.next().is_some();
+
+    let mut body = format!(
+        "<ListVersionsResult xmlns=\"{S3_NS}\"><Name>{}</Name><Prefix>{}</Prefix><KeyMarker>{}</KeyMarker><VersionIdMarker>{}</VersionIdMarker><MaxKeys>{max}</MaxKeys><IsTruncated>{truncated}</IsTruncated>",
+        escape(bucket),
+        escape(&encode_key(prefix, url)),
+        escape(&encode_key(key_marker.unwrap_or_default(), url)),
+        escape(version_marker.unwrap_or_default()),
+    );
+    if url {
+        body.push_str("<EncodingType>url</EncodingType>");
+    }
+    if truncated {
+        if let Some((k, v, _)) = page.last() {
+            body.push_str(&format!(
+                "<NextKeyMarker>{}</NextKeyMarker><NextVersionIdMarker>{}</NextVersionIdMarker>",
+                escape(&encode_key(k, url)),
+                escape(&v.version_id)
+            ));
+        }
+    }
+    for (key, v, latest) in &page {
+        if v.delete_marker {
+            body.push_str(&format!(
+                "<DeleteMarker><Key>{}</Key><VersionId>{}</VersionId><IsLatest>{latest}</IsLatest><LastModified>{}</LastModified></DeleteMarker>",
+                escape(&encode_key(key, url)),
+                escape(&v.version_id),
+                time(v.modified)
+            ));
+        } else {
+            body.push_str(&format!(
+                "<Version><Key>{}</Key><VersionId>{}</VersionId><IsLatest>{latest}</IsLatest><LastModified>{}</LastModified><ETag>{}</ETag><Size>{}</Size><StorageClass>STANDARD</StorageClass></Version>",
+                escape(&encode_key(key, url)),
+                escape(&v.version_id),
+                time(v.modified),
+                escape(&v.etag()),
+                v.size
+            ));
+        }
+    }
+    body.push_str("</ListVersionsResult>");
+    Ok(Reply::xml(body))
+}
+
+fn delete_objects(state: &mut State, ctx: &Ctx<'_>, bucket: &str) -> Result<Reply, ApiError> {
+    if ctx.content_length().is_none() {
+        return Err(ApiError::new(
+            411,
+            "MissingContentLength",
+            "You must provide the Content-Length HTTP header.",
+        ));
+    }
+    let has_checksum = ctx
+        .headers
+        .keys()
+        .any(|name| name.as_str().starts_with("x-amz-checksum-"));
+    match ctx.header("content-md5") {
+        Some(md5) => {
+            let claimed = base64::engine::general_purpose::STANDARD
+                .decode(md5.trim())
+                .map_err(|_| {
+                    ApiError::new(
+                        400,
+                        "InvalidDigest",
+                        "The Content-Md5 you specified is not valid.",
+                    )
+                })?;
+            if claimed.as_slice() != Md5::digest(ctx.body).as_slice() {
+                return Err(ApiError::new(
+                    400,
+                    "BadDigest",
+                    "The Content-Md5 you specified did not match what we received.",
+                ));
+            }
+        }
+        None if !has_checksum && state.dialect() == Dialect::MinIO => {
+            return Err(ApiError::new(
+                400,
+                "MissingContentMD5",
+                "Missing required header for this request: Content-Md5.",
+            ));
+        }
+        None => {}
+    }
+    let malformed = || {
+        ApiError::new(
+            400,
+            "MalformedXML",
+            "The XML you provided was not well-formed or did not validate against our published schema.",
+        )
+    };
+    let root = xml::parse(ctx.body).map_err(|_| malformed())?;
+    if root.name != "Delete" {
+        return Err(malformed());
+    }
+    let quiet = root.child_text("Quiet") == Some("true");
+    let objects: Vec<(String, Option<String>)> = root
+        .children_named("Object")
+        .map(|o| {
+            (
+                o.child_text("Key").unwrap_or_default().to_owned(),
+                o.child_text("VersionId").map(str::to_owned),
+            )
+        })
+        .collect();
+    if objects.is_empty() || objects.len() > MAX_DELETE || objects.iter().any(|(k, _)| k.is_empty())
+    {
+        return Err(malformed());
+    }
+    let mut body = format!("<DeleteResult xmlns=\"{S3_NS}\">");
+    for (key, version) in objects {
+        let action = if version.is_some() {
+            "s3:DeleteObjectVersion"
+        } else {
+            "s3:DeleteObject"
+        };
+        let version_xml = version
+            .as_deref()
+            .map(|v| format!("<VersionId>{}</VersionId>", escape(v)))
+            .unwrap_or_default();
+        if authorize(state, ctx, action, &format!("{bucket}/{key}")).is_err() {
+            body.push_str(&format!(
+                "<Error><Key>{}</Key>{version_xml}<Code>AccessDenied</Code><Message>Access Denied.</Message></Error>",
+                escape(&key)
+            ));
+            continue;
+        }
+        let marker = state
+            .delete_object(bucket, &key, version.as_deref())
+            .ok_or_else(|| errors::no_such_bucket(bucket))?;
+        if !quiet {
+            let marker_xml = marker
+                .map(|m| {
+                    format!(
+                        "<DeleteMarker>true</DeleteMarker><DeleteMarkerVersionId>{}</DeleteMarkerVersionId>",
+                        escape(&m)
+                    )
+                })
+                .unwrap_or_default();
+            body.push_str(&format!(
+                "<Deleted><Key>{}</Key>{version_xml}{marker_xml}</Deleted>",
+                escape(&key)
+            ));
+        }
+    }
+    body.push_str("</DeleteResult>");
+    Ok(Reply::xml(body))
+}
+
+fn put_object(
+    state: &mut State,
+    ctx: &Ctx<'_>,
+    bucket: &str,
+    key: &str,
+) -> Result<Reply, ApiError> {
+    authorize(state, ctx, "s3:PutObject", &format!("{bucket}/{key}"))?;
+    let size = ctx.body.len() as u64;
+    let quota = state.buckets.get(bucket).and_then(|b| b.quota);
+    if let Some(quota) = quota {
+        // Hard quotas are checked against the scanner's figure, as MinIO does.
+        let scanned = state
+            .usage
+            .as_ref()
+            .and_then(|u| u.buckets.get(bucket))
+            .map_or(0, |b| b.size);
+        if scanned.saturating_add(size) > quota {
+            return Err(ApiError::new(
+                400,
+                "XMinioAdminBucketQuotaExceeded",
+                "Bucket quota exceeded",
+            ));
+        }
+    }
+    let version = state
+        .put_object(bucket, key, size)
+        .ok_or_else(|| errors::no_such_bucket(bucket))?;
+    let mut reply = Reply::empty(200).header("etag", etag_of_size(size));
+    if version != "null" {
+        reply = reply.header("x-amz-version-id", version);
+    }
+    Ok(reply)
+}

@@ -1,0 +1,655 @@
+//! The [`StorageProvider`] for MinIO (and MinIO-compatible servers such as RustFS).
+//!
+//! One account is: a user (access key = user name, secret key = password), a canned
+//! policy `provision-<token>` mapped to it whose document is the standard or the
+//! limited one, optionally an owned default bucket `<token>`, and group memberships
+//! from the plan. Quota is enforced by switching the policy document (atomic, no
+//! mapping change); usage comes from one data-usage call for everyone.
+
+mod builder;
+mod rollback;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use provision_core::error::Error;
+use provision_core::provider::is_not_found;
+use provision_core::rules::{CaseRule, EdgeRule, NamePolicy};
+use provision_core::{
+    AccountInfo, AccountSpec, AccountStatus, ByteSize, Capabilities, GroupName, Plan, Quota,
+    QuotaEnforcement, ServerInfo, StorageProvider, Usage, Username,
+};
+use secrecy::{ExposeSecret, SecretString};
+
+pub use builder::{
+    MinioProviderBuilder, DEFAULT_POLICY_PREFIX, ENV_ACCESS_KEY, ENV_SECRET_KEY, ENV_URL,
+};
+use rollback::{Rollback, Undo};
+
+use crate::client::{
+    AdminClient, DataUsage, ObjectIdentifier, PolicyEntity, S3Client, UserInfo, UserStatus,
+};
+use crate::error::BACKEND;
+use crate::policy::{owning_token, Namespace, PolicyDocument, PolicyKind, PolicyTemplate};
+use crate::user_locks::UserLocks;
+
+/// The shortest secret key MinIO accepts.
+pub const MIN_PASSWORD_BYTES: usize = 8;
+
+fn is_minio_name_char(c: char) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
+}
+
+/// MinIO user names, as the namespace scheme needs them: the name becomes the bucket
+/// token, so only `a-z 0-9 -`, starting and ending with a letter or digit, 3 to 61
+/// characters (room for `.suffix` buckets). `minio` is a bucket name the server keeps
+/// for itself. With a bucket prefix, the provider's own policy
+/// ([`StorageProvider::name_policy`]) shortens the limits by the prefix length.
+pub static NAME_POLICY: NamePolicy = NamePolicy {
+    backend: BACKEND,
+    allowed: is_minio_name_char,
+    allowed_description: "a-z, 0-9 and -",
+    replacement: Some('-'),
+    min_len: 3,
+    max_len: 61,
+    case: CaseRule::Lower,
+    first: EdgeRule::Alphanumeric,
+    last: EdgeRule::Alphanumeric,
+    reserved: &["minio"],
+};
+
+/// What the builder settled.
+#[derive(Debug)]
+struct ProviderConfig {
+    bucket_prefix: String,
+    policy_prefix: String,
+    default_bucket: bool,
+    standard: PolicyTemplate,
+    limited: PolicyTemplate,
+    name_policy: NamePolicy,
+}
+
+/// Provisions accounts on a MinIO (or RustFS) server.
+///
+/// ```no_run
+/// use provision_minio::MinioProvider;
+/// use provision_core::SecretString;
+///
+/// let provider = MinioProvider::builder("https://minio.example.com:9000")
+///     .credentials("admin", SecretString::from("admin-secret".to_string()))
+///     .bucket_prefix("u-")
+///     .build()?;
+/// # Ok::<(), provision_core::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct MinioProvider {
+    admin: AdminClient,
+    s3: S3Client,
+    config: Arc<ProviderConfig>,
+    locks: Arc<UserLocks>,
+}
+
+impl MinioProvider {
+    /// Starts configuring a provider for the server at `endpoint`
+    /// (`http(s)://host[:port]`).
+    pub fn builder(endpoint: impl Into<String>) -> MinioProviderBuilder {
+        MinioProviderBuilder::new(endpoint)
+    }
+
+    /// A provider from `PROVISION_MINIO_URL`, `PROVISION_MINIO_ACCESS_KEY` and
+    /// `PROVISION_MINIO_SECRET_KEY`; `None` when the URL is unset.
+    pub fn from_env() -> Result<Option<MinioProvider>, Error> {
+        builder::builder_from_env()?
+            .map(MinioProviderBuilder::build)
+            .transpose()
+    }
+
+    /// The same settings as [`from_env`](Self::from_env), as a builder to adjust.
+    pub fn builder_from_env() -> Result<Option<MinioProviderBuilder>, Error> {
+        builder::builder_from_env()
+    }
+
+    /// The admin API client underneath (escape hatch).
+    pub fn admin(&self) -> &AdminClient {
+        &self.admin
+    }
+
+    /// The S3 client underneath (escape hatch).
+    pub fn s3(&self) -> &S3Client {
+        &self.s3
+    }
+
+    /// The bucket namespace of `user`, checked.
+    pub fn namespace(&self, user: &Username) -> Result<Namespace, Error> {
+        self.check_user(user)
+    }
+
+    /// The name of `user`'s canned policy.
+    pub fn policy_name(&self, user: &Username) -> Result<String, Error> {
+        let namespace = self.check_user(user)?;
+        Ok(self.policy_name_of(&namespace))
+    }
+
+    fn policy_name_of(&self, namespace: &Namespace) -> String {
+        format!("{}{}", self.config.policy_prefix, namespace.token())
+    }
+
+    /// Puts the standard or the limited document in force by `user`'s current usage
+    /// against `quota`, and says which. Unknown usage (the scanner has not run yet)
+    /// keeps the standard document: nobody is restricted without a measurement.
+    pub async fn update_policy(&self, user: &Username, quota: Quota) -> Result<PolicyKind, Error> {
+        let namespace = self.check_user(user)?;
+        self.check_templates(user, &namespace)?;
+        let _guard = self.locks.lock(user.as_str()).await;
+        let info = self.require_user(user).await?;
+        let kind = self.kind_by_usage(&namespace, quota).await?;
+        self.apply_policy(user, &namespace, &info, kind).await?;
+        Ok(kind)
+    }
+
+    /// Checks a user name against the name policy, the namespace rules and the
+    /// administrator's own access key.
+    fn check_user(&self, user: &Username) -> Result<Namespace, Error> {
+        self.config.name_policy.validate(user.as_str())?;
+        if user.as_str() == self.admin.access_key() {
+            return Err(Error::invalid(
+                "username",
+                "is the administrator's own access key",
+            ));
+        }
+        Namespace::for_user(&self.config.bucket_prefix, user)
+            .map_err(|e| Error::invalid("username", e.to_string()))
+    }
+
+    fn render(
+        &self,
+        user: &Username,
+        namespace: &Namespace,
+        kind: PolicyKind,
+    ) -> Result<PolicyDocument, Error> {
+        let template = match kind {
+            PolicyKind::Standard => &self.config.standard,
+            PolicyKind::Limited => &self.config.limited,
+        };
+        template
+            .render(user.as_str(), namespace)
+            .map_err(|e| Error::invalid("policy template", e.to_string()))
+    }
+
+    /// Renders both documents, so that a template problem shows before any request.
+    fn check_templates(&self, user: &Username, namespace: &Namespace) -> Result<(), Error> {
+        self.render(user, namespace, PolicyKind::Standard)?;
+        self.render(user, namespace, PolicyKind::Limited)?;
+        Ok(())
+    }
+
+    async fn require_user(&self, user: &Username) -> Result<UserInfo, Error> {
+        self.admin
+            .user_info(user.as_str())
+            .await?
+            .ok_or_else(|| Error::AccountNotFound {
+                username: user.to_string(),
+            })
+    }
+
+    /// Writes the document of `kind` into the user's policy (in place: every mapping
+    /// stays), and maps the policy if an earlier failure left it unmapped.
+    async fn apply_policy(
+        &self,
+        user: &Username,
+        namespace: &Namespace,
+        info: &UserInfo,
+        kind: PolicyKind,
+    ) -> Result<(), Error> {
+        let document = self.render(user, namespace, kind)?;
+        let policy = self.policy_name_of(namespace);
+        self.admin
+            .add_canned_policy(&policy, document.as_json())
+            .await?;
+        if !info.policies().contains(&policy.as_str()) {
+            self.admin
+                .attach_policies(PolicyEntity::User(user.as_str()), &[&policy])
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn kind_by_usage(
+        &self,
+        namespace: &Namespace,
+        quota: Quota,
+    ) -> Result<PolicyKind, Error> {
+        let usage = self.admin.data_usage().await?;
+        Ok(match usage_of(&usage, namespace).used {
+            Some(used) if quota.is_exceeded(used) => PolicyKind::Limited,
+            _ => PolicyKind::Standard,
+        })
+    }
+
+    async fn set_status(&self, user: &Username, status: UserStatus) -> Result<(), Error> {
+        self.check_user(user)?;
+        let info = self.require_user(user).await?;
+        // Reading first keeps this idempotent and avoids RustFS's 500 for unknown users.
+        if info.status == status {
+            return Ok(());
+        }
+        self.admin.set_user_status(user.as_str(), status).await
+    }
+
+    /// Deletes every object version and delete marker in `bucket`, page by page.
+    async fn empty_bucket(&self, bucket: &str) -> Result<(), Error> {
+        let mut marker = None;
+        loop {
+            let page = self
+                .s3
+                .list_object_versions(bucket, "", marker.as_ref())
+                .await?;
+            let ids: Vec<ObjectIdentifier> = page
+                .versions
+                .into_iter()
+                .map(|v| ObjectIdentifier {
+                    key: v.key,
+                    version_id: Some(v.version_id),
+                })
+                .collect();
+            self.s3.delete_objects(bucket, &ids).await?;
+            match page.next {
+                Some(next) if Some(&next) != marker.as_ref() => marker = Some(next),
+                Some(_) => {
+                    return Err(Error::protocol(
+                        BACKEND,
+                        "ListObjectVersions returned the same marker twice",
+                    ))
+                }
+                None => return Ok(()),
+            }
+        }
+    }
+
+    async fn delete_namespace_bucket(&self, bucket: &str) -> Result<(), Error> {
+        self.empty_bucket(bucket).await?;
+        match self.s3.delete_bucket(bucket).await {
+            // Something was written meanwhile (or an old server lists lazily): once more.
+            Err(e) if e.server_code() == Some("BucketNotEmpty") => {
+                self.empty_bucket(bucket).await?;
+                self.s3.delete_bucket(bucket).await.map(drop)
+            }
+            other => other.map(drop),
+        }
+    }
+
+    async fn create_steps(
+        &self,
+        spec: &AccountSpec,
+        namespace: &Namespace,
+        document: &PolicyDocument,
+        undo: &mut Rollback,
+    ) -> Result<(), Error> {
+        let user = spec.username.as_str();
+        let policy = self.policy_name_of(namespace);
+
+        undo.push(Undo::RemovePolicy(policy.clone()));
+        self.admin
+            .add_canned_policy(&policy, document.as_json())
+            .await?;
+
+        // Registered first: a timed-out add-user may have created the user.
+        undo.push(Undo::RemoveUser(user.to_owned()));
+        if let Err(e) = self
+            .admin
+            .add_user(user, &spec.password, UserStatus::Enabled)
+            .await
+        {
+            // Never sent again blind: the lookup settles whether it happened (and when
+            // the lookup fails too, the create failed with its own error).
+            let happened = e.may_have_reached_server()
+                && matches!(self.admin.user_info(user).await, Ok(Some(_)));
+            if !happened {
+                return Err(e);
+            }
+        }
+
+        // remove-user also drops the mapping, so the RemoveUser undo covers it.
+        self.admin
+            .attach_policies(PolicyEntity::User(user), &[&policy])
+            .await?;
+
+        for group in &spec.plan.groups {
+            let created = self.admin.group_info(group.as_str()).await?.is_none();
+            undo.push(Undo::LeaveGroup {
+                group: group.to_string(),
+                user: user.to_owned(),
+                created,
+            });
+            self.admin
+                .update_group_members(group.as_str(), &[user], false)
+                .await?;
+        }
+
+        if self.config.default_bucket {
+            let bucket = namespace.default_bucket();
+            undo.push(Undo::DeleteBucket(bucket.to_owned()));
+            if let Err(e) = self.s3.make_bucket(bucket).await {
+                let happened = e.may_have_reached_server()
+                    && matches!(self.s3.bucket_exists(bucket).await, Ok(true));
+                if !happened {
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn change_plan_steps(
+        &self,
+        user: &Username,
+        namespace: &Namespace,
+        info: &UserInfo,
+        from: &Plan,
+        to: &Plan,
+        undo: &mut Rollback,
+    ) -> Result<(), Error> {
+        let member_of = |g: &GroupName| info.member_of.iter().any(|m| m == g.as_str());
+        for group in to.groups.iter().filter(|g| !member_of(g)) {
+            let created = self.admin.group_info(group.as_str()).await?.is_none();
+            undo.push(Undo::LeaveGroup {
+                group: group.to_string(),
+                user: user.to_string(),
+                created,
+            });
+            self.admin
+                .update_group_members(group.as_str(), &[user.as_str()], false)
+                .await?;
+        }
+        for group in from
+            .groups
+            .iter()
+            .filter(|g| !to.groups.contains(g) && member_of(g))
+        {
+            undo.push(Undo::RejoinGroup {
+                group: group.to_string(),
+                user: user.to_string(),
+            });
+            self.admin
+                .update_group_members(group.as_str(), &[user.as_str()], true)
+                .await?;
+        }
+        let kind = self.kind_by_usage(namespace, to.quota).await?;
+        self.apply_policy(user, namespace, info, kind).await
+    }
+}
+
+/// The usage of one namespace in a data-usage snapshot. Unknown before the first scan.
+fn usage_of(usage: &DataUsage, namespace: &Namespace) -> Usage {
+    let scanned = usage.last_update.is_some() || !usage.buckets.is_empty();
+    let used: u64 = usage
+        .buckets
+        .iter()
+        .filter(|(bucket, _)| namespace.contains(bucket))
+        .map(|(_, b)| b.size)
+        .sum();
+    Usage {
+        used: scanned.then_some(ByteSize::new(used)),
+        quota: None,
+        measured_at: usage.last_update,
+    }
+}
+
+fn check_password(password: &SecretString) -> Result<(), Error> {
+    let len = password.expose_secret().len();
+    if len < MIN_PASSWORD_BYTES {
+        return Err(Error::invalid(
+            "password",
+            format!("is {len} bytes long; MinIO needs at least {MIN_PASSWORD_BYTES}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Group names go into JSON bodies and query strings; a comma would split a policy or
+/// member list on some calls.
+fn check_groups(groups: &[GroupName]) -> Result<(), Error> {
+    match groups.iter().find(|g| g.as_str().contains(',')) {
+        Some(g) => Err(Error::invalid(
+            "group",
+            format!("{g:?} holds a comma, which MinIO lists cannot carry"),
+        )),
+        None => Ok(()),
+    }
+}
+
+#[async_trait]
+impl StorageProvider for MinioProvider {
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            quota_enforcement: QuotaEnforcement::PolicySwitch,
+            groups: true,
+            buckets: true,
+            bulk_usage: true,
+        }
+    }
+
+    fn name_policy(&self) -> &NamePolicy {
+        &self.config.name_policy
+    }
+
+    async fn test_connection(&self) -> Result<ServerInfo, Error> {
+        let info = self.admin.server_info().await?;
+        let mut details = BTreeMap::new();
+        details.insert("admin_prefix".to_owned(), self.admin.admin_prefix());
+        details.insert("servers".to_owned(), info.servers.len().to_string());
+        if let Some(mode) = &info.mode {
+            details.insert("mode".to_owned(), mode.clone());
+        }
+        if let Some(id) = &info.deployment_id {
+            details.insert("deployment_id".to_owned(), id.clone());
+        }
+        if let Some(region) = &info.region {
+            details.insert("region".to_owned(), region.clone());
+        }
+        Ok(ServerInfo {
+            backend: BACKEND,
+            product: info.product.name().to_owned(),
+            version: info.version().map(str::to_owned),
+            // The info call needs admin:ServerInfo: an answer proves admin rights.
+            is_admin: true,
+            details,
+        })
+    }
+
+    async fn account(&self, user: &Username) -> Result<Option<AccountInfo>, Error> {
+        self.check_user(user)?;
+        let Some(info) = self.admin.user_info(user.as_str()).await? else {
+            return Ok(None);
+        };
+        Ok(Some(AccountInfo {
+            username: user.clone(),
+            status: match info.status {
+                UserStatus::Enabled => AccountStatus::Active,
+                UserStatus::Disabled => AccountStatus::Suspended,
+            },
+            email: None,
+            display_name: None,
+            // MinIO keeps no per-user quota: the library enforces it by policy.
+            quota: None,
+            groups: info
+                .member_of
+                .iter()
+                .filter_map(|g| GroupName::new(g.as_str()).ok())
+                .collect(),
+        }))
+    }
+
+    async fn create_account(&self, spec: &AccountSpec) -> Result<AccountInfo, Error> {
+        let user = &spec.username;
+        let namespace = self.check_user(user)?;
+        check_password(&spec.password)?;
+        check_groups(&spec.plan.groups)?;
+        let document = self.render(user, &namespace, PolicyKind::Standard)?;
+
+        let _guard = self.locks.lock(user.as_str()).await;
+        // add-user silently overwrites an existing user: look first.
+        let taken = self.admin.user_info(user.as_str()).await?.is_some()
+            || (self.config.default_bucket
+                && self.s3.bucket_exists(namespace.default_bucket()).await?);
+        if taken {
+            return Err(Error::AccountExists {
+                username: user.to_string(),
+            });
+        }
+
+        let mut undo = Rollback::default();
+        if let Err(e) = self
+            .create_steps(spec, &namespace, &document, &mut undo)
+            .await
+        {
+            return Err(undo.fail("create account", e, &self.admin, &self.s3).await);
+        }
+        Ok(AccountInfo {
+            username: user.clone(),
+            status: AccountStatus::Active,
+            email: None,
+            display_name: None,
+            quota: None,
+            groups: spec.plan.groups.clone(),
+        })
+    }
+
+    async fn suspend(&self, user: &Username) -> Result<(), Error> {
+        self.set_status(user, UserStatus::Disabled).await
+    }
+
+    async fn unsuspend(&self, user: &Username) -> Result<(), Error> {
+        self.set_status(user, UserStatus::Enabled).await
+    }
+
+    async fn terminate(&self, user: &Username) -> Result<(), Error> {
+        let namespace = self.check_user(user)?;
+        let policy = self.policy_name_of(&namespace);
+        let _guard = self.locks.lock(user.as_str()).await;
+
+        // Disabled first, so the tenant cannot write while its buckets are emptied.
+        if let Some(info) = self.admin.user_info(user.as_str()).await? {
+            if info.status == UserStatus::Enabled {
+                match self
+                    .admin
+                    .set_user_status(user.as_str(), UserStatus::Disabled)
+                    .await
+                {
+                    Err(e) if !is_not_found(&e) => return Err(e),
+                    _ => {}
+                }
+            }
+        }
+        // Only buckets of the namespace: `T` or `T.<suffix>`, never a neighbour's.
+        for bucket in self.s3.list_buckets().await? {
+            if namespace.contains(&bucket.name) {
+                self.delete_namespace_bucket(&bucket.name).await?;
+            }
+        }
+        // The user before its policy: a mapped policy cannot be removed.
+        self.admin.remove_user(user.as_str()).await?;
+        match self.admin.remove_canned_policy(&policy).await {
+            Err(e) if is_not_found(&e) => Ok(()),
+            other => other,
+        }
+    }
+
+    async fn change_password(&self, user: &Username, password: &SecretString) -> Result<(), Error> {
+        self.check_user(user)?;
+        check_password(password)?;
+        let info = self.require_user(user).await?;
+        // add-user overwrites the status too: send the current one, or a suspended
+        // account would be re-enabled.
+        self.admin
+            .update_user(user.as_str(), password, info.status)
+            .await
+    }
+
+    async fn change_plan(&self, user: &Username, from: &Plan, to: &Plan) -> Result<(), Error> {
+        let namespace = self.check_user(user)?;
+        check_groups(&from.groups)?;
+        check_groups(&to.groups)?;
+        self.check_templates(user, &namespace)?;
+
+        let _guard = self.locks.lock(user.as_str()).await;
+        let info = self.require_user(user).await?;
+        let mut undo = Rollback::default();
+        if let Err(e) = self
+            .change_plan_steps(user, &namespace, &info, from, to, &mut undo)
+            .await
+        {
+            return Err(undo.fail("change plan", e, &self.admin, &self.s3).await);
+        }
+        Ok(())
+    }
+
+    async fn usage(&self, user: &Username) -> Result<Usage, Error> {
+        let namespace = self.check_user(user)?;
+        self.require_user(user).await?;
+        let usage = self.admin.data_usage().await?;
+        Ok(usage_of(&usage, &namespace))
+    }
+
+    async fn usage_all(&self) -> Result<Vec<(Username, Usage)>, Error> {
+        let users = self.admin.list_users().await?;
+        let usage = self.admin.data_usage().await?;
+        let mut by_token: HashMap<&str, u64> = HashMap::new();
+        for (bucket, b) in &usage.buckets {
+            *by_token.entry(owning_token(bucket)).or_default() += b.size;
+        }
+        let scanned = usage.last_update.is_some() || !usage.buckets.is_empty();
+        let mut all = Vec::new();
+        for (name, info) in users {
+            // Only accounts this provider manages: a valid name whose own policy is
+            // mapped. Operators' and other tools' users are left out.
+            let Ok(user) = Username::new(name) else {
+                continue;
+            };
+            let Ok(namespace) = self.check_user(&user) else {
+                continue;
+            };
+            if !info
+                .policies()
+                .contains(&self.policy_name_of(&namespace).as_str())
+            {
+                continue;
+            }
+            let used = by_token.get(namespace.token()).copied().unwrap_or(0);
+            all.push((
+                user,
+                Usage {
+                    used: scanned.then_some(ByteSize::new(used)),
+                    quota: None,
+                    measured_at: usage.last_update,
+                },
+            ));
+        }
+        Ok(all)
+    }
+
+    async fn list_groups(&self) -> Result<Vec<GroupName>, Error> {
+        Ok(self
+            .admin
+            .list_groups()
+            .await?
+            .into_iter()
+            .filter_map(|g| GroupName::new(g).ok())
+            .collect())
+    }
+
+    async fn set_limited(&self, user: &Username, limited: bool) -> Result<(), Error> {
+        let namespace = self.check_user(user)?;
+        let kind = if limited {
+            PolicyKind::Limited
+        } else {
+            PolicyKind::Standard
+        };
+        self.render(user, &namespace, kind)?;
+        let _guard = self.locks.lock(user.as_str()).await;
+        let info = self.require_user(user).await?;
+        // Rewriting the same document is a no-op on the server: already applied is fine.
+        self.apply_policy(user, &namespace, &info, kind).await
+    }
+}

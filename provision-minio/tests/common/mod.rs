@@ -1,0 +1,119 @@
+//! Helpers shared by the integration tests: a provider wired to a mock with short
+//! timeouts and backoffs, and small constructors.
+// Each test binary uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use provision_core::http::{ClientOptions, RetryConfig};
+use provision_core::{AccountSpec, GroupName, Plan, Quota, SecretString, Username};
+use provision_minio::client::{connect, AdminClient, S3Client, DEFAULT_REGION};
+use provision_minio::mock::MockMinio;
+use provision_minio::sigv4::Credentials;
+use provision_minio::{MinioProvider, MinioProviderBuilder};
+
+/// Short backoffs keep fault tests fast; the timeout is long enough for a debug build.
+pub fn fast_options() -> ClientOptions {
+    ClientOptions::default()
+        .with_timeout(Duration::from_secs(2))
+        .with_retry(RetryConfig {
+            max_retries: 3,
+            initial_backoff: Duration::from_millis(2),
+            max_backoff: Duration::from_millis(10),
+            deadline: Duration::from_secs(10),
+        })
+}
+
+/// Options whose timeout a [`provision_minio::mock::Fault::delay`] can outlast.
+pub fn short_timeout_options() -> ClientOptions {
+    fast_options().with_timeout(Duration::from_millis(400))
+}
+
+pub fn builder_for(mock: &MockMinio) -> MinioProviderBuilder {
+    MinioProvider::builder(mock.url())
+        .credentials(mock.access_key(), mock.secret_key())
+        .client_options(fast_options())
+}
+
+pub fn provider_for(mock: &MockMinio) -> MinioProvider {
+    builder_for(mock).build().expect("provider builds")
+}
+
+pub fn clients_for(mock: &MockMinio) -> (AdminClient, S3Client) {
+    connect(
+        &mock.url(),
+        mock.credentials(),
+        DEFAULT_REGION,
+        &fast_options(),
+    )
+    .expect("clients")
+}
+
+/// An S3 client signing as a tenant.
+pub fn tenant_s3(mock: &MockMinio, user: &str, secret: &str) -> S3Client {
+    S3Client::new(
+        &mock.url(),
+        Credentials::new(user, SecretString::from(secret.to_owned())),
+        DEFAULT_REGION,
+        &fast_options(),
+    )
+    .expect("tenant client")
+}
+
+pub fn user(name: &str) -> Username {
+    Username::new(name).expect("valid user name")
+}
+
+pub fn secret(s: &str) -> SecretString {
+    SecretString::from(s.to_owned())
+}
+
+pub const PASSWORD: &str = "Tenant-Secret-123";
+
+pub fn gb(n: u64) -> Quota {
+    Quota::from_config(n, provision_core::Unit::Gb).expect("quota")
+}
+
+pub fn plan(quota_gb: u64, groups: &[&str]) -> Plan {
+    let mut plan = Plan::new(gb(quota_gb));
+    for g in groups {
+        plan = plan.with_group(GroupName::new(*g).expect("group"));
+    }
+    plan
+}
+
+pub fn spec(name: &str, plan: Plan) -> AccountSpec {
+    AccountSpec {
+        username: user(name),
+        password: secret(PASSWORD),
+        email: None,
+        display_name: None,
+        plan,
+    }
+}
+
+/// The paths (after the admin prefix, or the S3 path) of the recorded requests.
+pub fn request_paths(mock: &MockMinio) -> Vec<String> {
+    mock.requests()
+        .into_iter()
+        .map(|r| {
+            let path = r
+                .path
+                .strip_prefix("/minio/admin/v3/")
+                .map(str::to_owned)
+                .unwrap_or(r.path);
+            if r.query.is_empty() {
+                format!("{} {path}", r.method)
+            } else {
+                format!("{} {path}?{}", r.method, r.query)
+            }
+        })
+        .collect()
+}
+
+pub fn count_matching(mock: &MockMinio, needle: &str) -> usize {
+    request_paths(mock)
+        .iter()
+        .filter(|p| p.contains(needle))
+        .count()
+}

@@ -1,0 +1,316 @@
+//! Fault injection: the retry rule, timeouts on reads and creates, and the undo of a
+//! create that fails half-way.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use provision_core::http::RetryConfig;
+use provision_core::{Error, ErrorKind, StorageProvider};
+use provision_minio::mock::{Fault, MockMinio};
+use provision_minio::MinioProvider;
+
+fn short_timeout_provider(mock: &MockMinio) -> MinioProvider {
+    builder_for(mock)
+        .client_options(short_timeout_options())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn server_errors_then_success_are_retried() {
+    let mock = MockMinio::start().await;
+    let provider = provider_for(&mock);
+    mock.inject(Fault::server_error(503).times(2).on_path("user-info"));
+    assert!(provider.account(&user("alice")).await.unwrap().is_none());
+    assert_eq!(mock.request_count(), 3);
+}
+
+#[tokio::test]
+async fn retries_spent_keep_the_servers_code() {
+    let mock = MockMinio::start().await;
+    let provider = provider_for(&mock);
+    mock.inject(Fault::server_error(500).times(10));
+    let err = provider.account(&user("alice")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transient);
+    assert_eq!(err.server_code(), Some("InternalError"));
+    assert_eq!(mock.request_count(), 4, "one attempt and three retries");
+}
+
+#[tokio::test]
+async fn throttling_is_retried_after_a_backoff() {
+    let mock = MockMinio::start().await;
+    let provider = builder_for(&mock)
+        .client_options(fast_options().with_retry(RetryConfig {
+            max_retries: 3,
+            initial_backoff: Duration::from_millis(40),
+            max_backoff: Duration::from_millis(200),
+            deadline: Duration::from_secs(10),
+        }))
+        .build()
+        .unwrap();
+    mock.inject(Fault::throttle().times(2).retry_after(Duration::ZERO));
+    let started = Instant::now();
+    provider.test_connection().await.unwrap();
+    // Two backoffs of at least half of 40 ms and 80 ms.
+    assert!(
+        started.elapsed() >= Duration::from_millis(60),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(mock.request_count(), 3);
+}
+
+#[tokio::test]
+async fn throttling_without_retries_is_rate_limited() {
+    let mock = MockMinio::start().await;
+    let provider = builder_for(&mock)
+        .client_options(fast_options().with_retry(RetryConfig::none()))
+        .build()
+        .unwrap();
+    mock.inject(Fault::throttle());
+    let err = provider.test_connection().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited);
+    assert_eq!(err.server_code(), Some("TooManyRequests"));
+    assert!(err.is_retryable());
+}
+
+#[tokio::test]
+async fn a_timed_out_read_is_retried() {
+    let mock = MockMinio::start().await;
+    let provider = short_timeout_provider(&mock);
+    mock.inject(Fault::delay(Duration::from_secs(2)).on_path("user-info"));
+    assert!(provider.account(&user("alice")).await.unwrap().is_none());
+    assert_eq!(count_matching(&mock, "user-info"), 2);
+}
+
+#[tokio::test]
+async fn a_create_that_timed_out_is_looked_up_not_sent_again() {
+    let mock = MockMinio::start().await;
+    let provider = short_timeout_provider(&mock);
+    // The server carries add-user out but answers after the client gave up.
+    mock.inject(Fault::delay(Duration::from_secs(2)).on_path("add-user"));
+    provider
+        .create_account(&spec("alice", plan(1, &[])))
+        .await
+        .unwrap();
+    assert_eq!(
+        count_matching(&mock, "PUT add-user"),
+        1,
+        "{:?}",
+        request_paths(&mock)
+    );
+    let alice = mock.user("alice").unwrap();
+    assert!(alice.enabled);
+    assert_eq!(alice.policies, ["provision-alice"]);
+    assert_eq!(mock.buckets(), ["alice"]);
+}
+
+#[tokio::test]
+async fn a_create_whose_request_was_lost_fails_and_undoes_its_steps() {
+    let mock = MockMinio::start().await;
+    let provider = short_timeout_provider(&mock);
+    // The connection "drops": add-user never happens and never answers in time.
+    mock.inject(Fault::drop_connection().on_path("add-user"));
+    let err = provider
+        .create_account(&spec("alice", plan(1, &[])))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err}");
+    assert!(err.may_have_reached_server());
+    assert_eq!(count_matching(&mock, "PUT add-user"), 1, "sent again blind");
+    assert!(mock.user("alice").is_none());
+    assert!(
+        mock.policy("provision-alice").is_none(),
+        "the policy was not undone"
+    );
+}
+
+#[tokio::test]
+async fn a_make_bucket_timeout_is_settled_by_looking() {
+    let mock = MockMinio::start().await;
+    let provider = short_timeout_provider(&mock);
+    mock.inject(
+        Fault::delay(Duration::from_secs(2))
+            .on_method("PUT")
+            .on_path("/alice"),
+    );
+    provider
+        .create_account(&spec("alice", plan(1, &[])))
+        .await
+        .unwrap();
+    assert_eq!(mock.buckets(), ["alice"]);
+    assert_eq!(
+        request_paths(&mock)
+            .iter()
+            .filter(|p| p.as_str() == "PUT /alice")
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_create_failing_half_way_undoes_in_reverse_order() {
+    let mock = MockMinio::start().await;
+    let provider = builder_for(&mock)
+        .client_options(fast_options().with_retry(RetryConfig::none()))
+        .build()
+        .unwrap();
+    // Every step works until the bucket: that one fails. (Admin calls carry
+    // `accessKey=alice` in the query, never `/alice` in the path.)
+    mock.inject(Fault::server_error(500).on_method("PUT").on_path("/alice"));
+    let err = provider
+        .create_account(&spec("alice", plan(1, &["fresh-group"])))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transient, "{err}");
+    assert!(mock.user("alice").is_none());
+    assert!(mock.policy("provision-alice").is_none());
+    assert!(
+        mock.group("fresh-group").is_none(),
+        "the group this create made is left"
+    );
+    assert!(mock.buckets().is_empty());
+    let paths = request_paths(&mock);
+    let undo: Vec<&str> = paths
+        .iter()
+        .skip_while(|p| !p.starts_with("PUT /alice"))
+        .skip(1)
+        .map(|p| p.split('?').next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        undo,
+        [
+            // The answer came from the server: whether the bucket exists is looked up.
+            "HEAD /alice",
+            "DELETE /alice",
+            "PUT update-group-members",
+            "PUT update-group-members",
+            "DELETE remove-user",
+            "DELETE remove-canned-policy"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_failed_create_keeps_groups_it_did_not_make() {
+    let mock = MockMinio::start().await;
+    let (admin, _) = clients_for(&mock);
+    admin
+        .add_user(
+            "operator",
+            &secret("operator-secret"),
+            provision_minio::client::UserStatus::Enabled,
+        )
+        .await
+        .unwrap();
+    admin
+        .update_group_members("shared", &["operator"], false)
+        .await
+        .unwrap();
+    let provider = builder_for(&mock)
+        .client_options(fast_options().with_retry(RetryConfig::none()))
+        .build()
+        .unwrap();
+    mock.inject(Fault::server_error(500).on_method("PUT").on_path("/alice"));
+    provider
+        .create_account(&spec("alice", plan(1, &["shared"])))
+        .await
+        .unwrap_err();
+    assert_eq!(mock.group("shared").unwrap().members, ["operator"]);
+}
+
+#[tokio::test]
+async fn an_undo_that_fails_too_is_rollback_failed() {
+    let mock = MockMinio::start().await;
+    let provider = builder_for(&mock)
+        .client_options(fast_options().with_retry(RetryConfig::none()))
+        .build()
+        .unwrap();
+    mock.inject(Fault::server_error(500).on_method("PUT").on_path("/alice"));
+    mock.inject(Fault::server_error(500).on_path("remove-user"));
+    let err = provider
+        .create_account(&spec("alice", plan(1, &[])))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::RollbackFailed {
+            operation,
+            error,
+            rollback,
+        } => {
+            assert_eq!(*operation, "create account");
+            assert_eq!(error.kind(), ErrorKind::Transient);
+            assert_eq!(rollback.server_code(), Some("InternalError"));
+        }
+        other => panic!("expected RollbackFailed, got {other}"),
+    }
+    // The undo went on after the failed step: the bucket is gone, the user is left
+    // (its removal failed) and so is its mapped policy.
+    assert!(mock.buckets().is_empty());
+    assert!(mock.user("alice").is_some());
+}
+
+#[tokio::test]
+async fn terminate_retries_through_transient_failures() {
+    let mock = MockMinio::start().await;
+    let provider = provider_for(&mock);
+    provider
+        .create_account(&spec("alice", plan(1, &[])))
+        .await
+        .unwrap();
+    for i in 0..10 {
+        mock.put_object("alice", &format!("k{i}"), 1).unwrap();
+    }
+    mock.inject(Fault::server_error(503).on_path("delete").times(2));
+    mock.inject(Fault::server_error(502).on_path("remove-canned-policy"));
+    provider.terminate(&user("alice")).await.unwrap();
+    assert!(mock.buckets().is_empty());
+    assert!(mock.policy("provision-alice").is_none());
+}
+
+#[tokio::test]
+async fn a_failed_lookup_after_a_lost_create_reports_the_create() {
+    let mock = MockMinio::start().await;
+    let provider = builder_for(&mock)
+        .client_options(short_timeout_options().with_retry(RetryConfig::none()))
+        .build()
+        .unwrap();
+    mock.inject(Fault::drop_connection().on_path("add-user"));
+    // The existence check passes; the lookup after the lost add-user fails.
+    mock.inject(Fault::server_error(500).on_path("user-info").after(1));
+    let err = provider
+        .create_account(&spec("alice", plan(1, &[])))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err}");
+    assert_eq!(count_matching(&mock, "user-info"), 2);
+    assert!(mock.policy("provision-alice").is_none());
+}
+
+#[tokio::test]
+async fn a_change_plan_failing_half_way_restores_the_groups() {
+    let mock = MockMinio::start().await;
+    let provider = builder_for(&mock)
+        .client_options(fast_options().with_retry(RetryConfig::none()))
+        .build()
+        .unwrap();
+    let small = plan(1, &["small"]);
+    let large = plan(2, &["large"]);
+    provider
+        .create_account(&spec("alice", small.clone()))
+        .await
+        .unwrap();
+    mock.inject(Fault::server_error(500).on_path("add-canned-policy"));
+    let err = provider
+        .change_plan(&user("alice"), &small, &large)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transient);
+    assert_eq!(mock.user("alice").unwrap().groups, ["small"]);
+    assert!(
+        mock.group("large").is_none(),
+        "the group change_plan made is left"
+    );
+}
