@@ -28,6 +28,8 @@ use provision::core::threshold::ThresholdAction;
 use provision::core::{
     ByteSize, GroupName, Plan, QuotaEnforcement, StorageProvider, Unit, Username,
 };
+use provision::minio::mock::MockMinio;
+use provision::minio::MinioProvider;
 use provision::nextcloud::mock::MockNextcloud;
 use provision::nextcloud::NextcloudProvider;
 use provision::synology::mock::MockSynology;
@@ -53,10 +55,12 @@ async fn main() -> Result<(), BoxError> {
     // Mock servers live until the end of main: providers talk to them over loopback.
     let nextcloud_mock = Arc::new(MockNextcloud::start().await);
     let synology_mock = Arc::new(MockSynology::start().await);
+    let minio_mock = Arc::new(MockMinio::start().await);
     let backends = vec![
         in_memory()?,
         nextcloud(&nextcloud_mock)?,
         synology(&synology_mock)?,
+        minio(&minio_mock)?,
     ];
     for backend in backends {
         run_cycle(backend).await?;
@@ -105,6 +109,36 @@ fn synology(mock: &Arc<MockSynology>) -> Result<Backend, BoxError> {
             .notify_at(90),
         bigger: Plan::new("20 GB".parse()?).with_group(bigger_group),
         set_usage,
+    })
+}
+
+fn minio(mock: &Arc<MockMinio>) -> Result<Backend, BoxError> {
+    let product =
+        ProductConfig::new("s3-{client_id}-{random_letter_4}", "24", "10 GB")?.notify_at(90);
+    let bigger = Plan::new("20 GB".parse()?);
+    if let Some(provider) = MinioProvider::from_env()? {
+        return Ok(Backend {
+            label: "MinIO at $PROVISION_MINIO_URL".into(),
+            provider: Arc::new(provider),
+            product,
+            bigger,
+            set_usage: None,
+        });
+    }
+    let provider = Arc::new(mock.provider()?);
+    let (handle, namer) = (Arc::clone(mock), Arc::clone(&provider));
+    Ok(Backend {
+        label: "MinIO (mock server; set PROVISION_MINIO_URL for a real one)".into(),
+        provider,
+        product,
+        bigger,
+        // Fill the account's default bucket and let the mock's scanner run.
+        set_usage: Some(Box::new(move |user, used| {
+            if let Ok(namespace) = namer.namespace(&user) {
+                let _ = handle.set_usage(namespace.default_bucket(), used.bytes());
+            }
+            Box::pin(async {})
+        })),
     })
 }
 
