@@ -112,7 +112,10 @@ fn day_of_samples(users: &[Username], day: i64) -> Vec<Sample> {
 
 async fn year_of_history(store: &dyn HistoryStore, users: &[Username], target: &Username) {
     // Everyone gets one day; the account we chart gets a year of daily samples.
-    store.record(&day_of_samples(users, 0)).await.expect("record");
+    store
+        .record(&day_of_samples(users, 0))
+        .await
+        .expect("record");
     let year: Vec<Sample> = (1..365)
         .map(|d| Sample {
             account: target.clone(),
@@ -151,16 +154,22 @@ fn history(c: &mut Criterion) {
     let dir = std::env::temp_dir().join(format!("provision-bench-{}.db", std::process::id()));
     let sqlite = SqliteHistory::open(&dir).expect("sqlite file");
     rt.block_on(year_of_history(&sqlite, &users, &target));
-    for (label, store) in [("memory", &memory as &dyn HistoryStore), ("sqlite", &sqlite)] {
-        group.bench_function(format!("{label}: daily(30) + monthly(12) of 1 in 100k"), |b| {
-            b.iter(|| {
-                rt.block_on(async {
-                    let d = store.daily(&target, 30, now).await.expect("daily");
-                    let m = store.monthly(&target, 12, now).await.expect("monthly");
-                    black_box((d, m))
+    for (label, store) in [
+        ("memory", &memory as &dyn HistoryStore),
+        ("sqlite", &sqlite),
+    ] {
+        group.bench_function(
+            format!("{label}: daily(30) + monthly(12) of 1 in 100k"),
+            |b| {
+                b.iter(|| {
+                    rt.block_on(async {
+                        let d = store.daily(&target, 30, now).await.expect("daily");
+                        let m = store.monthly(&target, 12, now).await.expect("monthly");
+                        black_box((d, m))
+                    })
                 })
-            })
-        });
+            },
+        );
     }
     group.finish();
     drop(sqlite);

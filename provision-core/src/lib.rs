@@ -1,4 +1,37 @@
 //! provision-core: everything in provision that is not one backend's wire protocol.
+//!
+//! - [`provider`]: the [`StorageProvider`] trait every backend implements, and
+//!   [`memory::InMemoryProvider`], which behaves like a server for tests;
+//! - [`provisioner`]: create accounts from a product's rules (with undo), sweep usage;
+//! - [`quota`], [`rules`] (name rules, name policies, password rules), [`threshold`],
+//!   [`notify`] (template values and templates), [`history`] (usage samples in memory or
+//!   SQLite);
+//! - [`error`]: the one error type, with normalised kinds and the server's own codes;
+//! - [`http`]: client options and the retry rule the backends share;
+//! - `testkit` (feature): the conformance suite any provider can be run through.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use provision_core::memory::InMemoryProvider;
+//! use provision_core::provisioner::{ProductConfig, Provisioner, ServiceContext};
+//! use provision_core::{AccountStatus, StorageProvider};
+//!
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let provider = Arc::new(InMemoryProvider::new());
+//! let provisioner = Provisioner::new(provider.clone());
+//! let product = ProductConfig::new("cust{client_id}-{service_id}", "16", "10 GB").unwrap();
+//! let created = provisioner
+//!     .create(&ServiceContext::new("1001", "42"), &product)
+//!     .await
+//!     .unwrap();
+//! assert_eq!(created.username.as_str(), "cust1001-42");
+//!
+//! provider.suspend(&created.username).await.unwrap();
+//! let account = provider.account(&created.username).await.unwrap().unwrap();
+//! assert_eq!(account.status, AccountStatus::Suspended);
+//! provider.terminate(&created.username).await.unwrap();
+//! # });
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
