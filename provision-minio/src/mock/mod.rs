@@ -319,7 +319,11 @@ impl MockMinioBuilder {
             count: AtomicU64::new(0),
             log: Mutex::new(Vec::new()),
         });
-        let server = MockServer::start().await;
+        // Our own counter is kept; wiremock's recorder would hold every request forever.
+        let server = MockServer::builder()
+            .disable_request_recording()
+            .start()
+            .await;
         Mock::given(any())
             .respond_with(Responder(Arc::clone(&shared)))
             .mount(&server)

@@ -298,7 +298,11 @@ impl MockSynology {
             Self::ADMIN_ACCOUNT,
             Self::ADMIN_PASSWORD,
         )));
-        let server = MockServer::start().await;
+        // Our own counter is kept; wiremock's recorder would hold every request forever.
+        let server = MockServer::builder()
+            .disable_request_recording()
+            .start()
+            .await;
         Mock::given(any())
             .respond_with(DsmResponder {
                 state: state.clone(),
