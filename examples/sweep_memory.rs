@@ -1,0 +1,213 @@
+//! How much memory a usage sweep of 100,000 accounts takes.
+//!
+//! ```text
+//! cargo run --release --example sweep_memory
+//! ```
+//!
+//! Method: every crate forbids `unsafe`, so a counting global allocator (an `unsafe
+//! impl GlobalAlloc`) is out; this reads the process's resident set from
+//! `/proc/self/status` (Linux) instead. After the accounts are in place, it resets the
+//! peak (`VmHWM`) by writing `5` to `/proc/self/clear_refs`, runs one sweep, and reports
+//! the peak during the sweep minus the resident size before it (what the sweep needed
+//! on top of what the process already held) and the absolute peak. The allocator may
+//! keep freed pages, so figures are upper bounds of what the sweep itself holds.
+//!
+//! Cases, each with 100,000 accounts at 0 to 109 % of a 10 GB quota:
+//! 1. `InMemoryProvider`, first sweep into an empty `InMemoryHistory`;
+//! 2. the same provider, the next day's sweep into that history (steady state);
+//! 3. the Nextcloud mock with no latency, first sweep. The mock runs in this process,
+//!    so its own work (building each 500-account page) counts too.
+#![forbid(unsafe_code)]
+
+use std::error::Error;
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+use provision::core::history::InMemoryHistory;
+use provision::core::memory::InMemoryProvider;
+use provision::core::provisioner::{Provisioner, SweepAccount};
+use provision::core::{
+    AccountSpec, ByteSize, Plan, Quota, SecretString, StorageProvider, Username,
+};
+use provision::nextcloud::mock::MockNextcloud;
+
+const ACCOUNTS: usize = 100_000;
+const QUOTA_BYTES: u64 = 10 << 30;
+const PASSWORD: &str = "Bench-Passw0rd!x";
+
+type BoxError = Box<dyn Error + Send + Sync>;
+
+/// A `/proc/self/status` field in KiB, e.g. `VmHWM`.
+fn status_kib(field: &str) -> Result<u64, BoxError> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    let line = status
+        .lines()
+        .find(|l| l.starts_with(field) && l[field.len()..].starts_with(':'))
+        .ok_or_else(|| format!("no {field} in /proc/self/status"))?;
+    let kib = line[field.len() + 1..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()?;
+    Ok(kib)
+}
+
+fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+/// Measures `sweep` as the module documentation says and prints one line. The sweep's
+/// report is dropped before the "after" reading, so what stays is the history.
+async fn measure<F, Fut>(label: &str, sweep: F) -> Result<(), BoxError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<usize, BoxError>>,
+{
+    std::fs::write("/proc/self/clear_refs", "5")
+        .map_err(|e| format!("cannot reset the peak RSS (/proc/self/clear_refs): {e}"))?;
+    let before = status_kib("VmRSS")?;
+    let read = sweep().await?;
+    let peak = status_kib("VmHWM")?;
+    let after = status_kib("VmRSS")?;
+    println!(
+        "{label}: {read} accounts; RSS before {:.1} MiB, peak {:.1} MiB, after {:.1} MiB; the sweep's peak {:.1} MiB, kept after it (history) {:.1} MiB",
+        mib(before),
+        mib(peak),
+        mib(after),
+        mib(peak.saturating_sub(before)),
+        mib(after.saturating_sub(before))
+    );
+    Ok(())
+}
+
+fn used_bytes(i: usize) -> u64 {
+    QUOTA_BYTES / 100 * (i % 110) as u64
+}
+
+fn accounts() -> Result<Vec<SweepAccount>, BoxError> {
+    let quota = Quota::limited(ByteSize::new(QUOTA_BYTES))?;
+    (0..ACCOUNTS)
+        .map(|i| {
+            Ok(SweepAccount {
+                username: Username::new(format!("cust{i:06}"))?,
+                quota,
+                notify_at_percent: Some(90),
+            })
+        })
+        .collect()
+}
+
+async fn sweep_once(
+    provisioner: &Provisioner,
+    accounts: &[SweepAccount],
+    history: &InMemoryHistory,
+    now: chrono::DateTime<Utc>,
+) -> Result<usize, BoxError> {
+    let report = provisioner.sweep(accounts, history, now).await?;
+    if let Some((user, e)) = report.failures.first() {
+        return Err(format!("{} reads failed, first {user}: {e}", report.failures.len()).into());
+    }
+    Ok(report.outcomes.len())
+}
+
+/// One measurement; each runs in its own process, so memory freed by an earlier case
+/// cannot be reused by a later one and hide its growth.
+#[derive(Debug, Clone, Copy)]
+enum Case {
+    InMemoryFirst,
+    InMemoryNextDay,
+    NextcloudFirst,
+}
+
+impl Case {
+    const ALL: [Case; 3] = [
+        Case::InMemoryFirst,
+        Case::InMemoryNextDay,
+        Case::NextcloudFirst,
+    ];
+
+    fn arg(self) -> &'static str {
+        match self {
+            Case::InMemoryFirst => "in-memory-first",
+            Case::InMemoryNextDay => "in-memory-next-day",
+            Case::NextcloudFirst => "nextcloud-first",
+        }
+    }
+}
+
+async fn in_memory_provisioner(accounts: &[SweepAccount]) -> Result<Provisioner, BoxError> {
+    let provider = Arc::new(InMemoryProvider::new());
+    for (i, account) in accounts.iter().enumerate() {
+        provider
+            .create_account(&AccountSpec {
+                username: account.username.clone(),
+                password: SecretString::from(PASSWORD),
+                email: None,
+                display_name: None,
+                plan: Plan::new(account.quota),
+            })
+            .await?;
+        provider.set_used(&account.username, ByteSize::new(used_bytes(i)));
+    }
+    Ok(Provisioner::new(provider))
+}
+
+async fn run(case: Case) -> Result<(), BoxError> {
+    let accounts = accounts()?;
+    let now = Utc::now();
+    let history = InMemoryHistory::new();
+    match case {
+        Case::InMemoryFirst => {
+            let provisioner = in_memory_provisioner(&accounts).await?;
+            measure("in-memory provider, first sweep", || {
+                sweep_once(&provisioner, &accounts, &history, now)
+            })
+            .await
+        }
+        Case::InMemoryNextDay => {
+            let provisioner = in_memory_provisioner(&accounts).await?;
+            sweep_once(&provisioner, &accounts, &history, now).await?;
+            measure("in-memory provider, next day's sweep", || {
+                sweep_once(&provisioner, &accounts, &history, now + Duration::days(1))
+            })
+            .await
+        }
+        Case::NextcloudFirst => {
+            let mock = MockNextcloud::start().await;
+            for (i, account) in accounts.iter().enumerate() {
+                let name = account.username.as_str();
+                mock.add_user(name, PASSWORD);
+                mock.set_used(name, ByteSize::new(used_bytes(i)));
+            }
+            let provisioner = Provisioner::new(Arc::new(mock.provider()?));
+            measure("nextcloud mock (in process), first sweep", || {
+                sweep_once(&provisioner, &accounts, &history, now)
+            })
+            .await
+        }
+    }
+}
+
+fn main() -> Result<(), BoxError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    if let Some(arg) = std::env::args().nth(1) {
+        let case = Case::ALL
+            .into_iter()
+            .find(|c| c.arg() == arg)
+            .ok_or_else(|| format!("unknown case {arg:?}"))?;
+        return runtime.block_on(run(case));
+    }
+    let me = std::env::current_exe()?;
+    for case in Case::ALL {
+        let status = std::process::Command::new(&me).arg(case.arg()).status()?;
+        if !status.success() {
+            return Err(format!("case {} failed: {status}", case.arg()).into());
+        }
+    }
+    println!(
+        "(Linux resident set from /proc/self/status; the peak, VmHWM, reset through /proc/self/clear_refs before each sweep; one process per case)"
+    );
+    Ok(())
+}
