@@ -216,6 +216,35 @@ pub trait StorageProvider: Send + Sync {
     /// The usage of every account, in bulk where the API allows.
     async fn usage_all(&self) -> Result<Vec<(Username, Usage)>>;
 
+    /// The usage of each of `users`, in their order, for backends without a bulk read:
+    /// at most `concurrency` accounts read at once. The default reads one account per
+    /// request; a backend that can batch reads overrides it. A failed read fails only its
+    /// own slot ([`Error::AccountNotFound`] for a missing account); the outer error is
+    /// for what fails every read (the server cannot be reached, the login is refused).
+    async fn usage_many(
+        &self,
+        users: &[Username],
+        concurrency: usize,
+    ) -> Result<Vec<Result<Usage>>> {
+        use futures::stream::{FuturesOrdered, StreamExt};
+        // A plain loop rather than `stream::iter(..).map(..).buffered(..)`: a closure
+        // there makes the boxed future lose `Send` (rustc's higher-ranked lifetimes).
+        let limit = concurrency.max(1);
+        let mut waiting = users.iter();
+        let mut in_flight = FuturesOrdered::new();
+        let mut results = Vec::with_capacity(users.len());
+        loop {
+            while in_flight.len() < limit {
+                let Some(user) = waiting.next() else { break };
+                in_flight.push_back(self.usage(user));
+            }
+            match in_flight.next().await {
+                Some(result) => results.push(result),
+                None => return Ok(results),
+            }
+        }
+    }
+
     /// The groups that exist on the server (for a product configuration's drop-down).
     async fn list_groups(&self) -> Result<Vec<GroupName>> {
         Err(Error::Unsupported("listing groups".into()))

@@ -358,8 +358,9 @@ impl Provisioner {
 
     /// Reads the usage of `accounts` (in bulk where the provider can, else at most
     /// `concurrency` reads at once), records it in `history`, runs the threshold machine
-    /// from each account's stored state and returns what to do. Store failures fail the
-    /// sweep; a failed read of one account is reported and leaves its state unchanged.
+    /// from each account's stored state and returns what to do. Store failures and reads
+    /// that fail as a whole (no connection, login refused) fail the sweep; a failed read
+    /// of one account is reported and leaves its state unchanged.
     pub async fn sweep(
         &self,
         accounts: &[SweepAccount],
@@ -450,12 +451,19 @@ impl Provisioner {
                 })
                 .collect());
         }
-        let provider = &self.provider;
-        let results: Vec<Result<Usage>> =
-            stream::iter(accounts.iter().map(|a| provider.usage(&a.username)))
-                .buffered(self.concurrency)
-                .collect()
-                .await;
+        let names: Vec<Username> = accounts.iter().map(|a| a.username.clone()).collect();
+        let results = self.provider.usage_many(&names, self.concurrency).await?;
+        if results.len() != accounts.len() {
+            // A provider's bug, not the server's: never misattribute usages.
+            return Err(Error::protocol(
+                "provisioner",
+                format!(
+                    "usage_many answered {} results for {} accounts",
+                    results.len(),
+                    accounts.len()
+                ),
+            ));
+        }
         Ok(accounts
             .iter()
             .zip(results)

@@ -21,7 +21,7 @@
 use secrecy::SecretString;
 
 use crate::error::{Error, ErrorKind};
-use crate::provider::{AccountSpec, AccountStatus, Plan, QuotaEnforcement, StorageProvider};
+use crate::provider::{AccountSpec, AccountStatus, Plan, QuotaEnforcement, StorageProvider, Usage};
 use crate::username::Username;
 
 /// What the conformance suite creates.
@@ -238,6 +238,27 @@ pub async fn run_conformance(provider: &dyn StorageProvider, config: &Conformanc
 
     // Calls on an account that does not exist.
     let missing = name(provider, config, "missing");
+    // A batch read answers every slot in order, as one-by-one reads do; a missing
+    // account fails only its own slot.
+    let one_by_one = ok("usage", provider.usage(&user).await);
+    let batch = [user.clone(), missing.clone(), other.clone()];
+    let many = ok("usage_many", provider.usage_many(&batch, 2).await);
+    let [first_read, missing_read, second_read]: [Result<Usage, Error>; 3] =
+        many.try_into().unwrap_or_else(|v: Vec<_>| {
+            panic!("conformance: usage_many answered {} slots for 3", v.len())
+        });
+    let first_read = ok("usage_many, first slot", first_read);
+    assert_eq!(
+        (first_read.used, first_read.quota),
+        (one_by_one.used, one_by_one.quota),
+        "conformance: usage_many and usage disagree"
+    );
+    ok("usage_many, third slot", second_read);
+    expect_kind(
+        "usage_many of a missing account",
+        missing_read,
+        ErrorKind::NotFound,
+    );
     ok("terminate missing", provider.terminate(&missing).await);
     assert!(ok("account missing", provider.account(&missing).await).is_none());
     expect_kind(

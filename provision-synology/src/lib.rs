@@ -60,7 +60,9 @@ mod provider;
 
 use provision_core::rules::{CaseRule, EdgeRule, NamePolicy};
 
-pub use provider::{env, SynologyProvider, SynologyProviderBuilder, DEFAULT_USAGE_CONCURRENCY};
+pub use provider::{
+    env, SynologyProvider, SynologyProviderBuilder, DEFAULT_USAGE_BATCH, DEFAULT_USAGE_CONCURRENCY,
+};
 
 /// DSM's rules for the names this library creates: lower-case ASCII letters, digits and
 /// `. _ -`, starting with a letter and ending with a letter or digit, 2 to 64

@@ -3,13 +3,17 @@
 //! Quota is enforced by DSM through the plan's pre-configured group (its share quota on
 //! `homes`); the library's quota is what the customer is shown and what thresholds use.
 //! Suspend is DSM's `expired="now"`. Usage comes from `SYNO.Core.Quota`, one read per
-//! user (DSM has no bulk usage call), at most [`DEFAULT_USAGE_CONCURRENCY`] at once.
+//! user (DSM has no bulk usage call), [`DEFAULT_USAGE_BATCH`] reads to a request
+//! (`SYNO.Entry.Request`) where DSM batches, about [`DEFAULT_USAGE_CONCURRENCY`] at once.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use futures::stream::{self, StreamExt, TryStreamExt};
+use futures::stream::{FuturesOrdered, StreamExt};
 use provision_core::error::{Error, ErrorKind, Result};
 use provision_core::http::{ClientOptions, Tls};
 use provision_core::provider::{
@@ -21,14 +25,23 @@ use provision_core::username::{GroupName, Username};
 use secrecy::SecretString;
 
 use crate::client::{
-    Credentials, HomeService, NewUser, PasswordPolicy, SynologyClient, User, DEFAULT_DEVICE_NAME,
-    DEFAULT_SESSION_LABEL,
+    Credentials, Group, HomeService, NewUser, PasswordPolicy, SynologyClient, User, UserQuota,
+    DEFAULT_DEVICE_NAME, DEFAULT_SESSION_LABEL,
 };
 use crate::error::{dsm_code, BACKEND, NAME_TAKEN_CODES};
 use crate::NAME_POLICY;
 
 /// How many usage reads `usage_all` runs at once by default.
 pub const DEFAULT_USAGE_CONCURRENCY: usize = 16;
+
+/// How many usage reads go into one batched request by default.
+pub const DEFAULT_USAGE_BATCH: usize = 25;
+
+/// How long an absence seen by `account` stands in for `create_account`'s own check.
+const ABSENCE_MEMORY: Duration = Duration::from_secs(10);
+
+/// How long a listing of groups answers "does the plan's group exist?".
+const GROUP_MEMORY: Duration = Duration::from_secs(60);
 
 /// DSM's limit on group names (facts sheet §4).
 const MAX_GROUP_NAME_CHARS: usize = 32;
@@ -71,6 +84,7 @@ pub struct SynologyProviderBuilder {
     session_label: String,
     options: ClientOptions,
     usage_concurrency: usize,
+    usage_batch: usize,
 }
 
 impl fmt::Debug for SynologyProviderBuilder {
@@ -86,6 +100,7 @@ impl fmt::Debug for SynologyProviderBuilder {
             .field("session_label", &self.session_label)
             .field("options", &self.options)
             .field("usage_concurrency", &self.usage_concurrency)
+            .field("usage_batch", &self.usage_batch)
             .finish()
     }
 }
@@ -139,6 +154,14 @@ impl SynologyProviderBuilder {
         self
     }
 
+    /// How many usage reads a sweep puts into one request (DSM's `SYNO.Entry.Request`;
+    /// default 25; 1 sends one request per account). A DSM without batching gets one
+    /// request per account whatever this says.
+    pub fn usage_batch(mut self, reads_per_request: usize) -> Self {
+        self.usage_batch = reads_per_request;
+        self
+    }
+
     /// Checks the settings and builds the provider; nothing is sent yet.
     pub fn build(self) -> Result<SynologyProvider> {
         let account = self
@@ -149,6 +172,9 @@ impl SynologyProviderBuilder {
             .ok_or_else(|| Error::invalid("password", "no DSM password given"))?;
         if self.usage_concurrency == 0 {
             return Err(Error::invalid("usage_concurrency", "must be at least 1"));
+        }
+        if self.usage_batch == 0 {
+            return Err(Error::invalid("usage_batch", "must be at least 1"));
         }
         let mut credentials =
             Credentials::new(account, password).with_device_name(self.device_name);
@@ -167,7 +193,11 @@ impl SynologyProviderBuilder {
         Ok(SynologyProvider {
             client,
             usage_concurrency: self.usage_concurrency,
+            usage_batch: self.usage_batch,
             password_policy: tokio::sync::OnceCell::new(),
+            batching_refused: AtomicBool::new(false),
+            absences: Mutex::new(HashMap::new()),
+            groups_seen: Mutex::new(None),
         })
     }
 }
@@ -176,7 +206,15 @@ impl SynologyProviderBuilder {
 pub struct SynologyProvider {
     client: SynologyClient,
     usage_concurrency: usize,
+    usage_batch: usize,
     password_policy: tokio::sync::OnceCell<PasswordPolicy>,
+    /// Set once DSM refused a batched request as such: read one by one from then on.
+    batching_refused: AtomicBool,
+    /// Names `account` found absent (folded), and when: `create_account` right after
+    /// need not list every user again. DSM itself refuses a taken name (3107).
+    absences: Mutex<HashMap<String, Instant>>,
+    /// The last listing of groups, for checking that a plan's groups exist.
+    groups_seen: Mutex<Option<(Instant, Vec<Group>)>>,
 }
 
 impl fmt::Debug for SynologyProvider {
@@ -184,6 +222,7 @@ impl fmt::Debug for SynologyProvider {
         f.debug_struct("SynologyProvider")
             .field("client", &self.client)
             .field("usage_concurrency", &self.usage_concurrency)
+            .field("usage_batch", &self.usage_batch)
             .finish_non_exhaustive()
     }
 }
@@ -202,6 +241,23 @@ fn not_found(user: &Username) -> impl FnOnce(Error) -> Error + '_ {
             e
         }
     }
+}
+
+/// A user's usage of the `homes` share on the home volume.
+fn usage_from(quota: &UserQuota, home: &HomeService) -> Usage {
+    let home_usage = quota.home_usage(home);
+    Usage {
+        used: home_usage.used,
+        quota: home_usage.limit,
+        measured_at: None,
+    }
+}
+
+/// The guarded value, also after a panic elsewhere (the caches hold no invariants).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn same_name(a: &str, b: &str) -> bool {
@@ -352,6 +408,7 @@ impl SynologyProvider {
             session_label: DEFAULT_SESSION_LABEL.to_string(),
             options: ClientOptions::default(),
             usage_concurrency: DEFAULT_USAGE_CONCURRENCY,
+            usage_batch: DEFAULT_USAGE_BATCH,
         }
     }
 
@@ -434,12 +491,58 @@ impl SynologyProvider {
             .find(|u| same_name(&u.name, user.as_str())))
     }
 
+    /// Notes that `account` just found `user` absent.
+    fn remember_absence(&self, user: &Username) {
+        let now = Instant::now();
+        let mut absences = lock(&self.absences);
+        if absences.len() >= 1024 {
+            absences.retain(|_, seen| now.duration_since(*seen) < ABSENCE_MEMORY);
+        }
+        absences.insert(user.as_str().to_lowercase(), now);
+    }
+
+    /// Whether `account` found `user` absent moments ago (used once, then forgotten).
+    fn was_just_absent(&self, user: &Username) -> bool {
+        lock(&self.absences)
+            .remove(&user.as_str().to_lowercase())
+            .is_some_and(|seen| seen.elapsed() < ABSENCE_MEMORY)
+    }
+
+    /// Every group, from a listing of the last minute when it names all of `wanted`.
+    /// A group deleted since is caught by DSM when the account joins it (3205), and the
+    /// create is undone.
+    async fn groups_for(&self, wanted: &[GroupName]) -> Result<Vec<Group>> {
+        let known = |groups: &[Group], name: &GroupName| {
+            groups
+                .iter()
+                .any(|g| g.name.eq_ignore_ascii_case(name.as_str()))
+        };
+        if let Some((seen, groups)) = &*lock(&self.groups_seen) {
+            if seen.elapsed() < GROUP_MEMORY && wanted.iter().all(|w| known(groups, w)) {
+                return Ok(groups.clone());
+            }
+        }
+        self.fresh_groups().await
+    }
+
+    /// Drops the kept listing (a join failed: the group may be gone).
+    fn forget_groups(&self) {
+        *lock(&self.groups_seen) = None;
+    }
+
+    /// Lists every group and keeps the listing for [`Self::groups_for`].
+    async fn fresh_groups(&self) -> Result<Vec<Group>> {
+        let groups = self.client.list_groups().await?;
+        *lock(&self.groups_seen) = Some((Instant::now(), groups.clone()));
+        Ok(groups)
+    }
+
     /// The plan's groups as DSM spells them; a group DSM lacks rejects the plan.
     async fn existing_groups(&self, field: &'static str, plan: &Plan) -> Result<Vec<GroupName>> {
         if plan.groups.is_empty() {
             return Ok(Vec::new());
         }
-        let on_dsm = self.client.list_groups().await?;
+        let on_dsm = self.groups_for(&plan.groups).await?;
         plan.groups
             .iter()
             .map(|wanted| {
@@ -507,12 +610,93 @@ impl SynologyProvider {
 
     async fn usage_of(&self, user: &Username, home: &HomeService) -> Result<Usage> {
         let quota = self.client.user_quota(user).await?;
-        let home_usage = quota.home_usage(home);
-        Ok(Usage {
-            used: home_usage.used,
-            quota: home_usage.limit,
-            measured_at: None,
-        })
+        Ok(usage_from(&quota, home))
+    }
+
+    /// The usage of `users` in one batched request, or one request each where DSM
+    /// cannot batch; each slot's own result, in order.
+    async fn read_batch(&self, users: &[&Username], home: &HomeService) -> Vec<Result<Usage>> {
+        if users.len() > 1 && !self.batching_refused.load(Ordering::Relaxed) {
+            match self.client.user_quotas_of(users).await {
+                Ok(quotas) => {
+                    return users
+                        .iter()
+                        .zip(quotas)
+                        .map(|(user, quota)| {
+                            quota.map(|q| usage_from(&q, home)).map_err(not_found(user))
+                        })
+                        .collect()
+                }
+                Err(e) => {
+                    if e.kind() == ErrorKind::Unsupported {
+                        self.batching_refused.store(true, Ordering::Relaxed);
+                    }
+                    // Each account gets its own answer (or its own error) below.
+                    tracing::debug!(backend = BACKEND, %e, "batched usage read failed; reading one by one");
+                }
+            }
+        }
+        let reads: FuturesOrdered<_> = users
+            .iter()
+            .map(|user| async move { self.usage_of(user, home).await.map_err(not_found(user)) })
+            .collect();
+        reads.collect().await
+    }
+
+    /// The usage of each of `users` (names DSM listed or that passed the checks), in
+    /// order: batches of `usage_batch`, about `concurrency` accounts at once.
+    async fn read_many(
+        &self,
+        users: &[&Username],
+        concurrency: usize,
+    ) -> Result<Vec<Result<Usage>>> {
+        if users.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.client.check_support().await?;
+        let home = self.client.home_service().await?;
+        let batch = if self.batching_refused.load(Ordering::Relaxed) {
+            1
+        } else {
+            self.usage_batch
+        };
+        let in_flight = concurrency.max(1).div_ceil(batch);
+        let mut waiting = users.chunks(batch);
+        let mut reading = FuturesOrdered::new();
+        let mut read = Vec::with_capacity(users.len());
+        loop {
+            while reading.len() < in_flight {
+                let Some(chunk) = waiting.next() else { break };
+                reading.push_back(self.read_batch(chunk, &home));
+            }
+            match reading.next().await {
+                Some(answers) => read.extend(answers),
+                None => break,
+            }
+        }
+        // Without a figure, the account may be gone: one listing tells, as `usage`
+        // does for a single account.
+        if read
+            .iter()
+            .any(|r| matches!(r, Ok(Usage { used: None, .. })))
+        {
+            match self.client.list_users().await {
+                Ok(listed) => {
+                    for (user, answer) in users.iter().zip(read.iter_mut()) {
+                        let unknown = matches!(answer, Ok(Usage { used: None, .. }));
+                        if unknown && !listed.iter().any(|u| same_name(&u.name, user.as_str())) {
+                            *answer = Err(Error::AccountNotFound {
+                                username: user.to_string(),
+                            });
+                        }
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(backend = BACKEND, %e, "cannot tell whether accounts without usage exist");
+                }
+            }
+        }
+        Ok(read)
     }
 }
 
@@ -573,6 +757,7 @@ impl StorageProvider for SynologyProvider {
         check_username(user)?;
         self.client.check_support().await?;
         let Some(found) = self.find_user(user).await? else {
+            self.remember_absence(user);
             return Ok(None);
         };
         let username = Username::new(found.name.clone())?;
@@ -611,7 +796,10 @@ impl StorageProvider for SynologyProvider {
         self.client.check_support().await?;
         self.check_password(user, &spec.password).await?;
         let groups = self.existing_groups("plan.groups", &spec.plan).await?;
-        if self.find_user(user).await?.is_some() {
+        // Listing every user is the costly part of a create; an absence `account` saw
+        // moments ago (a provisioner's name check) is as good: DSM refuses a taken name
+        // itself, and a failed create is settled by the listing then.
+        if !self.was_just_absent(user) && self.find_user(user).await?.is_some() {
             return Err(Error::AccountExists {
                 username: user.to_string(),
             });
@@ -630,6 +818,7 @@ impl StorageProvider for SynologyProvider {
         let mut done = vec![Done::Created(created.clone())];
         for group in &groups {
             if let Err(e) = self.client.add_to_group(group, &created).await {
+                self.forget_groups();
                 return Err(self.undo_all("create_account", &created, e, done).await);
             }
             done.push(Done::Joined(group.clone()));
@@ -739,6 +928,7 @@ impl StorageProvider for SynologyProvider {
         let mut done = Vec::new();
         for group in joins {
             if let Err(e) = self.client.add_to_group(group, user).await {
+                self.forget_groups();
                 return Err(self.undo_all("change_plan", user, e, done).await);
             }
             done.push(Done::Joined(group.clone()));
@@ -781,12 +971,41 @@ impl StorageProvider for SynologyProvider {
         Ok(usage)
     }
 
+    /// Reads in batches of [`SynologyProviderBuilder::usage_batch`] accounts per request
+    /// (`SYNO.Entry.Request`), with about `concurrency` accounts being read at once.
+    async fn usage_many(
+        &self,
+        users: &[Username],
+        concurrency: usize,
+    ) -> Result<Vec<Result<Usage>>> {
+        let results: Vec<Option<Result<Usage>>> = users
+            .iter()
+            .map(|user| check_username(user).err().map(Err))
+            .collect();
+        let valid: Vec<&Username> = users
+            .iter()
+            .zip(&results)
+            .filter(|(_, checked)| checked.is_none())
+            .map(|(user, _)| user)
+            .collect();
+        let mut read = self.read_many(&valid, concurrency).await?.into_iter();
+        Ok(results
+            .into_iter()
+            .map(|checked| match checked {
+                Some(refused) => refused,
+                None => read
+                    .next()
+                    .unwrap_or_else(|| Err(Error::protocol(BACKEND, "a usage read went missing"))),
+            })
+            .collect())
+    }
+
     async fn usage_all(&self) -> Result<Vec<(Username, Usage)>> {
         self.client.check_support().await?;
-        let users = self.client.list_users().await?;
-        let home = self.client.home_service().await?;
-        let home = &home;
-        let names: Vec<Username> = users
+        let names: Vec<Username> = self
+            .client
+            .list_users()
+            .await?
             .into_iter()
             .filter_map(|u| match Username::new(u.name) {
                 Ok(name) => Some(name),
@@ -796,19 +1015,17 @@ impl StorageProvider for SynologyProvider {
                 }
             })
             .collect();
-        let mut all: Vec<(Username, Usage)> = stream::iter(names)
-            .map(|name| async move {
-                match self.usage_of(&name, home).await {
-                    Ok(usage) => Ok(Some((name, usage))),
-                    // Deleted since the list: not an account any more.
-                    Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
-                    Err(e) => Err(e),
-                }
-            })
-            .buffer_unordered(self.usage_concurrency)
-            .try_filter_map(|found| async move { Ok(found) })
-            .try_collect()
-            .await?;
+        let listed: Vec<&Username> = names.iter().collect();
+        let reads = self.read_many(&listed, self.usage_concurrency).await?;
+        let mut all = Vec::with_capacity(names.len());
+        for (name, read) in names.into_iter().zip(reads) {
+            match read {
+                Ok(usage) => all.push((name, usage)),
+                // Deleted since the list: not an account any more.
+                Err(e) if e.kind() == ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
         all.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(all)
     }
@@ -816,8 +1033,7 @@ impl StorageProvider for SynologyProvider {
     async fn list_groups(&self) -> Result<Vec<GroupName>> {
         self.client.check_support().await?;
         Ok(group_names(
-            self.client
-                .list_groups()
+            self.fresh_groups()
                 .await?
                 .into_iter()
                 .map(|g| g.name)

@@ -180,9 +180,9 @@ async fn usage_is_the_homes_share_in_bytes_with_the_group_limit() {
 }
 
 #[tokio::test]
-async fn usage_all_reads_every_user_in_one_list_plus_one_read_each() {
+async fn usage_all_reads_every_user_in_one_list_plus_one_read_per_batch() {
     let (dsm, provider) = setup().await;
-    for i in 0..20 {
+    for i in 0..40 {
         let name = format!("bulk{i:02}");
         dsm.add_user(&name, PASSWORD);
         dsm.set_usage(&name, ByteSize::new(i << 20));
@@ -193,10 +193,15 @@ async fn usage_all_reads_every_user_in_one_list_plus_one_read_each() {
     assert_eq!(all.len(), users);
     let bulk07 = all.iter().find(|(u, _)| u.as_str() == "bulk07").unwrap();
     assert_eq!(bulk07.1.used, Some(ByteSize::new(7 << 20)));
-    // One list, one home-volume read, one quota read per user: DSM has no bulk call.
-    assert_eq!(dsm.request_count(), 2 + users);
+    // One list, one home-volume read, one batched request per 25 users: DSM has no
+    // bulk usage call.
     assert_eq!(dsm.calls("SYNO.Core.User", "list"), 1);
-    assert_eq!(dsm.calls("SYNO.Core.Quota", "get"), users);
+    assert_eq!(dsm.calls("SYNO.Core.Quota", "get"), 0);
+    assert_eq!(
+        dsm.calls("SYNO.Entry.Request", "request"),
+        users.div_ceil(25)
+    );
+    assert_eq!(dsm.request_count(), 2 + users.div_ceil(25));
     let names: Vec<_> = all.iter().map(|(u, _)| u.as_str().to_lowercase()).collect();
     let mut sorted = names.clone();
     sorted.sort();
@@ -204,18 +209,24 @@ async fn usage_all_reads_every_user_in_one_list_plus_one_read_each() {
 }
 
 #[tokio::test]
-async fn usage_all_runs_reads_concurrently_within_the_bound() {
+async fn usage_all_one_by_one_runs_reads_concurrently_within_the_bound() {
     let dsm = MockSynology::start().await;
     for i in 0..12 {
         dsm.add_user(&format!("conc{i:02}"), PASSWORD);
     }
-    let provider = dsm.provider_builder().usage_concurrency(4).build().unwrap();
+    let provider = dsm
+        .provider_builder()
+        .usage_concurrency(4)
+        .usage_batch(1)
+        .build()
+        .unwrap();
     provider.client().login().await.unwrap();
     dsm.set_latency(std::time::Duration::from_millis(50));
     let started = std::time::Instant::now();
     let all = provider.usage_all().await.unwrap();
     let elapsed = started.elapsed();
     assert_eq!(all.len(), dsm.user_names().len());
+    assert_eq!(dsm.calls("SYNO.Core.Quota", "get"), all.len());
     // 15 quota reads at 4 at once is about 4 rounds plus list and home: well under the
     // 17 rounds a one-at-a-time sweep would take.
     assert!(
@@ -312,4 +323,185 @@ async fn close_logs_the_session_out_with_its_sid() {
     // A later call logs in again.
     provider.account(&user("alice")).await.unwrap();
     assert_eq!(dsm.session_count(), 1);
+}
+
+/// Accounts `batch000`.. with distinct usage; returns their names.
+fn batch_users(dsm: &MockSynology, count: u64) -> Vec<provision_core::Username> {
+    (0..count)
+        .map(|i| {
+            let name = format!("batch{i:03}");
+            dsm.add_user(&name, PASSWORD);
+            dsm.set_usage(&name, ByteSize::new((i + 1) << 20));
+            user(&name)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn usage_many_reads_25_accounts_per_request() {
+    let (dsm, provider) = setup().await;
+    let mut names = batch_users(&dsm, 60);
+    names.insert(30, user("ghost"));
+    names.push(user("sc-package"));
+
+    let many = provider.usage_many(&names, 8).await.unwrap();
+    // 61 valid names in batches of 25: three batched requests and the home volume.
+    assert_eq!(dsm.calls("SYNO.Entry.Request", "request"), 3);
+    assert_eq!(dsm.calls("SYNO.Core.Quota", "get"), 0);
+    assert_eq!(dsm.request_count(), 4);
+
+    assert_eq!(many.len(), names.len());
+    for (name, read) in names.iter().zip(&many) {
+        match name.as_str() {
+            "ghost" => assert!(
+                matches!(read, Err(provision_core::Error::AccountNotFound { .. })),
+                "{read:?}"
+            ),
+            "sc-package" => assert_eq!(read.as_ref().unwrap_err().kind(), ErrorKind::InvalidInput),
+            _ => {
+                let alone = provider.usage(name).await.unwrap();
+                assert_eq!(read.as_ref().unwrap(), &alone, "{name}");
+            }
+        }
+    }
+    assert_eq!(many[0].as_ref().unwrap().used, Some(ByteSize::new(1 << 20)));
+}
+
+#[tokio::test]
+async fn batched_reads_carry_json_calls_under_one_hash() {
+    let (dsm, provider) = setup().await;
+    let names = batch_users(&dsm, 3);
+    provider.usage_many(&names, 8).await.unwrap();
+    let batch = dsm
+        .requests()
+        .into_iter()
+        .find(|r| r.is_call("SYNO.Entry.Request", "request"))
+        .unwrap();
+    assert!(batch.header("x-syno-hash").is_some(), "one Noise nonce");
+    assert_eq!(batch.param("stop_when_error"), Some("false"));
+    let calls: serde_json::Value = serde_json::from_str(batch.param("compound").unwrap()).unwrap();
+    assert_eq!(
+        calls[1],
+        serde_json::json!({"api": "SYNO.Core.Quota", "method": "get", "version": 1,
+                           "name": "batch001", "support_share_quota": true})
+    );
+}
+
+#[tokio::test]
+async fn usage_many_reads_one_by_one_where_dsm_cannot_batch() {
+    let dsm = MockSynology::start().await;
+    dsm.remove_api("SYNO.Entry.Request");
+    let names = batch_users(&dsm, 30);
+    let provider = dsm.provider_builder().build().unwrap();
+    provider.client().login().await.unwrap();
+    dsm.reset_request_count();
+    let many = provider.usage_many(&names, 8).await.unwrap();
+    assert!(many.iter().all(Result::is_ok));
+    assert_eq!(dsm.calls("SYNO.Core.Quota", "get"), 30);
+    assert_eq!(dsm.calls("SYNO.Entry.Request", "request"), 0);
+    assert_eq!(
+        many[29].as_ref().unwrap().used,
+        Some(ByteSize::new(30 << 20))
+    );
+}
+
+#[tokio::test]
+async fn a_batch_dsm_refuses_is_read_one_by_one_and_batching_stops() {
+    let (dsm, provider) = setup().await;
+    let names = batch_users(&dsm, 10);
+    dsm.inject(
+        provision_synology::mock::Fault::api_error(103)
+            .only("SYNO.Entry.Request")
+            .times(1),
+    );
+    let many = provider.usage_many(&names, 8).await.unwrap();
+    assert!(many.iter().all(Result::is_ok), "{many:?}");
+    assert_eq!(dsm.calls("SYNO.Core.Quota", "get"), 10);
+    dsm.reset_request_count();
+    provider.usage_many(&names, 8).await.unwrap();
+    assert_eq!(
+        dsm.calls("SYNO.Entry.Request", "request"),
+        0,
+        "not tried again"
+    );
+    assert_eq!(dsm.calls("SYNO.Core.Quota", "get"), 10);
+}
+
+#[tokio::test]
+async fn usage_batch_of_one_sends_a_request_per_account() {
+    let dsm = MockSynology::start().await;
+    let names = batch_users(&dsm, 5);
+    let provider = dsm.provider_builder().usage_batch(1).build().unwrap();
+    provider.client().login().await.unwrap();
+    dsm.reset_request_count();
+    provider.usage_many(&names, 8).await.unwrap();
+    assert_eq!(dsm.calls("SYNO.Core.Quota", "get"), 5);
+    let zero = dsm.provider_builder().usage_batch(0).build().unwrap_err();
+    assert_eq!(zero.kind(), ErrorKind::InvalidInput);
+}
+
+#[tokio::test]
+async fn a_provisioned_create_lists_the_users_once() {
+    use provision_core::provisioner::{ProductConfig, Provisioner, ServiceContext};
+    let (dsm, provider) = setup().await;
+    let provisioner = Provisioner::new(std::sync::Arc::new(provider));
+    let product = ProductConfig::new("cust{client_id}", "16", "1 GB")
+        .unwrap()
+        .with_group(provision_core::GroupName::new(SMALL).unwrap());
+    provisioner
+        .create(&ServiceContext::new("1", "1"), &product)
+        .await
+        .unwrap();
+    dsm.reset_request_count();
+    let made = provisioner
+        .create(&ServiceContext::new("2", "2"), &product)
+        .await
+        .unwrap();
+    assert_eq!(made.username.as_str(), "cust2");
+    // The name check's listing serves the create; the plan group was seen a moment ago.
+    assert_eq!(dsm.calls("SYNO.Core.User", "list"), 1);
+    assert_eq!(dsm.calls("SYNO.Core.Group", "list"), 0);
+    assert_eq!(dsm.request_count(), 4, "list, create, join, read back");
+}
+
+#[tokio::test]
+async fn a_name_taken_after_the_check_is_refused_by_dsm_and_left_alone() {
+    let (dsm, provider) = setup().await;
+    assert!(provider.account(&user("late")).await.unwrap().is_none());
+    dsm.add_user("late", "Someone-else1");
+    let err = provider
+        .create_account(&spec("late", small()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::AlreadyExists, "{err:?}");
+    assert!(dsm.password_is("late", "Someone-else1"));
+    assert!(!dsm
+        .group_members(SMALL)
+        .unwrap()
+        .contains(&"late".to_string()));
+}
+
+#[tokio::test]
+async fn a_plan_group_deleted_after_it_was_seen_undoes_the_create() {
+    let (dsm, provider) = setup().await;
+    provider
+        .create_account(&spec("first", small()))
+        .await
+        .unwrap();
+    assert!(dsm.remove_group(SMALL));
+    let err = provider
+        .create_account(&spec("second", small()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.server_code(), Some("3205"), "{err:?}");
+    assert!(
+        dsm.user("second").is_none(),
+        "the new user is deleted again"
+    );
+    // Asked again, the group is looked up afresh and the plan is refused up front.
+    let err = provider
+        .create_account(&spec("third", small()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err:?}");
 }

@@ -763,3 +763,65 @@ async fn lists_are_paged_until_dsms_total() {
     let groups = provider.list_groups().await.unwrap();
     assert_eq!(groups.len(), 5);
 }
+
+#[tokio::test]
+async fn a_compound_request_answers_each_call_in_order_and_can_stop_at_a_failure() {
+    let dsm = MockSynology::start().await;
+    dsm.add_user("alice", PASSWORD);
+    let raw = RawSession::open(&dsm).await;
+    let calls = serde_json::json!([
+        {"api": "SYNO.Core.User", "method": "get", "version": 1, "name": "alice"},
+        {"api": "SYNO.Core.User", "method": "get", "version": 1, "name": "nobody"},
+        {"api": "SYNO.Core.User", "method": "create", "version": 1,
+         "name": "bob", "password": "Str0ng-Passw0rd"},
+    ])
+    .to_string();
+    let base = [
+        ("api", "SYNO.Entry.Request"),
+        ("version", "1"),
+        ("method", "request"),
+        ("mode", "\"sequential\""),
+        ("compound", calls.as_str()),
+    ];
+    let stopped = raw
+        .call(&[&base[..], &[("stop_when_error", "true")]].concat())
+        .await;
+    assert_eq!(stopped["success"], true);
+    assert_eq!(stopped["data"]["has_fail"], true);
+    let results = stopped["data"]["result"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "stopped after the failure: {results:?}");
+    assert_eq!(results[0]["success"], true);
+    assert_eq!(results[0]["data"]["users"][0]["name"], "alice");
+    assert_eq!(results[1]["error"]["code"], 3106);
+    assert!(dsm.user("bob").is_none());
+
+    let all = raw
+        .call(&[&base[..], &[("stop_when_error", "false")]].concat())
+        .await;
+    let results = all["data"]["result"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[2]["api"], "SYNO.Core.User");
+    assert_eq!(results[2]["method"], "create");
+    assert_eq!(results[2]["success"], true, "{all}");
+    assert!(
+        dsm.user("bob").is_some(),
+        "mutations run inside a batch too"
+    );
+}
+
+#[tokio::test]
+async fn a_compound_without_a_list_is_refused() {
+    let dsm = MockSynology::start().await;
+    let raw = RawSession::open(&dsm).await;
+    let base = [
+        ("api", "SYNO.Entry.Request"),
+        ("version", "1"),
+        ("method", "request"),
+    ];
+    let missing = raw.call(&base).await;
+    assert_eq!(missing["error"]["code"], 114);
+    let not_a_list = raw
+        .call(&[&base[..], &[("compound", "{\"api\":\"SYNO.Core.User\"}")]].concat())
+        .await;
+    assert_eq!(not_a_list["error"]["code"], 113);
+}

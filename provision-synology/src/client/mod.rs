@@ -49,7 +49,14 @@ pub(crate) const REQUIRED_APIS: [&str; 8] = [
 
 /// APIs used when offered: the password policy (DSM still enforces its policy on
 /// create and set) and the Noise key.
-const OPTIONAL_APIS: [&str; 2] = ["SYNO.Core.User.PasswordPolicy", "SYNO.API.Auth.UIConfig"];
+const OPTIONAL_APIS: [&str; 3] = [
+    "SYNO.Core.User.PasswordPolicy",
+    "SYNO.API.Auth.UIConfig",
+    COMPOUND_API,
+];
+
+/// DSM's batching API: several calls in one request (facts sheet §1).
+const COMPOUND_API: &str = "SYNO.Entry.Request";
 
 /// The user fields `list` and `get` are asked for.
 const USER_FIELDS: [&str; 6] = [
@@ -283,10 +290,11 @@ fn names(value: &Value, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn rows<T: serde::de::DeserializeOwned>(data: &Value, key: &str) -> Result<Vec<T>, Error> {
-    match data.get(key) {
+/// Takes the `key` rows out of `data` (moved, not copied: user lists are long).
+fn rows<T: serde::de::DeserializeOwned>(data: &mut Value, key: &str) -> Result<Vec<T>, Error> {
+    match data.get_mut(key).map(Value::take) {
         None | Some(Value::Null) => Ok(Vec::new()),
-        Some(items) => serde_json::from_value(items.clone())
+        Some(items) => serde_json::from_value(items)
             .map_err(|e| Error::protocol(BACKEND, format!("unexpected {key} rows: {e}"))),
     }
 }
@@ -494,10 +502,10 @@ impl SynologyClient {
     /// One group by exact (case-insensitive) name, or None. DSM answers success with an
     /// `errors` item for a missing group, so only a matching row counts.
     pub async fn group(&self, name: &GroupName) -> Result<Option<Group>, Error> {
-        let data = self
+        let mut data = self
             .call(ApiCall::new("SYNO.Core.Group", 1, "get").json("name", json!([name.as_str()])))
             .await?;
-        let groups: Vec<Group> = rows(&data, "groups")?;
+        let groups: Vec<Group> = rows(&mut data, "groups")?;
         Ok(groups
             .into_iter()
             .find(|g| g.name.eq_ignore_ascii_case(name.as_str())))
@@ -517,7 +525,7 @@ impl SynologyClient {
     ) -> Result<Vec<T>, Error> {
         let mut all: Vec<T> = Vec::new();
         loop {
-            let data = self
+            let mut data = self
                 .call(
                     ApiCall::new(api, 1, "list")
                         .json("offset", json!(all.len()))
@@ -526,8 +534,8 @@ impl SynologyClient {
                         .json("additional", additional.clone()),
                 )
                 .await?;
-            let page: Vec<T> = rows(&data, key)?;
             let total = data.get("total").and_then(Value::as_u64);
+            let page: Vec<T> = rows(&mut data, key)?;
             let got = page.len();
             all.extend(page);
             match total {
@@ -541,14 +549,14 @@ impl SynologyClient {
     /// when DSM says 3106. DSM has been seen to answer 3106 for an existing user, so
     /// existence checks use [`Self::list_users`].
     pub async fn user(&self, name: &Username) -> Result<User, Error> {
-        let data = self
+        let mut data = self
             .call(
                 ApiCall::new("SYNO.Core.User", 1, "get")
                     .text("name", name.as_str())
                     .json("additional", json!(USER_FIELDS)),
             )
             .await?;
-        rows::<User>(&data, "users")?
+        rows::<User>(&mut data, "users")?
             .into_iter()
             .find(|u| u.name.eq_ignore_ascii_case(name.as_str()))
             .ok_or_else(|| Error::protocol(BACKEND, "get answered without the user"))
@@ -690,6 +698,75 @@ impl SynologyClient {
             )
             .await?;
         Ok(UserQuota::from_data(&data))
+    }
+
+    /// The quota and usage of each of `users` in one request (`SYNO.Entry.Request`
+    /// `request`, run one after another, not stopped by a failure): each user's own
+    /// result, in order. [`Error::Unsupported`] when the DSM does not offer batching.
+    pub async fn user_quotas(
+        &self,
+        users: &[Username],
+    ) -> Result<Vec<Result<UserQuota, Error>>, Error> {
+        let users: Vec<&Username> = users.iter().collect();
+        self.user_quotas_of(&users).await
+    }
+
+    /// [`Self::user_quotas`] over borrowed names.
+    pub(crate) async fn user_quotas_of(
+        &self,
+        users: &[&Username],
+    ) -> Result<Vec<Result<UserQuota, Error>>, Error> {
+        if self.apis().await?.get(COMPOUND_API).is_none() {
+            return Err(Error::Unsupported(format!(
+                "this DSM does not offer {COMPOUND_API}"
+            )));
+        }
+        let calls: Vec<Value> = users
+            .iter()
+            .map(|user| {
+                json!({
+                    "api": "SYNO.Core.Quota",
+                    "method": "get",
+                    "version": 1,
+                    "name": user.as_str(),
+                    "support_share_quota": true,
+                })
+            })
+            .collect();
+        let mut data = self
+            .call(
+                ApiCall::new(COMPOUND_API, 1, "request")
+                    .text("mode", "sequential")
+                    .json("stop_when_error", json!(false))
+                    .json("compound", Value::Array(calls)),
+            )
+            .await?;
+        let results = match data.get_mut("result").map(Value::take) {
+            Some(Value::Array(results)) if results.len() == users.len() => results,
+            Some(Value::Array(results)) => {
+                return Err(Error::protocol(
+                    BACKEND,
+                    format!(
+                        "{COMPOUND_API}: {} results for {} calls",
+                        results.len(),
+                        users.len()
+                    ),
+                ))
+            }
+            _ => {
+                return Err(Error::protocol(
+                    BACKEND,
+                    format!("{COMPOUND_API}: answer without a result list"),
+                ))
+            }
+        };
+        Ok(results
+            .into_iter()
+            .map(|result| {
+                request::envelope_data("SYNO.Core.Quota", result)
+                    .map(|data| UserQuota::from_data(&data))
+            })
+            .collect())
     }
 
     /// The live password strength policy.

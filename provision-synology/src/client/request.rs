@@ -248,8 +248,17 @@ pub(crate) fn read_envelope(
             ))
         }
     };
+    envelope_data(api, envelope)
+}
+
+/// The `data` of one `{"success":…}` object (a whole answer, or one result of a
+/// compound request), or the mapped error.
+pub(crate) fn envelope_data(api: &str, mut envelope: Value) -> Result<Value, Error> {
     match envelope.get("success").and_then(Value::as_bool) {
-        Some(true) => Ok(envelope.get("data").cloned().unwrap_or(Value::Null)),
+        Some(true) => Ok(envelope
+            .get_mut("data")
+            .map(Value::take)
+            .unwrap_or(Value::Null)),
         Some(false) => {
             let error = envelope.get("error");
             let code = error

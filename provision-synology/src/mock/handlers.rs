@@ -91,6 +91,7 @@ fn api_table(state: &State) -> BTreeMap<&'static str, ApiSpec> {
             spec("entry.cgi", 1, 1, true),
         ),
         ("SYNO.DSM.Info", spec("entry.cgi", 2, 2, true)),
+        ("SYNO.Entry.Request", spec("entry.cgi", 1, 2, true)),
     ]);
     if config.noise != NoiseMode::Off {
         table.insert("SYNO.API.Auth.UIConfig", spec("entry.cgi", 1, 1, true));
@@ -134,6 +135,7 @@ pub(crate) fn handle(state: &mut State, mut request: Incoming<'_>) -> Handled {
         ("SYNO.API.Info" | "SYNO.API.Auth" | "SYNO.API.Auth.UIConfig", _) => {
             Handled::from(Err(103.into()))
         }
+        ("SYNO.Entry.Request", "request") => Handled::from(compound(state, &request)),
         _ => Handled::from(authenticated(state, &request, &api, &method)),
     }
 }
@@ -264,46 +266,163 @@ fn logout(state: &mut State, request: &Incoming<'_>) -> Answer {
     Ok(Value::Null)
 }
 
-fn authenticated(state: &mut State, request: &Incoming<'_>, api: &str, method: &str) -> Answer {
+/// Who sent an authenticated request, once its session and hash are checked.
+struct Caller {
+    account: String,
+    version: u32,
+    /// Some(valid?) when a hash was checked against the session's handshake.
+    hash_valid: Option<bool>,
+    /// Whether the session's CSRF token came with the request.
+    token_sent: bool,
+}
+
+/// Finds the request's session, marks it used and checks its Noise hash (one nonce per
+/// HTTP request, whatever it carries).
+fn caller(state: &mut State, request: &Incoming<'_>) -> Result<Caller, Fail> {
     state.expire_idle_sessions();
     let params = &request.params;
     let sid = params
         .raw("_sid")
         .map(str::to_string)
         .or_else(|| (request.cookie)("id"));
-    let noise_required = state.config.noise == NoiseMode::Required;
-    let token_required = state.config.token_required;
     let clock = state.clock;
     let Some(session) = sid.and_then(|sid| state.sessions.get_mut(&sid)) else {
         return Err(119.into());
     };
     session.last_used = clock;
-    let mutation = MUTATIONS.contains(&method);
-    // Some(valid?) when a hash was checked against the session's handshake.
     let hash_valid = match ((request.header)("x-syno-hash"), session.verifier.as_mut()) {
         (Some(hash), Some(verifier)) => Some(verifier.verify(&hash).is_ok()),
         _ => None,
     };
-    match hash_valid {
-        Some(false) => return Err(105.into()),
-        // Without a hash, or on a session that never ran the handshake.
-        None if mutation && noise_required => return Err(105.into()),
-        _ => {}
+    if hash_valid == Some(false) {
+        return Err(105.into());
     }
-    if let (true, Some(code)) = (mutation, token_required) {
-        let sent = (request.header)("x-syno-token")
-            .or_else(|| params.raw("SynoToken").map(str::to_string));
-        if sent.as_deref() != Some(session.synotoken.as_str()) {
+    let sent =
+        (request.header)("x-syno-token").or_else(|| params.raw("SynoToken").map(str::to_string));
+    Ok(Caller {
+        account: session.account.clone(),
+        version: session.version,
+        hash_valid,
+        token_sent: sent.as_deref() == Some(session.synotoken.as_str()),
+    })
+}
+
+/// Whether the caller may call `api`/`method`: DSM 7's rules for mutations, and
+/// administrators only for everything but `SYNO.DSM.Info`.
+fn permit(state: &State, caller: &Caller, api: &str, method: &str) -> Result<(), Fail> {
+    let mutation = MUTATIONS.contains(&method);
+    // Without a hash, or on a session that never ran the handshake.
+    if caller.hash_valid.is_none() && mutation && state.config.noise == NoiseMode::Required {
+        return Err(105.into());
+    }
+    if let (true, Some(code)) = (mutation, state.config.token_required) {
+        if !caller.token_sent {
             return Err(code.into());
         }
     }
-    if mutation && session.version < 7 {
+    if mutation && caller.version < 7 {
         return Err(105.into());
     }
-    let account = session.account.clone();
-    if api != "SYNO.DSM.Info" && !state.is_admin(&account) {
+    if api != "SYNO.DSM.Info" && !state.is_admin(&caller.account) {
         return Err(105.into());
     }
+    Ok(())
+}
+
+fn authenticated(state: &mut State, request: &Incoming<'_>, api: &str, method: &str) -> Answer {
+    let caller = caller(state, request)?;
+    permit(state, &caller, api, method)?;
+    dispatch(state, &request.params, api, method, &caller.account)
+}
+
+/// `SYNO.Entry.Request` `request`: each call of the `compound` list in turn, under the
+/// request's session, answered in order; `stop_when_error` ends the list at a failure.
+fn compound(state: &mut State, request: &Incoming<'_>) -> Answer {
+    let caller = caller(state, request)?;
+    let params = &request.params;
+    let calls = match params.json("compound") {
+        None => return Err(114.into()),
+        Some(Value::Array(calls)) => calls,
+        Some(_) => return Err(113.into()),
+    };
+    let stop_when_error = params.boolean("stop_when_error")?.unwrap_or(false);
+    let mut results = Vec::with_capacity(calls.len());
+    let mut has_fail = false;
+    for call in calls {
+        let (api, method, version, answer) = compound_call(state, &caller, call);
+        let mut result = json!({"api": api, "method": method, "version": version});
+        match answer {
+            Ok(data) => {
+                result["success"] = json!(true);
+                result["data"] = data;
+            }
+            Err(fail) => {
+                has_fail = true;
+                result["success"] = json!(false);
+                result["error"] = json!({"code": fail.code});
+                if let Some(errors) = fail.errors {
+                    result["error"]["errors"] = errors;
+                }
+            }
+        }
+        results.push(result);
+        if has_fail && stop_when_error {
+            break;
+        }
+    }
+    Ok(json!({"has_fail": has_fail, "result": results}))
+}
+
+/// One call of a compound list: its `api`, `method`, `version` and answer.
+fn compound_call(
+    state: &mut State,
+    caller: &Caller,
+    call: Value,
+) -> (String, String, Value, Answer) {
+    let Value::Object(fields) = call else {
+        return (String::new(), String::new(), Value::Null, Err(101.into()));
+    };
+    let plain = |value: &Value| match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let api = fields.get("api").map(plain).unwrap_or_default();
+    let method = fields.get("method").map(plain).unwrap_or_default();
+    let version = fields.get("version").cloned().unwrap_or(Value::Null);
+    // Each value as it would travel in a form: JSON text, names raw.
+    let pairs: Vec<(String, String)> = fields
+        .iter()
+        .map(|(key, value)| match key.as_str() {
+            "api" | "method" | "version" => (key.clone(), plain(value)),
+            _ => (key.clone(), value.to_string()),
+        })
+        .collect();
+    let answer = (|| {
+        if api.is_empty() || method.is_empty() || version.is_null() {
+            return Err(101.into());
+        }
+        let table = api_table(state);
+        let spec = table.get(api.as_str()).ok_or(Fail::from(102))?;
+        let wanted = plain(&version)
+            .parse::<u32>()
+            .map_err(|_| Fail::from(104))?;
+        if !(spec.min..=spec.max).contains(&wanted) {
+            return Err(104.into());
+        }
+        // Logins and nested batches do not run inside a batch here.
+        if api.starts_with("SYNO.API.") || api == "SYNO.Entry.Request" {
+            return Err(103.into());
+        }
+        let mut params = Params::new(&[], &pairs);
+        params.decode_json(spec.json);
+        permit(state, caller, &api, &method)?;
+        dispatch(state, &params, &api, &method, &caller.account)
+    })();
+    (api, method, version, answer)
+}
+
+/// The answer of `api`/`method` for an authorised `account`.
+fn dispatch(state: &mut State, params: &Params, api: &str, method: &str, account: &str) -> Answer {
     match (api, method) {
         ("SYNO.DSM.Info", "getinfo") => Ok(json!({
             "model": "DS923+",
@@ -317,7 +436,7 @@ fn authenticated(state: &mut State, request: &Incoming<'_>, api: &str, method: &
         ("SYNO.Core.User", "list") => user_list(state, params),
         ("SYNO.Core.User", "get") => user_get(state, params),
         ("SYNO.Core.User", "create") => user_create(state, params),
-        ("SYNO.Core.User", "set") => user_set(state, params, &account),
+        ("SYNO.Core.User", "set") => user_set(state, params, account),
         ("SYNO.Core.User", "delete") => user_delete(state, params),
         ("SYNO.Core.Group", "list") => group_list(state, params),
         ("SYNO.Core.Group", "get") => group_get(state, params),

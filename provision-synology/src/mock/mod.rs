@@ -361,6 +361,11 @@ impl MockSynology {
         }
     }
 
+    /// Deletes a group as another administrator would; false when there is none.
+    pub fn remove_group(&self, name: &str) -> bool {
+        lock(&self.state).groups.remove(&key(name)).is_some()
+    }
+
     /// Creates an enabled user (no policy check); returns its uid.
     pub fn add_user(&self, name: &str, password: &str) -> u32 {
         lock(&self.state).insert_user(name, password, "", "normal")

@@ -47,6 +47,11 @@ impl Params {
         Some(serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.clone())))
     }
 
+    /// The value as JSON (decoded for `requestFormat: JSON` APIs, else a string).
+    pub(crate) fn json(&self, key: &str) -> Option<Value> {
+        self.value(key)
+    }
+
     /// An optional string; a number, boolean or array is the wrong type (3103).
     pub(crate) fn string(&self, key: &str) -> Result<Option<String>, i64> {
         match self.value(key) {
