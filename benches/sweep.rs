@@ -1,6 +1,7 @@
 //! The daily usage sweep at scale, on each backend's mock server over real HTTP on
 //! loopback with a LAN-like 2 ms of latency per request: our sweep
-//! (`Provisioner::sweep`: bulk usage where the API has it, else bounded concurrency)
+//! (`Provisioner::sweep`: bulk usage where the API has it, else batched reads with
+//! bounded concurrency)
 //! next to the naive sweep of the original modules (one `usage` call per account, one
 //! after another), for 1,000 and 10,000 accounts. Then the library's own work per
 //! account (`own-work`): the CPU time of the client side of a sweep, split into the
@@ -9,7 +10,7 @@
 //!
 //! Before measuring, each fixture's sweep is checked against its request bound
 //! (Nextcloud: `ceil(N / page size) + 2`; MinIO: one data-usage request, none per
-//! account; Synology: at most two reads per account) and the bench stops if one is
+//! account; Synology: one batched request per 25 accounts) and the bench stops if one is
 //! broken. The requests each sweep sent are printed with the figures (`[summary]`).
 //!
 //! ```text
@@ -40,12 +41,13 @@ use provision::minio::MinioProvider;
 use provision::nextcloud::mock::MockNextcloud;
 use provision::nextcloud::DEFAULT_PAGE_SIZE;
 use provision::synology::mock::MockSynology;
+use provision::synology::DEFAULT_USAGE_BATCH;
 use tokio::runtime::Runtime;
 
 /// The per-request latency of a LAN between the billing host and the storage server.
 const LAN_LATENCY: Duration = Duration::from_millis(2);
-/// Reads in flight at once on a backend without bulk usage (Synology): enough to hide
-/// 2 ms of latency behind the mock's per-request work, few enough not to swamp a NAS.
+/// Accounts being read at once on a backend without bulk usage (Synology, which puts
+/// 25 into one request): two batched requests in flight.
 const SYNOLOGY_CONCURRENCY: usize = 32;
 const QUOTA_BYTES: u64 = 10 << 30;
 const NOTIFY_AT_PERCENT: u32 = 90;
@@ -414,8 +416,9 @@ fn check_request_bound(rt: &Runtime, fixture: &Fixture, provisioner: &Provisione
             );
         }
         Mock::Synology(_) => {
-            // The session's login and API discovery happen once per provider.
-            let bound = 2 * n + 8;
+            // One home-volume read and one request per batch; the session's login and
+            // API discovery happen once per provider.
+            let bound = n.div_ceil(DEFAULT_USAGE_BATCH as u64) + 1 + 8;
             assert!(
                 sent <= bound,
                 "Synology sweep of {n}: {sent} requests, bound {bound}"
@@ -568,8 +571,8 @@ enum Work {
     Reads,
 }
 
-/// The sweep's usage reads alone: `usage_all` where the provider reads in bulk, else
-/// one `usage` per account, `concurrency` at once. Returns the usages read.
+/// The sweep's usage reads alone, the way the sweep reads them: `usage_all` where the
+/// provider reads in bulk, else `usage_many` with `concurrency`. Returns the usages read.
 async fn reads_only(
     provider: &dyn StorageProvider,
     accounts: &[SweepAccount],
@@ -582,11 +585,14 @@ async fn reads_only(
             .unwrap_or_else(|e| panic!("usage_all: {e}"));
         return all.len().min(accounts.len());
     }
-    stream::iter(accounts.iter().map(|a| provider.usage(&a.username)))
-        .buffered(concurrency)
-        .filter(|r| futures::future::ready(r.is_ok()))
-        .count()
+    let names: Vec<Username> = accounts.iter().map(|a| a.username.clone()).collect();
+    provider
+        .usage_many(&names, concurrency)
         .await
+        .unwrap_or_else(|e| panic!("usage_many: {e}"))
+        .iter()
+        .filter(|r| r.is_ok())
+        .count()
 }
 
 /// Runs `iters` rounds of `work` on the calling thread's current-thread runtime and

@@ -21,6 +21,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
+use crate::details::parse_users_details;
 use crate::error::{bare_failure, ocs_failure, Operation, BACKEND};
 
 /// Which OCS endpoint family to call. Both expose the same routes; v2 answers with real
@@ -202,16 +203,20 @@ impl fmt::Debug for NextcloudClient {
 /// Form parameters of one request (values may hold a password: never logged).
 type Form = Vec<(&'static str, String)>;
 
+/// The OCS envelope, generic over what `data` is read into: a [`Value`] for most calls,
+/// [`DetailsData`] for the details listing (whose pages are too big to build a tree of).
 #[derive(Deserialize)]
-struct Envelope {
-    ocs: Ocs,
+#[serde(bound = "T: Deserialize<'de> + Default")]
+struct Envelope<T> {
+    ocs: Ocs<T>,
 }
 
 #[derive(Deserialize)]
-struct Ocs {
+#[serde(bound = "T: Deserialize<'de> + Default")]
+struct Ocs<T> {
     meta: Meta,
     #[serde(default)]
-    data: Value,
+    data: T,
 }
 
 #[derive(Deserialize)]
@@ -295,18 +300,20 @@ impl NextcloudClient {
     /// so accounts created or deleted while paging may shift between pages.
     pub async fn users_details(&self, offset: u32, limit: u32) -> Result<Vec<UserRecord>> {
         let query = [("offset", offset.to_string()), ("limit", limit.to_string())];
-        let data = self
-            .get(Operation::ListUsers, &["users", "details"], &query)
+        // Read straight into records: a page is ~800 bytes and ~35 fields per account,
+        // of which six are used, so a `Value` tree of it costs more than the rest of a
+        // sweep together.
+        let (status, body) = self
+            .send(
+                Operation::ListUsers,
+                Method::GET,
+                &["users", "details"],
+                &query,
+                None,
+                Idempotency::Idempotent,
+            )
             .await?;
-        // A map keyed by id, but `[]` when empty (and a list if PHP sees 0..n keys).
-        match data.get("users") {
-            Some(Value::Object(map)) => map.values().map(parse_user).collect(),
-            Some(Value::Array(list)) => list.iter().map(parse_user).collect(),
-            _ => Err(Error::protocol(
-                BACKEND,
-                "users/details without a users field",
-            )),
-        }
+        parse_users_details(status, &body)
     }
 
     /// Creates an account (`POST /cloud/users`). Not idempotent: a create that timed
@@ -502,6 +509,23 @@ impl NextcloudClient {
         form: Option<Form>,
         idempotency: Idempotency,
     ) -> Result<Value> {
+        let (status, body) = self
+            .send(op, method, path, query, form, idempotency)
+            .await?;
+        parse_answer(op, status, &body)
+    }
+
+    /// Sends one OCS request under the retry rule and returns the HTTP status and the
+    /// body, not yet read.
+    async fn send(
+        &self,
+        op: Operation,
+        method: Method,
+        path: &[&str],
+        query: &[(&str, String)],
+        form: Option<Form>,
+        idempotency: Idempotency,
+    ) -> Result<(u16, String)> {
         let url = self.url(path, query)?;
         tracing::debug!(backend = BACKEND, operation = %op, %method, path = url.path(), "ocs call");
         let response = send_with_retry(BACKEND, &self.retry, idempotency, || {
@@ -525,7 +549,7 @@ impl NextcloudClient {
             .text()
             .await
             .map_err(|e| transport_error(BACKEND, e))?;
-        parse_answer(op, status, &body)
+        Ok((status, body))
     }
 
     fn url(&self, path: &[&str], query: &[(&str, String)]) -> Result<Url> {
@@ -572,8 +596,19 @@ fn parse_base_url(base_url: &str) -> Result<Url> {
 }
 
 /// The `data` of a successful envelope, or the error the answer means.
-fn parse_answer(op: Operation, status: u16, body: &str) -> Result<Value> {
-    match serde_json::from_str::<Envelope>(body) {
+pub(crate) fn parse_answer(op: Operation, status: u16, body: &str) -> Result<Value> {
+    parse_answer_as(op, status, body)
+}
+
+/// [`parse_answer`] with `data` read into `T`. `T` must accept any JSON (and default
+/// when `data` is missing) for failures to be told apart the same way whatever `T` is:
+/// a `T` that refused some `data` would turn an OCS failure into a bare one.
+pub(crate) fn parse_answer_as<'a, T: Deserialize<'a> + Default>(
+    op: Operation,
+    status: u16,
+    body: &'a str,
+) -> Result<T> {
+    match serde_json::from_str::<Envelope<T>>(body) {
         Ok(Envelope { ocs }) => match ocs.meta.statuscode {
             100 | 200 => Ok(ocs.data),
             code => Err(ocs_failure(
@@ -604,7 +639,7 @@ fn string_list(data: &Value, field: &str) -> Result<Vec<String>> {
     }
 }
 
-fn parse_user(data: &Value) -> Result<UserRecord> {
+pub(crate) fn parse_user(data: &Value) -> Result<UserRecord> {
     let id = data
         .get("id")
         .and_then(Value::as_str)

@@ -50,6 +50,7 @@
 #![warn(missing_docs)]
 
 pub mod client;
+mod details;
 mod error;
 mod human_size;
 #[cfg(feature = "mock")]

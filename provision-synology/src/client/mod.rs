@@ -21,6 +21,7 @@ use provision_core::http::{
 };
 use provision_core::username::{GroupName, Username};
 use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use url::Url;
 
@@ -365,7 +366,9 @@ impl SynologyClient {
                         Ok(http.get(url.clone()))
                     })
                     .await?;
-                let data = read_response("SYNO.API.Info", response).await?;
+                let data = read_response::<Value>("SYNO.API.Info", response)
+                    .await?
+                    .unwrap_or(Value::Null);
                 ApiTable::from_info(&data)
             })
             .await
@@ -397,12 +400,12 @@ impl SynologyClient {
     }
 
     /// Sends `call` once (HTTP retries by core's rule) and reads the envelope.
-    async fn send_once(
+    async fn send_once<T: DeserializeOwned>(
         &self,
         entry: &ApiEntry,
         call: &ApiCall,
         session: Option<&Session>,
-    ) -> Result<Value, Error> {
+    ) -> Result<Option<T>, Error> {
         let url =
             self.inner.base.join(&entry.path).map_err(|e| {
                 Error::protocol(BACKEND, format!("bad API path {}: {e}", entry.path))
@@ -435,12 +438,12 @@ impl SynologyClient {
 
     /// [`Self::send_once`], retried with backoff while DSM says it is busy, for idempotent
     /// calls only.
-    async fn send_patiently(
+    async fn send_patiently<T: DeserializeOwned>(
         &self,
         entry: &ApiEntry,
         call: &ApiCall,
         session: &Session,
-    ) -> Result<Value, Error> {
+    ) -> Result<Option<T>, Error> {
         let retry = &self.inner.retry;
         let started = Instant::now();
         let mut attempt = 0;
@@ -463,6 +466,12 @@ impl SynologyClient {
     /// session gone, renews it once and re-sends once (DSM rejects a dead sid before
     /// executing, so this is safe for mutations too).
     async fn call(&self, call: ApiCall) -> Result<Value, Error> {
+        Ok(self.call_as::<Value>(call).await?.unwrap_or(Value::Null))
+    }
+
+    /// [`Self::call`], with the answer's `data` read straight into `T` (None when DSM
+    /// sent none).
+    async fn call_as<T: DeserializeOwned>(&self, call: ApiCall) -> Result<Option<T>, Error> {
         let apis = self.apis().await?;
         let entry = apis.entry_for(call.api, call.version)?;
         let session = self.session().await?;
@@ -690,14 +699,14 @@ impl SynologyClient {
     /// A user's quota and usage on every volume (MiB on the wire; see
     /// [`UserQuota::home_usage`] for bytes).
     pub async fn user_quota(&self, user: &Username) -> Result<UserQuota, Error> {
-        let data = self
-            .call(
+        let quota = self
+            .call_as::<UserQuota>(
                 ApiCall::new("SYNO.Core.Quota", 1, "get")
                     .text("name", user.as_str())
                     .json("support_share_quota", json!(true)),
             )
             .await?;
-        Ok(UserQuota::from_data(&data))
+        Ok(quota.unwrap_or_default())
     }
 
     /// The quota and usage of each of `users` in one request (`SYNO.Entry.Request`
@@ -721,39 +730,52 @@ impl SynologyClient {
                 "this DSM does not offer {COMPOUND_API}"
             )));
         }
-        let calls: Vec<Value> = users
+        /// One `SYNO.Core.Quota get` of a compound list, encoded without a JSON tree.
+        #[derive(serde::Serialize)]
+        struct QuotaGet<'a> {
+            api: &'static str,
+            method: &'static str,
+            version: u32,
+            name: &'a str,
+            support_share_quota: bool,
+        }
+        #[derive(serde::Deserialize)]
+        struct Results {
+            result: Vec<request::Envelope<UserQuota>>,
+        }
+        let calls: Vec<QuotaGet<'_>> = users
             .iter()
-            .map(|user| {
-                json!({
-                    "api": "SYNO.Core.Quota",
-                    "method": "get",
-                    "version": 1,
-                    "name": user.as_str(),
-                    "support_share_quota": true,
-                })
+            .map(|user| QuotaGet {
+                api: "SYNO.Core.Quota",
+                method: "get",
+                version: 1,
+                name: user.as_str(),
+                support_share_quota: true,
             })
             .collect();
-        let mut data = self
-            .call(
+        let calls = serde_json::to_string(&calls)
+            .map_err(|e| Error::protocol(BACKEND, format!("cannot encode a compound list: {e}")))?;
+        let answer = self
+            .call_as::<Results>(
                 ApiCall::new(COMPOUND_API, 1, "request")
                     .text("mode", "sequential")
                     .json("stop_when_error", json!(false))
-                    .json("compound", Value::Array(calls)),
+                    .json_text("compound", calls),
             )
             .await?;
-        let results = match data.get_mut("result").map(Value::take) {
-            Some(Value::Array(results)) if results.len() == users.len() => results,
-            Some(Value::Array(results)) => {
+        let results = match answer {
+            Some(Results { result }) if result.len() == users.len() => result,
+            Some(Results { result }) => {
                 return Err(Error::protocol(
                     BACKEND,
                     format!(
                         "{COMPOUND_API}: {} results for {} calls",
-                        results.len(),
+                        result.len(),
                         users.len()
                     ),
                 ))
             }
-            _ => {
+            None => {
                 return Err(Error::protocol(
                     BACKEND,
                     format!("{COMPOUND_API}: answer without a result list"),
@@ -763,8 +785,9 @@ impl SynologyClient {
         Ok(results
             .into_iter()
             .map(|result| {
-                request::envelope_data("SYNO.Core.Quota", result)
-                    .map(|data| UserQuota::from_data(&data))
+                result
+                    .into_data("SYNO.Core.Quota")
+                    .map(Option::unwrap_or_default)
             })
             .collect())
     }
@@ -778,7 +801,10 @@ impl SynologyClient {
     }
 }
 
-async fn read_response(api: &str, response: reqwest::Response) -> Result<Value, Error> {
+async fn read_response<T: DeserializeOwned>(
+    api: &str,
+    response: reqwest::Response,
+) -> Result<Option<T>, Error> {
     let status = response.status();
     let content_type = response
         .headers()

@@ -7,6 +7,8 @@ use provision_core::error::{Error, ErrorKind, ServerError, TransportError, Trans
 use provision_core::http::Idempotency;
 use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{api_error, BACKEND};
@@ -61,6 +63,12 @@ impl ApiCall {
     /// strings.
     pub(crate) fn text(self, key: &'static str, value: &str) -> Self {
         self.json(key, Value::from(value))
+    }
+
+    /// A value already encoded as JSON text (long lists built without a `Value`).
+    pub(crate) fn json_text(mut self, key: &'static str, json: String) -> Self {
+        self.params.push((key, ParamValue::Plain(json)));
+        self
     }
 
     /// Any JSON value (arrays, booleans, numbers) as JSON text.
@@ -183,15 +191,6 @@ pub(crate) fn lenient_u64(value: &Value) -> Option<u64> {
     }
 }
 
-/// A possibly fractional number DSM may send as a JSON number or as text.
-pub(crate) fn lenient_f64(value: &Value) -> Option<f64> {
-    match value {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
 fn looks_like_html(content_type: Option<&str>, body: &[u8]) -> bool {
     let declared = content_type.is_some_and(|c| c.to_ascii_lowercase().contains("html"));
     let opens_with_tag = body
@@ -211,13 +210,55 @@ fn status_kind(status: StatusCode) -> ErrorKind {
     }
 }
 
+/// DSM's answer object `{"success":…,"data":…,"error":{"code":…}}`: a whole answer, or
+/// one result of a compound request. `data` is read straight into `T`.
+#[derive(Deserialize)]
+#[serde(bound = "T: DeserializeOwned")]
+pub(crate) struct Envelope<T> {
+    success: Option<bool>,
+    #[serde(default = "Option::default")]
+    data: Option<T>,
+    #[serde(default)]
+    error: Option<ErrorBody>,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    code: Option<i64>,
+    #[serde(default)]
+    errors: Option<Value>,
+}
+
+impl<T> Envelope<T> {
+    /// The `data` of a success (None when there is none), or the mapped error.
+    pub(crate) fn into_data(self, api: &str) -> Result<Option<T>, Error> {
+        match self.success {
+            Some(true) => Ok(self.data),
+            Some(false) => {
+                let error = self.error.unwrap_or(ErrorBody {
+                    code: None,
+                    errors: None,
+                });
+                let code = error.code.ok_or_else(|| {
+                    Error::protocol(BACKEND, format!("{api}: failure without a code"))
+                })?;
+                Err(api_error(api, code, error.errors.as_ref()))
+            }
+            None => Err(Error::protocol(
+                BACKEND,
+                format!("{api}: answer has no \"success\" field"),
+            )),
+        }
+    }
+}
+
 /// Reads DSM's answer to `api`: the `data` of a success, or the mapped error.
-pub(crate) fn read_envelope(
+pub(crate) fn read_envelope<T: DeserializeOwned>(
     api: &str,
     status: StatusCode,
     content_type: Option<&str>,
     body: &[u8],
-) -> Result<Value, Error> {
+) -> Result<Option<T>, Error> {
     if !status.is_success() {
         let text: String = String::from_utf8_lossy(body).chars().take(200).collect();
         return Err(ServerError::new(
@@ -228,50 +269,22 @@ pub(crate) fn read_envelope(
         .with_http_status(status.as_u16())
         .into());
     }
-    let envelope: Value = match serde_json::from_slice(body) {
-        Ok(v) => v,
+    match serde_json::from_slice::<Envelope<T>>(body) {
+        Ok(envelope) => envelope.into_data(api),
         // A proxy page or a login redirect: the request may or may not have reached DSM.
-        Err(_) if looks_like_html(content_type, body) => {
-            return Err(Error::Transport(TransportError {
-                backend: BACKEND,
-                failure: TransportFailure::Interrupted,
-                message: format!(
-                    "{api}: DSM answered HTML instead of JSON (a proxy or login page?)"
-                ),
-                source: None,
-            }))
-        }
-        Err(e) => {
-            return Err(Error::protocol(
-                BACKEND,
-                format!("{api}: answer is not JSON: {e}"),
-            ))
-        }
-    };
-    envelope_data(api, envelope)
-}
-
-/// The `data` of one `{"success":…}` object (a whole answer, or one result of a
-/// compound request), or the mapped error.
-pub(crate) fn envelope_data(api: &str, mut envelope: Value) -> Result<Value, Error> {
-    match envelope.get("success").and_then(Value::as_bool) {
-        Some(true) => Ok(envelope
-            .get_mut("data")
-            .map(Value::take)
-            .unwrap_or(Value::Null)),
-        Some(false) => {
-            let error = envelope.get("error");
-            let code = error
-                .and_then(|e| e.get("code"))
-                .and_then(|c| c.as_i64())
-                .ok_or_else(|| {
-                    Error::protocol(BACKEND, format!("{api}: failure without a code"))
-                })?;
-            Err(api_error(api, code, error.and_then(|e| e.get("errors"))))
-        }
-        None => Err(Error::protocol(
+        Err(_) if looks_like_html(content_type, body) => Err(Error::Transport(TransportError {
+            backend: BACKEND,
+            failure: TransportFailure::Interrupted,
+            message: format!("{api}: DSM answered HTML instead of JSON (a proxy or login page?)"),
+            source: None,
+        })),
+        Err(e) if e.is_data() => Err(Error::protocol(
             BACKEND,
-            format!("{api}: answer has no \"success\" field"),
+            format!("{api}: unexpected answer: {e}"),
+        )),
+        Err(e) => Err(Error::protocol(
+            BACKEND,
+            format!("{api}: answer is not JSON: {e}"),
         )),
     }
 }
@@ -308,16 +321,16 @@ mod tests {
 
     #[test]
     fn envelopes_map_to_data_or_typed_errors() {
-        let ok = read_envelope(
+        let ok = read_envelope::<Value>(
             "X",
             StatusCode::OK,
             None,
             br#"{"success":true,"data":{"a":1}}"#,
         );
-        assert_eq!(ok.unwrap(), serde_json::json!({"a":1}));
-        let bare = read_envelope("X", StatusCode::OK, None, br#"{"success":true}"#);
-        assert_eq!(bare.unwrap(), Value::Null);
-        let failed = read_envelope(
+        assert_eq!(ok.unwrap(), Some(serde_json::json!({"a":1})));
+        let bare = read_envelope::<Value>("X", StatusCode::OK, None, br#"{"success":true}"#);
+        assert_eq!(bare.unwrap(), None);
+        let failed = read_envelope::<Value>(
             "SYNO.Core.User",
             StatusCode::OK,
             None,
@@ -325,7 +338,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(failed.kind(), ErrorKind::NotFound);
-        let html = read_envelope(
+        let html = read_envelope::<Value>(
             "X",
             StatusCode::OK,
             Some("text/html"),
@@ -333,10 +346,11 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(html, Error::Transport(_)));
-        let status = read_envelope("X", StatusCode::BAD_GATEWAY, None, b"bad gateway").unwrap_err();
+        let status =
+            read_envelope::<Value>("X", StatusCode::BAD_GATEWAY, None, b"bad gateway").unwrap_err();
         assert_eq!(status.kind(), ErrorKind::Transient);
         assert!(matches!(
-            read_envelope("X", StatusCode::OK, None, b"{}"),
+            read_envelope::<Value>("X", StatusCode::OK, None, b"{}"),
             Err(Error::Protocol { .. })
         ));
     }

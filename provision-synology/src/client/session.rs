@@ -93,7 +93,9 @@ impl SynologyClient {
         let entry = apis.entry_for("SYNO.API.Auth", session.auth_version)?;
         let call = ApiCall::new("SYNO.API.Auth", session.auth_version, "logout")
             .raw("session", &self.inner.session_label);
-        self.send_once(entry, &call, Some(&session)).await.map(drop)
+        self.send_once::<serde::de::IgnoredAny>(entry, &call, Some(&session))
+            .await
+            .map(drop)
     }
 
     /// The device token DSM issued after a login with an OTP code (or the one given),
@@ -170,8 +172,8 @@ impl SynologyClient {
             }
         }
 
-        let data = match self.send_once(entry, &call, None).await {
-            Ok(data) => data,
+        let data = match self.send_once::<Value>(entry, &call, None).await {
+            Ok(data) => data.unwrap_or(Value::Null),
             Err(e) => {
                 // A code DSM never saw stays usable for the next attempt.
                 if otp.is_some() && !e.may_have_reached_server() {

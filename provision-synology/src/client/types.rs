@@ -7,7 +7,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::request::{lenient_f64, lenient_u64};
+use super::request::lenient_u64;
 
 /// A local DSM user as `SYNO.Core.User` `list`/`get` report it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -146,7 +146,8 @@ pub struct VolumeQuota {
 }
 
 /// A user's quota and usage on every volume (`SYNO.Core.Quota` `get`).
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(from = "QuotaWire")]
 pub struct UserQuota {
     /// One entry per volume.
     pub volumes: Vec<VolumeQuota>,
@@ -179,13 +180,9 @@ fn limit_from_mib(own: f64, group: f64) -> Option<Quota> {
 }
 
 impl UserQuota {
+    #[cfg(test)]
     pub(crate) fn from_data(data: &Value) -> Self {
-        let volumes = data
-            .get("user_quota")
-            .and_then(Value::as_array)
-            .map(|items| items.iter().filter_map(VolumeQuota::from_item).collect())
-            .unwrap_or_default();
-        UserQuota { volumes }
+        UserQuota::deserialize(data).unwrap_or_default()
     }
 
     /// The `homes` share on the home volume. Without a home location, the only volume
@@ -228,33 +225,145 @@ impl UserQuota {
     }
 }
 
-impl VolumeQuota {
-    fn from_item(item: &Value) -> Option<Self> {
-        let number = |v: &Value, key: &str| v.get(key).and_then(lenient_f64);
-        let shares = item
-            .get("shares")
-            .and_then(Value::as_array)
-            .map(|shares| {
-                shares
-                    .iter()
-                    .filter_map(|s| {
-                        Some(ShareQuota {
-                            name: s.get("name")?.as_str()?.to_string(),
-                            quota_mib: number(s, "quota").unwrap_or(0.0),
-                            group_limit_mib: number(s, "group_limit").unwrap_or(0.0),
-                            used_mib: number(s, "used").unwrap_or(0.0),
+/// `SYNO.Core.Quota` `get`'s data as sent, read without building a JSON tree: sweeps
+/// read thousands of these. Volumes without a name and shares without one are skipped.
+#[derive(Deserialize)]
+struct QuotaWire {
+    #[serde(default)]
+    user_quota: Option<Vec<VolumeWire>>,
+}
+
+#[derive(Deserialize)]
+struct VolumeWire {
+    #[serde(default, deserialize_with = "lenient_text")]
+    volume: Option<String>,
+    #[serde(default, deserialize_with = "lenient_number")]
+    quota: Option<f64>,
+    #[serde(default, deserialize_with = "lenient_number")]
+    used: Option<f64>,
+    #[serde(default)]
+    shares: Option<Vec<ShareWire>>,
+}
+
+#[derive(Deserialize)]
+struct ShareWire {
+    #[serde(default, deserialize_with = "lenient_text")]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "lenient_number")]
+    quota: Option<f64>,
+    #[serde(default, deserialize_with = "lenient_number")]
+    group_limit: Option<f64>,
+    #[serde(default, deserialize_with = "lenient_number")]
+    used: Option<f64>,
+}
+
+impl From<QuotaWire> for UserQuota {
+    fn from(wire: QuotaWire) -> Self {
+        let volumes = wire
+            .user_quota
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|v| {
+                Some(VolumeQuota {
+                    volume: v.volume?,
+                    quota_mib: v.quota,
+                    used_mib: v.used,
+                    shares: v
+                        .shares
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|s| {
+                            Some(ShareQuota {
+                                name: s.name?,
+                                quota_mib: s.quota.unwrap_or(0.0),
+                                group_limit_mib: s.group_limit.unwrap_or(0.0),
+                                used_mib: s.used.unwrap_or(0.0),
+                            })
                         })
-                    })
-                    .collect()
+                        .collect(),
+                })
             })
-            .unwrap_or_default();
-        Some(VolumeQuota {
-            volume: item.get("volume")?.as_str()?.to_string(),
-            quota_mib: number(item, "quota"),
-            used_mib: number(item, "used"),
-            shares,
-        })
+            .collect();
+        UserQuota { volumes }
     }
+}
+
+/// What a lenient field saw: a number, a text, or something else (skipped unread).
+enum Scalar {
+    Number(f64),
+    Text(String),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ScalarVisitor;
+        impl<'de> serde::de::Visitor<'de> for ScalarVisitor {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar::Number(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar::Number(v as f64))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar::Number(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v.to_string()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Scalar, E> {
+                Ok(Scalar::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Other)
+            }
+            fn visit_none<E>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Other)
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
+                Scalar::deserialize(d)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Scalar, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Other)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Scalar, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Scalar::Other)
+            }
+        }
+        deserializer.deserialize_any(ScalarVisitor)
+    }
+}
+
+/// A number DSM may send as a JSON number or as text; anything else is no number.
+fn lenient_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    Ok(match Scalar::deserialize(d)? {
+        Scalar::Number(n) => Some(n),
+        Scalar::Text(t) => t.trim().parse().ok(),
+        Scalar::Other => None,
+    })
+}
+
+/// A text field; anything else counts as absent.
+fn lenient_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Scalar::deserialize(d)? {
+        Scalar::Text(t) => Some(t),
+        _ => None,
+    })
 }
 
 /// DSM's password strength rules (`SYNO.Core.User.PasswordPolicy` `get`,
