@@ -147,6 +147,29 @@ fn history(c: &mut Criterion) {
             BatchSize::PerIteration,
         )
     });
+    // The same on a file, as in production: WAL, one transaction, its sync at commit.
+    let record_file =
+        std::env::temp_dir().join(format!("provision-bench-record-{}.db", std::process::id()));
+    let remove_db = |path: &std::path::Path| {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    };
+    group.bench_function("sqlite file: record a day for 100k accounts", |b| {
+        b.iter_batched(
+            || {
+                remove_db(&record_file);
+                SqliteHistory::open(&record_file).expect("sqlite file")
+            },
+            // Returned, so closing the file is not timed.
+            |store| {
+                rt.block_on(store.record(&samples)).expect("record");
+                store
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    remove_db(&record_file);
     let target = users[ACCOUNTS / 2].clone();
     let now = Utc.with_ymd_and_hms(2026, 12, 31, 12, 0, 0).unwrap();
     let memory = InMemoryHistory::new();

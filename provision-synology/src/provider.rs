@@ -145,10 +145,11 @@ impl SynologyProviderBuilder {
         self
     }
 
-    /// How many usage reads `usage_all` runs at once (at least 1; default 16). Under
-    /// Noise IK every request spends a nonce; they are handed out in order but may
-    /// arrive out of order when sent at once. Whether DSM minds is unknown; a DSM that
-    /// does wants 1 here.
+    /// About how many accounts `usage_all` reads at once (at least 1; default 16): with
+    /// batches of [`Self::usage_batch`] accounts, `concurrency / batch` requests (at least
+    /// one) are in flight. Under Noise IK every request spends a nonce; they are handed
+    /// out in order but may arrive out of order when sent at once. Whether DSM minds is
+    /// unknown; a DSM that does wants 1 here.
     pub fn usage_concurrency(mut self, concurrency: usize) -> Self {
         self.usage_concurrency = concurrency;
         self
@@ -680,11 +681,11 @@ impl SynologyProvider {
             .iter()
             .any(|r| matches!(r, Ok(Usage { used: None, .. })))
         {
-            match self.client.list_users().await {
+            match self.client.list_user_names().await {
                 Ok(listed) => {
                     for (user, answer) in users.iter().zip(read.iter_mut()) {
                         let unknown = matches!(answer, Ok(Usage { used: None, .. }));
-                        if unknown && !listed.iter().any(|u| same_name(&u.name, user.as_str())) {
+                        if unknown && !listed.iter().any(|name| same_name(name, user.as_str())) {
                             *answer = Err(Error::AccountNotFound {
                                 username: user.to_string(),
                             });
@@ -1004,10 +1005,10 @@ impl StorageProvider for SynologyProvider {
         self.client.check_support().await?;
         let names: Vec<Username> = self
             .client
-            .list_users()
+            .list_user_names()
             .await?
             .into_iter()
-            .filter_map(|u| match Username::new(u.name) {
+            .filter_map(|name| match Username::new(name) {
                 Ok(name) => Some(name),
                 Err(e) => {
                     tracing::warn!(backend = BACKEND, %e, "skipping a user name DSM listed");

@@ -196,6 +196,12 @@ async fn usage_all_reads_every_user_in_one_list_plus_one_read_per_batch() {
     // One list, one home-volume read, one batched request per 25 users: DSM has no
     // bulk usage call.
     assert_eq!(dsm.calls("SYNO.Core.User", "list"), 1);
+    let listing = dsm
+        .requests()
+        .into_iter()
+        .find(|r| r.is_call("SYNO.Core.User", "list"))
+        .unwrap();
+    assert_eq!(listing.param("additional"), Some("[]"), "names only");
     assert_eq!(dsm.calls("SYNO.Core.Quota", "get"), 0);
     assert_eq!(
         dsm.calls("SYNO.Entry.Request", "request"),
@@ -504,4 +510,31 @@ async fn a_plan_group_deleted_after_it_was_seen_undoes_the_create() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err:?}");
+}
+
+#[tokio::test]
+async fn a_sweep_of_60_accounts_sends_three_batched_reads_and_the_home_read() {
+    use provision_core::history::InMemoryHistory;
+    use provision_core::provisioner::{Provisioner, SweepAccount};
+    let (dsm, provider) = setup().await;
+    let names = batch_users(&dsm, 60);
+    let accounts: Vec<SweepAccount> = names
+        .iter()
+        .map(|name| SweepAccount {
+            username: name.clone(),
+            quota: "100 MB".parse().unwrap(),
+            notify_at_percent: Some(50),
+        })
+        .collect();
+    let provisioner = Provisioner::new(std::sync::Arc::new(provider)).with_concurrency(32);
+    let history = InMemoryHistory::new();
+    let report = provisioner
+        .sweep(&accounts, &history, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+    assert_eq!(report.outcomes.len(), 60);
+    assert_eq!(report.outcomes[59].used, Some(ByteSize::new(60 << 20)));
+    assert_eq!(dsm.calls("SYNO.Entry.Request", "request"), 3);
+    assert_eq!(dsm.request_count(), 60usize.div_ceil(25) + 1);
 }

@@ -59,15 +59,15 @@ const OPTIONAL_APIS: [&str; 3] = [
 /// DSM's batching API: several calls in one request (facts sheet §1).
 const COMPOUND_API: &str = "SYNO.Entry.Request";
 
-/// The user fields `list` and `get` are asked for.
-const USER_FIELDS: [&str; 6] = [
-    "email",
-    "description",
-    "expired",
-    "uid",
-    "cannot_chg_passwd",
-    "passwd_never_expire",
-];
+/// The user fields `list` and `get` are asked for: those [`User`] holds (every field
+/// more is bytes per user in every listing).
+const USER_FIELDS: [&str; 4] = ["email", "description", "expired", "uid"];
+
+/// A listed user's name alone (`list` without `additional`).
+#[derive(serde::Deserialize)]
+struct NameOnly {
+    name: String,
+}
 
 /// The default label DSM files our sessions under; logging ours out never ends an
 /// operator's browser session.
@@ -524,6 +524,12 @@ impl SynologyClient {
     pub async fn list_users(&self) -> Result<Vec<User>, Error> {
         self.list_all("SYNO.Core.User", "users", json!(USER_FIELDS))
             .await
+    }
+
+    /// The name of every local user (a listing without the other fields).
+    pub async fn list_user_names(&self) -> Result<Vec<String>, Error> {
+        let users: Vec<NameOnly> = self.list_all("SYNO.Core.User", "users", json!([])).await?;
+        Ok(users.into_iter().map(|u| u.name).collect())
     }
 
     async fn list_all<T: serde::de::DeserializeOwned>(

@@ -488,21 +488,24 @@ fn user_row(state: &State, user_key: &str, fields: &[String], with_uid: bool) ->
     let Some(user) = state.users.get(user_key) else {
         return Value::Null;
     };
-    let mut row = json!({"name": user.name});
+    // Built as a map directly: listings build one row per user per request.
+    let mut row = serde_json::Map::new();
+    row.insert("name".to_string(), Value::from(user.name.as_str()));
     for field in fields.iter().filter(|f| USER_FIELDS.contains(&f.as_str())) {
-        row[field.as_str()] = match field.as_str() {
-            "email" => json!(user.email),
-            "description" => json!(user.description),
-            "expired" => json!(user.expired),
-            "uid" => json!(user.uid),
-            "cannot_chg_passwd" => json!(user.cannot_chg_passwd),
-            _ => json!(user.passwd_never_expire),
+        let value = match field.as_str() {
+            "email" => Value::from(user.email.as_str()),
+            "description" => Value::from(user.description.as_str()),
+            "expired" => Value::from(user.expired.as_str()),
+            "uid" => Value::from(user.uid),
+            "cannot_chg_passwd" => Value::from(user.cannot_chg_passwd),
+            _ => Value::from(user.passwd_never_expire),
         };
+        row.insert(field.clone(), value);
     }
     if with_uid {
-        row["uid"] = json!(user.uid);
+        row.insert("uid".to_string(), Value::from(user.uid));
     }
-    row
+    Value::Object(row)
 }
 
 /// `offset` and `limit` (-1 = all), capped by the mock's page size when set.
