@@ -10,7 +10,7 @@
 //!
 //! Before measuring, each fixture's sweep is checked against its request bound
 //! (Nextcloud: `ceil(N / page size) + 2`; MinIO: one data-usage request, none per
-//! account; Synology: one batched request per 25 accounts) and the bench stops if one is
+//! account; Synology: one batched request per 50 accounts) and the bench stops if one is
 //! broken. The requests each sweep sent are printed with the figures (`[summary]`).
 //!
 //! ```text
@@ -47,8 +47,8 @@ use tokio::runtime::Runtime;
 /// The per-request latency of a LAN between the billing host and the storage server.
 const LAN_LATENCY: Duration = Duration::from_millis(2);
 /// Accounts being read at once on a backend without bulk usage (Synology, which puts
-/// 25 into one request): two batched requests in flight.
-const SYNOLOGY_CONCURRENCY: usize = 32;
+/// 50 into one request): two batched requests in flight.
+const SYNOLOGY_CONCURRENCY: usize = 100;
 const QUOTA_BYTES: u64 = 10 << 30;
 const NOTIFY_AT_PERCENT: u32 = 90;
 const PASSWORD: &str = "Bench-Passw0rd!x";

@@ -540,3 +540,41 @@ async fn the_mock_answers_json_only() {
     assert_eq!(response.status(), 406);
     assert!(response.text().await.unwrap().contains("format=json"));
 }
+
+#[tokio::test]
+async fn the_request_log_keeps_the_latest_requests_and_the_counter_counts_all() {
+    use futures::stream::{self, StreamExt};
+    use provision_nextcloud::mock::REQUEST_LOG_LIMIT;
+    let mock = MockNextcloud::start().await;
+    let http = reqwest::Client::new();
+    let url = mock.url();
+    // Unknown paths are answered too, and cheaply; these fill the log at once.
+    stream::iter(0..REQUEST_LOG_LIMIT)
+        .for_each_concurrent(32, |i| {
+            let request = http.get(format!("{url}/fill/{i}"));
+            async move {
+                request.send().await.unwrap();
+            }
+        })
+        .await;
+    let extra = 5;
+    for i in 0..extra {
+        http.get(format!("{url}/last/{i}")).send().await.unwrap();
+    }
+    assert_eq!(mock.request_count(), REQUEST_LOG_LIMIT + extra);
+    let log = mock.requests();
+    assert_eq!(
+        log.len(),
+        REQUEST_LOG_LIMIT,
+        "a long run keeps a bounded log"
+    );
+    let newest: Vec<String> = (0..extra).map(|i| format!("GET /last/{i}")).collect();
+    assert_eq!(
+        log[REQUEST_LOG_LIMIT - extra..],
+        newest[..],
+        "the oldest went first"
+    );
+    mock.reset_request_count();
+    assert_eq!(mock.request_count(), 0);
+    assert!(mock.requests().is_empty());
+}

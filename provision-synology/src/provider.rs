@@ -35,7 +35,7 @@ use crate::NAME_POLICY;
 pub const DEFAULT_USAGE_CONCURRENCY: usize = 16;
 
 /// How many usage reads go into one batched request by default.
-pub const DEFAULT_USAGE_BATCH: usize = 25;
+pub const DEFAULT_USAGE_BATCH: usize = 50;
 
 /// How long an absence seen by `account` stands in for `create_account`'s own check.
 const ABSENCE_MEMORY: Duration = Duration::from_secs(10);
@@ -156,7 +156,7 @@ impl SynologyProviderBuilder {
     }
 
     /// How many usage reads a sweep puts into one request (DSM's `SYNO.Entry.Request`;
-    /// default 25; 1 sends one request per account). A DSM without batching gets one
+    /// default 50; 1 sends one request per account). A DSM without batching gets one
     /// request per account whatever this says.
     pub fn usage_batch(mut self, reads_per_request: usize) -> Self {
         self.usage_batch = reads_per_request;

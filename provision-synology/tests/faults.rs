@@ -199,13 +199,13 @@ async fn a_failed_leave_during_change_plan_undoes_the_join() {
 #[tokio::test]
 async fn session_expiry_in_the_middle_of_a_sweep_costs_one_login() {
     let (dsm, provider) = setup().await;
-    for i in 0..40 {
+    for i in 0..80 {
         let name = format!("sweep{i:02}");
         dsm.add_user(&name, PASSWORD);
         dsm.set_usage(&name, ByteSize::new((i + 1) << 20));
     }
     dsm.reset_request_count();
-    // 43 users are two batched reads; the session dies before the second.
+    // 83 users are two batched reads; the session dies before the second.
     dsm.inject(Fault::expire_sessions().only("SYNO.Entry.Request").after(1));
     let all = provider.usage_all().await.unwrap();
     assert_eq!(all.len(), dsm.user_names().len());

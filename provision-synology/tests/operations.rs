@@ -5,6 +5,7 @@ mod common;
 use common::*;
 use provision_core::{AccountStatus, ByteSize, ErrorKind, Quota, StorageProvider};
 use provision_synology::mock::MockSynology;
+use provision_synology::DEFAULT_USAGE_BATCH;
 
 #[tokio::test]
 async fn test_connection_reports_dsm_and_admin_rights() {
@@ -193,7 +194,7 @@ async fn usage_all_reads_every_user_in_one_list_plus_one_read_per_batch() {
     assert_eq!(all.len(), users);
     let bulk07 = all.iter().find(|(u, _)| u.as_str() == "bulk07").unwrap();
     assert_eq!(bulk07.1.used, Some(ByteSize::new(7 << 20)));
-    // One list, one home-volume read, one batched request per 25 users: DSM has no
+    // One list, one home-volume read, one batched request per 50 users: DSM has no
     // bulk usage call.
     assert_eq!(dsm.calls("SYNO.Core.User", "list"), 1);
     let listing = dsm
@@ -205,9 +206,9 @@ async fn usage_all_reads_every_user_in_one_list_plus_one_read_per_batch() {
     assert_eq!(dsm.calls("SYNO.Core.Quota", "get"), 0);
     assert_eq!(
         dsm.calls("SYNO.Entry.Request", "request"),
-        users.div_ceil(25)
+        users.div_ceil(DEFAULT_USAGE_BATCH)
     );
-    assert_eq!(dsm.request_count(), 2 + users.div_ceil(25));
+    assert_eq!(dsm.request_count(), 2 + users.div_ceil(DEFAULT_USAGE_BATCH));
     let names: Vec<_> = all.iter().map(|(u, _)| u.as_str().to_lowercase()).collect();
     let mut sorted = names.clone();
     sorted.sort();
@@ -344,14 +345,14 @@ fn batch_users(dsm: &MockSynology, count: u64) -> Vec<provision_core::Username> 
 }
 
 #[tokio::test]
-async fn usage_many_reads_25_accounts_per_request() {
+async fn usage_many_reads_50_accounts_per_request() {
     let (dsm, provider) = setup().await;
-    let mut names = batch_users(&dsm, 60);
+    let mut names = batch_users(&dsm, 120);
     names.insert(30, user("ghost"));
     names.push(user("sc-package"));
 
     let many = provider.usage_many(&names, 8).await.unwrap();
-    // 61 valid names in batches of 25: three batched requests and the home volume.
+    // 121 valid names in batches of 50: three batched requests and the home volume.
     assert_eq!(dsm.calls("SYNO.Entry.Request", "request"), 3);
     assert_eq!(dsm.calls("SYNO.Core.Quota", "get"), 0);
     assert_eq!(dsm.request_count(), 4);
@@ -513,11 +514,11 @@ async fn a_plan_group_deleted_after_it_was_seen_undoes_the_create() {
 }
 
 #[tokio::test]
-async fn a_sweep_of_60_accounts_sends_three_batched_reads_and_the_home_read() {
+async fn a_sweep_of_120_accounts_sends_three_batched_reads_and_the_home_read() {
     use provision_core::history::InMemoryHistory;
     use provision_core::provisioner::{Provisioner, SweepAccount};
     let (dsm, provider) = setup().await;
-    let names = batch_users(&dsm, 60);
+    let names = batch_users(&dsm, 120);
     let accounts: Vec<SweepAccount> = names
         .iter()
         .map(|name| SweepAccount {
@@ -533,8 +534,11 @@ async fn a_sweep_of_60_accounts_sends_three_batched_reads_and_the_home_read() {
         .await
         .unwrap();
     assert!(report.failures.is_empty(), "{:?}", report.failures);
-    assert_eq!(report.outcomes.len(), 60);
-    assert_eq!(report.outcomes[59].used, Some(ByteSize::new(60 << 20)));
+    assert_eq!(report.outcomes.len(), 120);
+    assert_eq!(report.outcomes[119].used, Some(ByteSize::new(120 << 20)));
     assert_eq!(dsm.calls("SYNO.Entry.Request", "request"), 3);
-    assert_eq!(dsm.request_count(), 60usize.div_ceil(25) + 1);
+    assert_eq!(
+        dsm.request_count(),
+        120usize.div_ceil(DEFAULT_USAGE_BATCH) + 1
+    );
 }

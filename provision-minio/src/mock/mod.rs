@@ -38,6 +38,7 @@ mod request;
 mod s3;
 mod state;
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -99,6 +100,10 @@ pub enum FaultKind {
     /// that comes after the client's timeout.
     DropConnection(Duration),
 }
+
+/// How many requests the mock's log keeps (the oldest go first); the request counter
+/// counts them all.
+pub const REQUEST_LOG_LIMIT: usize = 10_000;
 
 /// A fault for the next requests (optionally only those whose `path?query` contains
 /// a substring, or with a given method). Faults are used in the order they were
@@ -317,7 +322,7 @@ impl MockMinioBuilder {
             faults: Mutex::new(Vec::new()),
             latency: Mutex::new(Duration::ZERO),
             count: AtomicU64::new(0),
-            log: Mutex::new(Vec::new()),
+            log: Mutex::new(VecDeque::new()),
         });
         // Our own counter is kept; wiremock's recorder would hold every request forever.
         let server = MockServer::builder()
@@ -405,9 +410,10 @@ impl MockMinio {
         lock(&self.shared.log).clear();
     }
 
-    /// The requests received since the start or the last reset, in order.
+    /// The requests received since the start or the last reset, in order: the last
+    /// [`REQUEST_LOG_LIMIT`] of them, so that long runs keep a bounded log.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.shared.log).clone()
+        lock(&self.shared.log).iter().cloned().collect()
     }
 
     /// Adds a fault for the next matching requests.
@@ -594,7 +600,8 @@ struct Shared {
     faults: Mutex<Vec<Fault>>,
     latency: Mutex<Duration>,
     count: AtomicU64,
-    log: Mutex<Vec<RecordedRequest>>,
+    /// The most recent requests, at most [`REQUEST_LOG_LIMIT`].
+    log: Mutex<VecDeque<RecordedRequest>>,
 }
 
 struct Responder(Arc<Shared>);
@@ -674,12 +681,18 @@ impl Shared {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| sigv4::parse_authorization(v).ok())
             .map(|a| a.access_key);
-        lock(&self.log).push(RecordedRequest {
-            method: method.to_owned(),
-            path: path.to_owned(),
-            query: raw_query.to_owned(),
-            access_key,
-        });
+        {
+            let mut log = lock(&self.log);
+            if log.len() >= REQUEST_LOG_LIMIT {
+                log.pop_front();
+            }
+            log.push_back(RecordedRequest {
+                method: method.to_owned(),
+                path: path.to_owned(),
+                query: raw_query.to_owned(),
+                access_key,
+            });
+        }
 
         let (options, mut delay) = (lock(&self.state).options, *lock(&self.latency));
         let admin = admin_endpoint(path, &options);

@@ -67,6 +67,10 @@ pub(crate) enum FaultKind {
     DropConnection,
 }
 
+/// How many requests the mock's log keeps (the oldest go first); the request counter
+/// counts them all.
+pub const REQUEST_LOG_LIMIT: usize = 10_000;
+
 /// A fault for the next request(s) the mock receives, optionally only those of one
 /// method or whose path contains a text.
 ///
@@ -233,17 +237,20 @@ impl MockNextcloud {
 
     /// How many requests the mock received (faulted ones included).
     pub fn request_count(&self) -> usize {
-        lock(&self.state).requests.len()
+        lock(&self.state).request_count
     }
 
     /// Forgets the requests received so far.
     pub fn reset_request_count(&self) {
-        lock(&self.state).requests.clear();
+        let mut state = lock(&self.state);
+        state.requests.clear();
+        state.request_count = 0;
     }
 
-    /// The requests received, as `"METHOD /path"`, oldest first.
+    /// The requests received, as `"METHOD /path"`, oldest first: the last
+    /// [`REQUEST_LOG_LIMIT`] of them, so that long runs keep a bounded log.
     pub fn requests(&self) -> Vec<String> {
-        lock(&self.state).requests.clone()
+        lock(&self.state).requests.iter().cloned().collect()
     }
 
     /// Queues a fault; faults apply in the order they were queued.

@@ -38,7 +38,13 @@ impl Respond for Responder {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let mut state = lock(&self.state);
         let path = request.url.path().to_string();
-        state.requests.push(format!("{} {}", request.method, path));
+        state.request_count += 1;
+        if state.requests.len() >= super::REQUEST_LOG_LIMIT {
+            state.requests.pop_front();
+        }
+        state
+            .requests
+            .push_back(format!("{} {}", request.method, path));
         let latency = state.latency;
 
         let mut extra_delay = Duration::ZERO;

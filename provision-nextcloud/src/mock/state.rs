@@ -144,7 +144,10 @@ pub(crate) struct State {
     pub(crate) users: BTreeMap<String, UserEntry>,
     /// Group id to display name.
     pub(crate) groups: BTreeMap<String, String>,
-    pub(crate) requests: Vec<String>,
+    /// The most recent requests, at most [`super::REQUEST_LOG_LIMIT`].
+    pub(crate) requests: std::collections::VecDeque<String>,
+    /// Every request since the start or the last reset.
+    pub(crate) request_count: usize,
     pub(crate) faults: Vec<PendingFault>,
     pub(crate) latency: Duration,
     pub(crate) admin_uses_app_password: bool,
@@ -215,7 +218,8 @@ impl State {
         State {
             users,
             groups,
-            requests: Vec::new(),
+            requests: std::collections::VecDeque::new(),
+            request_count: 0,
             faults: Vec::new(),
             latency: Duration::ZERO,
             admin_uses_app_password: false,

@@ -94,6 +94,10 @@ pub enum FaultKind {
     SilentNoOp,
 }
 
+/// How many requests the mock's log keeps (the oldest go first); the request counter
+/// counts them all.
+pub const REQUEST_LOG_LIMIT: usize = 10_000;
+
 /// A fault for the next requests: `times` requests (default 1), after letting `after`
 /// matching requests through (default 0), only requests whose description contains
 /// `only` when set. A request's description is `"<path> <api>.<method>"`, e.g.
@@ -636,12 +640,13 @@ impl MockSynology {
         state.requests.clear();
     }
 
-    /// The requests received since start or the last reset.
+    /// The requests received since start or the last reset, oldest first: the last
+    /// [`REQUEST_LOG_LIMIT`] of them, so that long runs keep a bounded log.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.state).requests.clone()
+        lock(&self.state).requests.iter().cloned().collect()
     }
 
-    /// How many requests since the last reset called `api` `method`.
+    /// How many of the logged requests ([`Self::requests`]) called `api` `method`.
     pub fn calls(&self, api: &str, method: &str) -> usize {
         lock(&self.state)
             .requests
@@ -738,7 +743,10 @@ impl Respond for DsmResponder {
             recorded.param("api").unwrap_or_default(),
             recorded.param("method").unwrap_or_default()
         );
-        state.requests.push(recorded.clone());
+        if state.requests.len() >= REQUEST_LOG_LIMIT {
+            state.requests.pop_front();
+        }
+        state.requests.push_back(recorded.clone());
         let latency = state.config.latency;
 
         let mut extra_delay = Duration::ZERO;

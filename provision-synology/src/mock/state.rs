@@ -142,7 +142,8 @@ pub(crate) struct State {
     pub(crate) clock: Duration,
     pub(crate) failed_logins: u32,
     pub(crate) faults: Vec<ActiveFault>,
-    pub(crate) requests: Vec<RecordedRequest>,
+    /// The most recent requests, at most [`super::REQUEST_LOG_LIMIT`].
+    pub(crate) requests: std::collections::VecDeque<RecordedRequest>,
     pub(crate) request_count: usize,
     pub(crate) noise_key: StaticKey,
 }
@@ -175,7 +176,7 @@ impl State {
             clock: Duration::ZERO,
             failed_logins: 0,
             faults: Vec::new(),
-            requests: Vec::new(),
+            requests: std::collections::VecDeque::new(),
             request_count: 0,
             noise_key,
         };
