@@ -640,7 +640,7 @@ fn cpu_of(
 ///
 /// - `in-memory-100000`: over `InMemoryProvider`, no wire at all.
 /// - `<backend>-10000`: over the backend's mock with no latency.
-fn own_work(c: &mut Criterion, fixtures: &Fixtures) {
+fn own_work(c: &mut Criterion, server_rt: &Runtime, fixtures: &Fixtures) {
     if thread_cpu_time().is_none() {
         println!("[own-work] skipped: /proc/thread-self/schedstat (thread CPU time) is not readable here");
         return;
@@ -685,7 +685,9 @@ fn own_work(c: &mut Criterion, fixtures: &Fixtures) {
             let tally = RefCell::new(Tally::default());
             group.bench_function(format!("{}-{n}/{work:?}", backend.name()), |b| {
                 b.iter_custom(|iters| {
-                    let fixture = fixture(fixtures, &rt, backend, n);
+                    // The mock serves from the multi-thread runtime's workers, never
+                    // from this thread, whichever bench built it first.
+                    let fixture = fixture(fixtures, server_rt, backend, n);
                     // Built inside this runtime, so its connections live on this thread.
                     let provisioner = provisioner.get_or_init(|| fixture.provisioner());
                     fixture.mock.set_latency(Duration::ZERO);
@@ -743,6 +745,6 @@ fn main() {
         .collect();
     sweeps(&mut criterion, &rt, &fixtures, 1_000);
     sweeps(&mut criterion, &rt, &fixtures, 10_000);
-    own_work(&mut criterion, &fixtures);
+    own_work(&mut criterion, &rt, &fixtures);
     criterion.final_summary();
 }
