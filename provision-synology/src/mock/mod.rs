@@ -8,8 +8,9 @@
 //! [`NoiseMode::Required`], demanded on mutations), two-step verification with device
 //! tokens, auto-block, users, groups and memberships with DSM's quirks and codes
 //! (silent no-op membership calls, `errors:[3102]` on delete, case-insensitive names,
-//! hidden package accounts), quota and usage in MiB, the password policy, fault
-//! injection, a request log and a loud answer for any unknown route.
+//! hidden package accounts), quota and usage in MiB, the password policy, batched calls
+//! (`SYNO.Entry.Request`, each call checked and answered in order, `stop_when_error`),
+//! fault injection, a bounded request log and a loud answer for any unknown route.
 //!
 //! ```
 //! use provision_core::{ByteSize, Quota, StorageProvider};
