@@ -5,7 +5,7 @@
 //! - [`NextcloudProvider`]: the [`StorageProvider`](provision_core::StorageProvider)
 //!   on top: quota enforced by Nextcloud, suspend = disable, groups created on demand,
 //!   bulk usage from the paginated `users/details` listing.
-//! - [`mock`] (feature `mock`): a stateful in-process Nextcloud for tests.
+//! - `mock` (feature `mock`): a stateful in-process Nextcloud for tests.
 //!
 //! Log in with the admin's **account password**: Nextcloud 34 and later refuse
 //! provisioning writes made with an app password, and the error says so.

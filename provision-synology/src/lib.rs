@@ -1,6 +1,6 @@
 //! The Synology DSM backend of provision: a DSM Web API client ([`client`]), its
 //! [`StorageProvider`](provision_core::StorageProvider) ([`SynologyProvider`]), and
-//! (feature `mock`) a stateful in-process DSM for tests ([`mock`]).
+//! (feature `mock`) a stateful in-process DSM for tests (`mock`).
 //!
 //! - Quota: DSM enforces it through the plan's pre-configured group (its quota on the
 //!   `homes` share); plans name that group, and a plan naming a group the DSM lacks is

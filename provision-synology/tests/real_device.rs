@@ -59,10 +59,24 @@ async fn a_real_dsm_reports_usage_of_a_new_account() {
     provider.create_account(&spec).await.unwrap();
     let usage = provider.usage(&name).await;
     let all = provider.usage_all().await;
+    // The batched read on its own, so that a DSM refusing it is seen, not hidden by
+    // the provider's fallback to one request per account.
+    let batched = provider.client().user_quotas(&[name.clone()]).await;
     // Clean up before asserting, so a failed assertion leaves nothing behind.
     provider.terminate(&name).await.unwrap();
     provider.close().await.unwrap();
     let usage = usage.unwrap();
     println!("usage of a new account: {usage:?}");
     assert!(all.unwrap().iter().any(|(u, _)| u == &name));
+    match batched {
+        Ok(quotas) => {
+            assert_eq!(quotas.len(), 1);
+            let quota = quotas.into_iter().next().unwrap().unwrap();
+            println!("SYNO.Entry.Request batches quota reads: {quota:?}");
+        }
+        Err(e) if e.kind() == provision_core::ErrorKind::Unsupported => {
+            println!("this DSM does not batch quota reads ({e}); sweeps read one by one");
+        }
+        Err(e) => panic!("batched quota read: {e}"),
+    }
 }
