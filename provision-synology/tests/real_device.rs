@@ -61,7 +61,10 @@ async fn a_real_dsm_reports_usage_of_a_new_account() {
     let all = provider.usage_all().await;
     // The batched read on its own, so that a DSM refusing it is seen, not hidden by
     // the provider's fallback to one request per account.
-    let batched = provider.client().user_quotas(&[name.clone()]).await;
+    let batched = provider
+        .client()
+        .user_quotas(std::slice::from_ref(&name))
+        .await;
     // Clean up before asserting, so a failed assertion leaves nothing behind.
     provider.terminate(&name).await.unwrap();
     provider.close().await.unwrap();
