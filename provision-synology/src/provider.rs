@@ -614,9 +614,14 @@ impl SynologyProvider {
         Ok(usage_from(&quota, home))
     }
 
-    /// The usage of `users` in one batched request, or one request each where DSM
-    /// cannot batch; each slot's own result, in order.
-    async fn read_batch(&self, users: &[&Username], home: &HomeService) -> Vec<Result<Usage>> {
+    /// The usage of `users` in one batched request, or one request each (at most
+    /// `concurrency` at once) where DSM cannot batch; each slot's own result, in order.
+    async fn read_batch(
+        &self,
+        users: &[&Username],
+        home: &HomeService,
+        concurrency: usize,
+    ) -> Vec<Result<Usage>> {
         if users.len() > 1 && !self.batching_refused.load(Ordering::Relaxed) {
             match self.client.user_quotas_of(users).await {
                 Ok(quotas) => {
@@ -637,11 +642,21 @@ impl SynologyProvider {
                 }
             }
         }
-        let reads: FuturesOrdered<_> = users
-            .iter()
-            .map(|user| async move { self.usage_of(user, home).await.map_err(not_found(user)) })
-            .collect();
-        reads.collect().await
+        let mut waiting = users.iter();
+        let mut reading = FuturesOrdered::new();
+        let mut read = Vec::with_capacity(users.len());
+        loop {
+            while reading.len() < concurrency.max(1) {
+                let Some(user) = waiting.next() else { break };
+                reading.push_back(async move {
+                    self.usage_of(user, home).await.map_err(not_found(user))
+                });
+            }
+            match reading.next().await {
+                Some(answer) => read.push(answer),
+                None => return read,
+            }
+        }
     }
 
     /// The usage of each of `users` (names DSM listed or that passed the checks), in
@@ -668,7 +683,8 @@ impl SynologyProvider {
         loop {
             while reading.len() < in_flight {
                 let Some(chunk) = waiting.next() else { break };
-                reading.push_back(self.read_batch(chunk, &home));
+                // A batch read one by one shares the bound with the batches in flight.
+                reading.push_back(self.read_batch(chunk, &home, concurrency.div_ceil(in_flight)));
             }
             match reading.next().await {
                 Some(answers) => read.extend(answers),
