@@ -526,9 +526,14 @@ impl SynologyProvider {
         self.fresh_groups().await
     }
 
-    /// Drops the kept listing (a join failed: the group may be gone).
-    fn forget_groups(&self) {
-        *lock(&self.groups_seen) = None;
+    /// Adds `user` to `group`; a failed join drops the kept groups listing, since the
+    /// group may be gone.
+    async fn join(&self, group: &GroupName, user: &Username) -> Result<()> {
+        let joined = self.client.add_to_group(group, user).await;
+        if joined.is_err() {
+            *lock(&self.groups_seen) = None;
+        }
+        joined
     }
 
     /// Lists every group and keeps the listing for [`Self::groups_for`].
@@ -834,8 +839,7 @@ impl StorageProvider for SynologyProvider {
         };
         let mut done = vec![Done::Created(created.clone())];
         for group in &groups {
-            if let Err(e) = self.client.add_to_group(group, &created).await {
-                self.forget_groups();
+            if let Err(e) = self.join(group, &created).await {
                 return Err(self.undo_all("create_account", &created, e, done).await);
             }
             done.push(Done::Joined(group.clone()));
@@ -944,8 +948,7 @@ impl StorageProvider for SynologyProvider {
         // Join first: a user in no plan group would have no quota at all.
         let mut done = Vec::new();
         for group in joins {
-            if let Err(e) = self.client.add_to_group(group, user).await {
-                self.forget_groups();
+            if let Err(e) = self.join(group, user).await {
                 return Err(self.undo_all("change_plan", user, e, done).await);
             }
             done.push(Done::Joined(group.clone()));

@@ -496,6 +496,18 @@ impl AdminClient {
     }
 
     /// Sends an admin call, settling the admin prefix on the first answer.
+    /// [`Self::call`] for a call about one thing: `None` when the server says it does
+    /// not exist (a route the server lacks stays an error).
+    async fn call_if_exists(&self, endpoint: &str, call: Call) -> Result<Option<Reply>, Error> {
+        match self.call(endpoint, call).await {
+            Ok(reply) => Ok(Some(reply)),
+            Err(e) if provision_core::provider::is_not_found(&e) && !is_unknown_route(&e) => {
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     async fn call(&self, endpoint: &str, mut call: Call) -> Result<Reply, Error> {
         let (index, confirmed) = self.prefix_choice();
         call.path = format!("{}/{endpoint}", self.state.candidates[index]);
@@ -635,12 +647,9 @@ impl AdminClient {
     pub async fn user_info(&self, access_key: &str) -> Result<Option<UserInfo>, Error> {
         let call = Call::new(Method::GET, String::new(), Idempotency::Idempotent)
             .query("accessKey", access_key);
-        match self.call("user-info", call).await {
-            Ok(reply) => parse_json(&reply.body, "user-info").map(Some),
-            Err(e) if provision_core::provider::is_not_found(&e) && !is_unknown_route(&e) => {
-                Ok(None)
-            }
-            Err(e) => Err(e),
+        match self.call_if_exists("user-info", call).await? {
+            Some(reply) => parse_json(&reply.body, "user-info").map(Some),
+            None => Ok(None),
         }
     }
 
@@ -668,13 +677,7 @@ impl AdminClient {
     pub async fn remove_user(&self, access_key: &str) -> Result<bool, Error> {
         let call = Call::new(Method::DELETE, String::new(), Idempotency::Idempotent)
             .query("accessKey", access_key);
-        match self.call("remove-user", call).await {
-            Ok(_) => Ok(true),
-            Err(e) if provision_core::provider::is_not_found(&e) && !is_unknown_route(&e) => {
-                Ok(false)
-            }
-            Err(e) => Err(e),
-        }
+        Ok(self.call_if_exists("remove-user", call).await?.is_some())
     }
 
     /// `PUT add-canned-policy`: creates the policy or replaces its document in place
@@ -691,8 +694,8 @@ impl AdminClient {
         let call = Call::new(Method::GET, String::new(), Idempotency::Idempotent)
             .query("name", name)
             .query("v", "2");
-        match self.call("info-canned-policy", call).await {
-            Ok(reply) => {
+        match self.call_if_exists("info-canned-policy", call).await? {
+            Some(reply) => {
                 let value: Value = parse_json(&reply.body, "info-canned-policy")?;
                 // v=2 wraps the document (MinIO: "Policy", RustFS: "policy"); older
                 // servers ignore v=2 and send the document itself.
@@ -703,10 +706,7 @@ impl AdminClient {
                 };
                 Ok(Some(document))
             }
-            Err(e) if provision_core::provider::is_not_found(&e) && !is_unknown_route(&e) => {
-                Ok(None)
-            }
-            Err(e) => Err(e),
+            None => Ok(None),
         }
     }
 
@@ -904,12 +904,9 @@ impl AdminClient {
     pub async fn group_info(&self, group: &str) -> Result<Option<GroupInfo>, Error> {
         let call =
             Call::new(Method::GET, String::new(), Idempotency::Idempotent).query("group", group);
-        match self.call("group", call).await {
-            Ok(reply) => parse_json(&reply.body, "group").map(Some),
-            Err(e) if provision_core::provider::is_not_found(&e) && !is_unknown_route(&e) => {
-                Ok(None)
-            }
-            Err(e) => Err(e),
+        match self.call_if_exists("group", call).await? {
+            Some(reply) => parse_json(&reply.body, "group").map(Some),
+            None => Ok(None),
         }
     }
 

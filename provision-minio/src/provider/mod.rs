@@ -316,15 +316,7 @@ impl MinioProvider {
             .await?;
 
         for group in &spec.plan.groups {
-            let created = self.admin.group_info(group.as_str()).await?.is_none();
-            undo.push(Undo::LeaveGroup {
-                group: group.to_string(),
-                user: user.to_owned(),
-                created,
-            });
-            self.admin
-                .update_group_members(group.as_str(), &[user], false)
-                .await?;
+            self.join_group(group, user, undo).await?;
         }
 
         if self.config.default_bucket {
@@ -341,6 +333,25 @@ impl MinioProvider {
         Ok(())
     }
 
+    /// Adds `user` to `group` (MinIO makes the group on demand), registering the undo
+    /// first: it leaves the group again, and removes it when this join created it.
+    async fn join_group(
+        &self,
+        group: &GroupName,
+        user: &str,
+        undo: &mut Rollback,
+    ) -> Result<(), Error> {
+        let created = self.admin.group_info(group.as_str()).await?.is_none();
+        undo.push(Undo::LeaveGroup {
+            group: group.to_string(),
+            user: user.to_owned(),
+            created,
+        });
+        self.admin
+            .update_group_members(group.as_str(), &[user], false)
+            .await
+    }
+
     async fn change_plan_steps(
         &self,
         user: &Username,
@@ -352,15 +363,7 @@ impl MinioProvider {
     ) -> Result<(), Error> {
         let member_of = |g: &GroupName| info.member_of.iter().any(|m| m == g.as_str());
         for group in to.groups.iter().filter(|g| !member_of(g)) {
-            let created = self.admin.group_info(group.as_str()).await?.is_none();
-            undo.push(Undo::LeaveGroup {
-                group: group.to_string(),
-                user: user.to_string(),
-                created,
-            });
-            self.admin
-                .update_group_members(group.as_str(), &[user.as_str()], false)
-                .await?;
+            self.join_group(group, user.as_str(), undo).await?;
         }
         for group in from
             .groups

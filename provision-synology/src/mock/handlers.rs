@@ -100,6 +100,18 @@ fn api_table(state: &State) -> BTreeMap<&'static str, ApiSpec> {
     table
 }
 
+/// The version asked for and whether the API takes JSON values, when the mock offers
+/// `api` at that version: 102 for an unknown API, 104 for a version outside its range
+/// (DSM checks the version before the method).
+fn offered(state: &State, api: &str, version: &str) -> Result<(u32, bool), Fail> {
+    let table = api_table(state);
+    let spec = table.get(api).ok_or(Fail::from(102))?;
+    match version.trim_matches('"').parse::<u32>() {
+        Ok(v) if (spec.min..=spec.max).contains(&v) => Ok((v, spec.json)),
+        _ => Err(104.into()),
+    }
+}
+
 /// Answers one Web API request.
 pub(crate) fn handle(state: &mut State, mut request: Incoming<'_>) -> Handled {
     let params = &request.params;
@@ -110,16 +122,10 @@ pub(crate) fn handle(state: &mut State, mut request: Incoming<'_>) -> Handled {
     ) else {
         return Handled::from(Err(101.into()));
     };
-    let table = api_table(state);
-    let Some(spec) = table.get(api.as_str()) else {
-        return Handled::from(Err(102.into()));
+    let (version, json_format) = match offered(state, &api, &version) {
+        Ok(found) => found,
+        Err(fail) => return Handled::from(Err(fail)),
     };
-    // DSM checks the version before the method.
-    let version = match version.trim_matches('"').parse::<u32>() {
-        Ok(v) if (spec.min..=spec.max).contains(&v) => v,
-        _ => return Handled::from(Err(104.into())),
-    };
-    let json_format = spec.json;
     request.params.decode_json(json_format);
     match (api.as_str(), method.as_str()) {
         ("SYNO.API.Info", "query") => Handled::from(info_query(state, &request.params)),
@@ -397,28 +403,36 @@ fn compound_call(
             _ => (key.clone(), value.to_string()),
         })
         .collect();
-    let answer = (|| {
-        if api.is_empty() || method.is_empty() || version.is_null() {
-            return Err(101.into());
-        }
-        let table = api_table(state);
-        let spec = table.get(api.as_str()).ok_or(Fail::from(102))?;
-        let wanted = plain(&version)
-            .parse::<u32>()
-            .map_err(|_| Fail::from(104))?;
-        if !(spec.min..=spec.max).contains(&wanted) {
-            return Err(104.into());
-        }
-        // Logins and nested batches do not run inside a batch here.
-        if api.starts_with("SYNO.API.") || api == "SYNO.Entry.Request" {
-            return Err(103.into());
-        }
-        let mut params = Params::new(&[], &pairs);
-        params.decode_json(spec.json);
-        permit(state, caller, &api, &method)?;
-        dispatch(state, &params, &api, &method, &caller.account)
-    })();
+    let answer = run_call(state, caller, &api, &method, &version, &pairs);
     (api, method, version, answer)
+}
+
+/// Runs one call of a compound list under the request's session.
+fn run_call(
+    state: &mut State,
+    caller: &Caller,
+    api: &str,
+    method: &str,
+    version: &Value,
+    pairs: &[(String, String)],
+) -> Answer {
+    let version = match version {
+        Value::Null => return Err(101.into()),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if api.is_empty() || method.is_empty() {
+        return Err(101.into());
+    }
+    let (_, json_format) = offered(state, api, &version)?;
+    // Logins and nested batches do not run inside a batch here.
+    if api.starts_with("SYNO.API.") || api == "SYNO.Entry.Request" {
+        return Err(103.into());
+    }
+    let mut params = Params::new(&[], pairs);
+    params.decode_json(json_format);
+    permit(state, caller, api, method)?;
+    dispatch(state, &params, api, method, &caller.account)
 }
 
 /// The answer of `api`/`method` for an authorised `account`.
