@@ -24,10 +24,7 @@ fn doc(bucket: &str) -> serde_json::Value {
 async fn users_round_trip_through_the_admin_api() {
     let mock = MockMinio::start().await;
     let (admin, _) = clients_for(&mock);
-    admin
-        .add_user("alice", &secret("alice-secret"), UserStatus::Enabled)
-        .await
-        .unwrap();
+    add_enabled_user(&admin, "alice", "alice-secret").await;
     let info = admin.user_info("alice").await.unwrap().unwrap();
     assert_eq!(info.status, UserStatus::Enabled);
     assert!(info.policies().is_empty());
@@ -60,38 +57,22 @@ async fn admin_errors_keep_minios_code_and_message() {
             ErrorKind::NotFound,
         ),
         (
-            admin
-                .add_user("ab", &secret("long-enough"), UserStatus::Enabled)
-                .await
-                .unwrap_err(),
+            add_user_error(&admin, "ab", "long-enough").await,
             "XMinioAdminInvalidAccessKey",
             ErrorKind::InvalidInput,
         ),
         (
-            admin
-                .add_user("a=b", &secret("long-enough"), UserStatus::Enabled)
-                .await
-                .unwrap_err(),
+            add_user_error(&admin, "a=b", "long-enough").await,
             "XMinioAdminInvalidAccessKey",
             ErrorKind::InvalidInput,
         ),
         (
-            admin
-                .add_user("alice", &secret("short"), UserStatus::Enabled)
-                .await
-                .unwrap_err(),
+            add_user_error(&admin, "alice", "short").await,
             "XMinioAdminInvalidSecretKey",
             ErrorKind::InvalidInput,
         ),
         (
-            admin
-                .add_user(
-                    mock.access_key(),
-                    &secret("long-enough"),
-                    UserStatus::Enabled,
-                )
-                .await
-                .unwrap_err(),
+            add_user_error(&admin, mock.access_key(), "long-enough").await,
             "XMinioInvalidIAMCredentials",
             ErrorKind::PermissionDenied,
         ),
@@ -165,10 +146,7 @@ async fn trap_removing_a_mapped_policy_is_refused() {
     let mock = MockMinio::start().await;
     let (admin, _) = clients_for(&mock);
     admin.add_canned_policy("p1", &doc("a")).await.unwrap();
-    admin
-        .add_user("alice", &secret("alice-secret"), UserStatus::Enabled)
-        .await
-        .unwrap();
+    add_enabled_user(&admin, "alice", "alice-secret").await;
     admin
         .attach_policies(PolicyEntity::User("alice"), &["p1"])
         .await
@@ -183,10 +161,7 @@ async fn trap_attaching_an_attached_policy_counts_as_success() {
     let mock = MockMinio::start().await;
     let (admin, _) = clients_for(&mock);
     admin.add_canned_policy("p1", &doc("a")).await.unwrap();
-    admin
-        .add_user("alice", &secret("alice-secret"), UserStatus::Enabled)
-        .await
-        .unwrap();
+    add_enabled_user(&admin, "alice", "alice-secret").await;
     let alice = PolicyEntity::User("alice");
     assert_eq!(
         admin.attach_policies(alice, &["p1"]).await.unwrap(),
@@ -216,10 +191,7 @@ async fn trap_old_server_without_attach_uses_set_policy() {
     let (admin, _) = clients_for(&mock);
     admin.add_canned_policy("p1", &doc("a")).await.unwrap();
     admin.add_canned_policy("p2", &doc("b")).await.unwrap();
-    admin
-        .add_user("alice", &secret("alice-secret"), UserStatus::Enabled)
-        .await
-        .unwrap();
+    add_enabled_user(&admin, "alice", "alice-secret").await;
     let alice = PolicyEntity::User("alice");
     assert_eq!(
         admin.attach_policies(alice, &["p1"]).await.unwrap(),
@@ -247,13 +219,9 @@ async fn trap_old_server_without_attach_uses_set_policy() {
 
 #[tokio::test]
 async fn provider_works_on_a_server_without_attach() {
-    let mock = MockMinio::builder().legacy_policy_api(true).start().await;
-    let provider = provider_for(&mock);
     use provision_core::StorageProvider;
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
+    let mock = MockMinio::builder().legacy_policy_api(true).start().await;
+    let provider = provider_with_accounts(&mock, &["alice"]).await;
     assert_eq!(mock.user("alice").unwrap().policies, ["provision-alice"]);
     provider.terminate(&user("alice")).await.unwrap();
     assert!(mock.policy("provision-alice").is_none());
@@ -265,10 +233,7 @@ async fn trap_old_server_without_pbkdf2_gets_argon2_payloads() {
     let mock = MockMinio::builder().accepts_pbkdf2(false).start().await;
     let (admin, _) = clients_for(&mock);
     assert_eq!(admin.request_algorithm(), Algorithm::Pbkdf2AesGcm);
-    admin
-        .add_user("alice", &secret("alice-secret"), UserStatus::Enabled)
-        .await
-        .unwrap();
+    add_enabled_user(&admin, "alice", "alice-secret").await;
     assert_eq!(admin.request_algorithm(), Algorithm::Argon2idAesGcm);
     assert!(mock.user_secret_is("alice", "alice-secret"));
     assert_eq!(count_matching(&mock, "PUT add-user"), 2);
@@ -278,10 +243,7 @@ async fn trap_old_server_without_pbkdf2_gets_argon2_payloads() {
 async fn requests_use_pbkdf2_where_the_server_accepts_it() {
     let mock = MockMinio::start().await;
     let (admin, _) = clients_for(&mock);
-    admin
-        .add_user("alice", &secret("alice-secret"), UserStatus::Enabled)
-        .await
-        .unwrap();
+    add_enabled_user(&admin, "alice", "alice-secret").await;
     assert_eq!(admin.request_algorithm(), Algorithm::Pbkdf2AesGcm);
     assert_eq!(count_matching(&mock, "PUT add-user"), 1);
 }
@@ -312,10 +274,7 @@ async fn encrypted_answers_of_every_id_decrypt() {
 async fn groups_are_created_listed_and_deleted_when_empty() {
     let mock = MockMinio::start().await;
     let (admin, _) = clients_for(&mock);
-    admin
-        .add_user("alice", &secret("alice-secret"), UserStatus::Enabled)
-        .await
-        .unwrap();
+    add_enabled_user(&admin, "alice", "alice-secret").await;
     admin
         .update_group_members("team", &["alice"], false)
         .await
@@ -409,15 +368,9 @@ async fn buckets_are_made_listed_and_deleted() {
         .unwrap();
     let err = s3.delete_bucket("alice").await.unwrap_err();
     assert_eq!(err.server_code(), Some("BucketNotEmpty"));
-    s3.delete_objects(
-        "alice",
-        &[ObjectIdentifier {
-            key: "a b/ü+.txt".into(),
-            version_id: None,
-        }],
-    )
-    .await
-    .unwrap();
+    s3.delete_objects("alice", &[current_version("a b/ü+.txt")])
+        .await
+        .unwrap();
     assert!(s3.delete_bucket("alice").await.unwrap());
     assert!(!s3.delete_bucket("alice").await.unwrap());
 }
@@ -486,10 +439,7 @@ async fn trap_multi_delete_batches_with_content_md5() {
         .map(|i| {
             let key = format!("k{i}");
             mock.put_object("alice", &key, 1).unwrap();
-            ObjectIdentifier {
-                key,
-                version_id: None,
-            }
+            current_version(&key)
         })
         .collect();
     mock.reset_request_count();
@@ -501,23 +451,12 @@ async fn trap_multi_delete_batches_with_content_md5() {
 #[tokio::test]
 async fn per_key_delete_errors_fail_the_call() {
     let mock = MockMinio::start().await;
-    let provider = provider_for(&mock);
-    use provision_core::StorageProvider;
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
+    provider_with_accounts(&mock, &["alice"]).await;
     mock.create_bucket("other").unwrap();
     mock.put_object("other", "k", 1).unwrap();
     let tenant = tenant_s3(&mock, "alice", PASSWORD);
     let err = tenant
-        .delete_objects(
-            "other",
-            &[ObjectIdentifier {
-                key: "k".into(),
-                version_id: None,
-            }],
-        )
+        .delete_objects("other", &[current_version("k")])
         .await
         .unwrap_err();
     assert_eq!(err.server_code(), Some("AccessDenied"));

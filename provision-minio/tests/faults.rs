@@ -11,11 +11,29 @@ use provision_core::{Error, ErrorKind, StorageProvider};
 use provision_minio::mock::{Fault, MockMinio};
 use provision_minio::MinioProvider;
 
+/// A provider whose request timeout a [`Fault::delay`] of two seconds outlasts.
 fn short_timeout_provider(mock: &MockMinio) -> MinioProvider {
     builder_for(mock)
         .client_options(short_timeout_options())
         .build()
         .unwrap()
+}
+
+/// A provider that sends every request once, without retries.
+fn no_retry_provider(mock: &MockMinio) -> MinioProvider {
+    builder_for(mock)
+        .client_options(fast_options().with_retry(RetryConfig::none()))
+        .build()
+        .unwrap()
+}
+
+/// Makes every `PUT /<bucket>` (the make-bucket call) answer 500.
+fn fail_making_bucket(mock: &MockMinio, bucket: &str) {
+    mock.inject(
+        Fault::server_error(500)
+            .on_method("PUT")
+            .on_path(format!("/{bucket}")),
+    );
 }
 
 #[tokio::test]
@@ -65,10 +83,7 @@ async fn throttling_is_retried_after_a_backoff() {
 #[tokio::test]
 async fn throttling_without_retries_is_rate_limited() {
     let mock = MockMinio::start().await;
-    let provider = builder_for(&mock)
-        .client_options(fast_options().with_retry(RetryConfig::none()))
-        .build()
-        .unwrap();
+    let provider = no_retry_provider(&mock);
     mock.inject(Fault::throttle());
     let err = provider.test_connection().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::RateLimited);
@@ -91,10 +106,7 @@ async fn a_create_that_timed_out_is_looked_up_not_sent_again() {
     let provider = short_timeout_provider(&mock);
     // The server carries add-user out but answers after the client gave up.
     mock.inject(Fault::delay(Duration::from_secs(2)).on_path("add-user"));
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
+    create_plain_account(&provider, "alice").await;
     assert_eq!(
         count_matching(&mock, "PUT add-user"),
         1,
@@ -136,10 +148,7 @@ async fn a_make_bucket_timeout_is_settled_by_looking() {
             .on_method("PUT")
             .on_path("/alice"),
     );
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
+    create_plain_account(&provider, "alice").await;
     assert_eq!(mock.buckets(), ["alice"]);
     assert_eq!(
         request_paths(&mock)
@@ -153,13 +162,10 @@ async fn a_make_bucket_timeout_is_settled_by_looking() {
 #[tokio::test]
 async fn a_create_failing_half_way_undoes_in_reverse_order() {
     let mock = MockMinio::start().await;
-    let provider = builder_for(&mock)
-        .client_options(fast_options().with_retry(RetryConfig::none()))
-        .build()
-        .unwrap();
+    let provider = no_retry_provider(&mock);
     // Every step works until the bucket: that one fails. (Admin calls carry
     // `accessKey=alice` in the query, never `/alice` in the path.)
-    mock.inject(Fault::server_error(500).on_method("PUT").on_path("/alice"));
+    fail_making_bucket(&mock, "alice");
     let err = provider
         .create_account(&spec("alice", plan(1, &["fresh-group"])))
         .await
@@ -197,23 +203,13 @@ async fn a_create_failing_half_way_undoes_in_reverse_order() {
 async fn a_failed_create_keeps_groups_it_did_not_make() {
     let mock = MockMinio::start().await;
     let (admin, _) = clients_for(&mock);
-    admin
-        .add_user(
-            "operator",
-            &secret("operator-secret"),
-            provision_minio::client::UserStatus::Enabled,
-        )
-        .await
-        .unwrap();
+    add_enabled_user(&admin, "operator", "operator-secret").await;
     admin
         .update_group_members("shared", &["operator"], false)
         .await
         .unwrap();
-    let provider = builder_for(&mock)
-        .client_options(fast_options().with_retry(RetryConfig::none()))
-        .build()
-        .unwrap();
-    mock.inject(Fault::server_error(500).on_method("PUT").on_path("/alice"));
+    let provider = no_retry_provider(&mock);
+    fail_making_bucket(&mock, "alice");
     provider
         .create_account(&spec("alice", plan(1, &["shared"])))
         .await
@@ -224,11 +220,8 @@ async fn a_failed_create_keeps_groups_it_did_not_make() {
 #[tokio::test]
 async fn an_undo_that_fails_too_is_rollback_failed() {
     let mock = MockMinio::start().await;
-    let provider = builder_for(&mock)
-        .client_options(fast_options().with_retry(RetryConfig::none()))
-        .build()
-        .unwrap();
-    mock.inject(Fault::server_error(500).on_method("PUT").on_path("/alice"));
+    let provider = no_retry_provider(&mock);
+    fail_making_bucket(&mock, "alice");
     mock.inject(Fault::server_error(500).on_path("remove-user"));
     let err = provider
         .create_account(&spec("alice", plan(1, &[])))
@@ -255,11 +248,7 @@ async fn an_undo_that_fails_too_is_rollback_failed() {
 #[tokio::test]
 async fn terminate_retries_through_transient_failures() {
     let mock = MockMinio::start().await;
-    let provider = provider_for(&mock);
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
+    let provider = provider_with_accounts(&mock, &["alice"]).await;
     for i in 0..10 {
         mock.put_object("alice", &format!("k{i}"), 1).unwrap();
     }
@@ -292,10 +281,7 @@ async fn a_failed_lookup_after_a_lost_create_reports_the_create() {
 #[tokio::test]
 async fn a_change_plan_failing_half_way_restores_the_groups() {
     let mock = MockMinio::start().await;
-    let provider = builder_for(&mock)
-        .client_options(fast_options().with_retry(RetryConfig::none()))
-        .build()
-        .unwrap();
+    let provider = no_retry_provider(&mock);
     let small = plan(1, &["small"]);
     let large = plan(2, &["large"]);
     provider

@@ -125,15 +125,7 @@ fn the_unsafe_rule_fails_the_same_check() {
 #[tokio::test]
 async fn neighbours_cannot_reach_each_other_over_http() {
     let mock = MockMinio::start().await;
-    let provider = provider_for(&mock);
-    provider
-        .create_account(&spec("12-3", plan(1, &[])))
-        .await
-        .unwrap();
-    provider
-        .create_account(&spec("12-34", plan(1, &[])))
-        .await
-        .unwrap();
+    provider_with_accounts(&mock, &["12-3", "12-34"]).await;
     let short = tenant_s3(&mock, "12-3", PASSWORD);
     let long = tenant_s3(&mock, "12-34", PASSWORD);
     long.make_bucket("12-34.photos").await.unwrap();
@@ -158,15 +150,7 @@ async fn neighbours_cannot_reach_each_other_over_http() {
 #[tokio::test]
 async fn terminate_never_deletes_outside_the_namespace() {
     let mock = MockMinio::start().await;
-    let provider = provider_for(&mock);
-    provider
-        .create_account(&spec("12-3", plan(1, &[])))
-        .await
-        .unwrap();
-    provider
-        .create_account(&spec("12-34", plan(1, &[])))
-        .await
-        .unwrap();
+    let provider = provider_with_accounts(&mock, &["12-3", "12-34"]).await;
     for bucket in [
         "12-3.x",
         "12-34.y",
@@ -208,10 +192,7 @@ async fn terminate_never_deletes_outside_the_namespace() {
 async fn terminate_with_a_bucket_prefix_keeps_unprefixed_buckets() {
     let mock = MockMinio::start().await;
     let provider = builder_for(&mock).bucket_prefix("u-").build().unwrap();
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
+    create_plain_account(&provider, "alice").await;
     for bucket in ["alice", "alice.x", "u-alice.photos", "u-alicex"] {
         mock.create_bucket(bucket).unwrap();
     }

@@ -60,6 +60,24 @@ async fn raw_request(
     (status, response.text().await.unwrap())
 }
 
+/// Sends a raw `GET` signed with the root credentials.
+async fn root_get(
+    mock: &MockMinio,
+    path: &str,
+    query: &str,
+    with_payload_hash: bool,
+) -> (u16, String) {
+    raw_request(
+        mock,
+        &mock.credentials(),
+        "GET",
+        path,
+        query,
+        with_payload_hash,
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_bad_signature_is_refused_as_minio_does() {
     let mock = MockMinio::start().await;
@@ -80,49 +98,24 @@ async fn a_bad_signature_is_refused_as_minio_does() {
 #[tokio::test]
 async fn trap_admin_calls_need_the_payload_hash_header() {
     let mock = MockMinio::start().await;
-    let (status, body) = raw_request(
-        &mock,
-        &mock.credentials(),
-        "GET",
-        "/minio/admin/v3/info",
-        "",
-        false,
-    )
-    .await;
+    let (status, body) = root_get(&mock, "/minio/admin/v3/info", "", false).await;
     assert_eq!(status, 403);
     assert!(body.contains("AccessDenied"), "{body}");
-    let (status, _) = raw_request(
-        &mock,
-        &mock.credentials(),
-        "GET",
-        "/minio/admin/v3/info",
-        "",
-        true,
-    )
-    .await;
+    let (status, _) = root_get(&mock, "/minio/admin/v3/info", "", true).await;
     assert_eq!(status, 200);
 }
 
 #[tokio::test]
 async fn unknown_routes_fail_loudly_naming_method_and_path() {
     let mock = MockMinio::start().await;
-    let (status, body) = raw_request(
-        &mock,
-        &mock.credentials(),
-        "GET",
-        "/minio/admin/v3/service-account-list",
-        "x=1",
-        true,
-    )
-    .await;
+    let (status, body) = root_get(&mock, "/minio/admin/v3/service-account-list", "x=1", true).await;
     assert_eq!(status, 501);
     assert!(
         body.contains("GET /minio/admin/v3/service-account-list?x=1"),
         "{body}"
     );
     mock.create_bucket("alice").unwrap();
-    let (status, body) =
-        raw_request(&mock, &mock.credentials(), "GET", "/alice", "tagging", true).await;
+    let (status, body) = root_get(&mock, "/alice", "tagging", true).await;
     assert_eq!(status, 501);
     assert!(body.contains("GET /alice?tagging"), "{body}");
 }
@@ -157,15 +150,7 @@ async fn latency_is_added_to_every_answer() {
 #[tokio::test]
 async fn tenants_reach_only_their_namespace() {
     let mock = MockMinio::start().await;
-    let provider = provider_for(&mock);
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
-    provider
-        .create_account(&spec("bob", plan(1, &[])))
-        .await
-        .unwrap();
+    provider_with_accounts(&mock, &["alice", "bob"]).await;
     mock.create_bucket("operator-backups").unwrap();
     let alice = tenant_s3(&mock, "alice", PASSWORD);
     alice.make_bucket("alice.photos").await.unwrap();
@@ -199,11 +184,7 @@ async fn tenants_reach_only_their_namespace() {
 #[tokio::test]
 async fn limited_tenant_can_read_and_delete_but_not_write() {
     let mock = MockMinio::start().await;
-    let provider = provider_for(&mock);
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
+    let provider = provider_with_accounts(&mock, &["alice"]).await;
     let alice = tenant_s3(&mock, "alice", PASSWORD);
     alice
         .put_object("alice", "keep", vec![0; 10])
@@ -229,13 +210,7 @@ async fn limited_tenant_can_read_and_delete_but_not_write() {
     );
     assert_eq!(alice.list_all_objects("alice", "").await.unwrap().len(), 2);
     alice
-        .delete_objects(
-            "alice",
-            &[provision_minio::client::ObjectIdentifier {
-                key: "drop".into(),
-                version_id: None,
-            }],
-        )
+        .delete_objects("alice", &[current_version("drop")])
         .await
         .unwrap();
     provider.set_limited(&user("alice"), false).await.unwrap();
@@ -248,11 +223,7 @@ async fn limited_tenant_can_read_and_delete_but_not_write() {
 #[tokio::test]
 async fn suspended_tenants_cannot_sign_requests() {
     let mock = MockMinio::start().await;
-    let provider = provider_for(&mock);
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
+    let provider = provider_with_accounts(&mock, &["alice"]).await;
     let alice = tenant_s3(&mock, "alice", PASSWORD);
     assert!(alice.bucket_exists("alice").await.unwrap());
     provider.suspend(&user("alice")).await.unwrap();
@@ -266,11 +237,7 @@ async fn suspended_tenants_cannot_sign_requests() {
 #[tokio::test]
 async fn tenants_cannot_use_the_admin_api() {
     let mock = MockMinio::start().await;
-    let provider = provider_for(&mock);
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
+    provider_with_accounts(&mock, &["alice"]).await;
     let tenant = Credentials::new("alice", secret(PASSWORD));
     let (status, body) = raw_request(
         &mock,
@@ -302,10 +269,8 @@ async fn bucket_quota_is_enforced_against_the_scanned_usage() {
 #[tokio::test]
 async fn rustfs_dialect_answers_in_xml_with_its_codes() {
     let mock = MockMinio::builder().dialect(Dialect::RustFs).start().await;
-    let (status, body) = raw_request(
+    let (status, body) = root_get(
         &mock,
-        &mock.credentials(),
-        "GET",
         "/rustfs/admin/v3/user-info",
         "accessKey=nobody",
         true,
@@ -313,15 +278,7 @@ async fn rustfs_dialect_answers_in_xml_with_its_codes() {
     .await;
     assert_eq!(status, 404);
     assert!(body.contains("<Code>NoSuchResource</Code>"), "{body}");
-    let (status, _) = raw_request(
-        &mock,
-        &mock.credentials(),
-        "GET",
-        "/rustfs/admin/v3/info",
-        "",
-        false,
-    )
-    .await;
+    let (status, _) = root_get(&mock, "/rustfs/admin/v3/info", "", false).await;
     assert_eq!(
         status, 400,
         "RustFS refuses a missing payload hash with 400"
@@ -343,10 +300,7 @@ fn helpers_refuse_missing_and_invalid_buckets() {
 async fn set_usage_sets_a_buckets_scanned_size() {
     let mock = MockMinio::start().await;
     let provider = mock.provider().unwrap();
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
+    create_plain_account(&provider, "alice").await;
     mock.set_usage("alice", 5000).unwrap();
     assert_eq!(
         provider.usage(&user("alice")).await.unwrap().used,

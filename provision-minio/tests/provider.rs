@@ -93,6 +93,11 @@ async fn create_makes_policy_user_mapping_groups_and_bucket() {
     assert_eq!(account.quota, None);
 }
 
+/// The JSON text of alice's policy document.
+fn alice_policy_text(mock: &MockMinio) -> String {
+    mock.policy("provision-alice").unwrap().to_string()
+}
+
 fn user_(name: &str) -> provision_core::Username {
     common::user(name)
 }
@@ -106,10 +111,7 @@ async fn create_without_default_bucket_and_with_prefixes() {
         .default_bucket(false)
         .build()
         .unwrap();
-    provider
-        .create_account(&spec("12-34", plan(1, &[])))
-        .await
-        .unwrap();
+    create_plain_account(&provider, "12-34").await;
     assert!(mock.buckets().is_empty());
     assert_eq!(mock.user("12-34").unwrap().policies, ["tenant.u-12-34"]);
     let doc = mock.policy("tenant.u-12-34").unwrap();
@@ -122,11 +124,7 @@ async fn create_without_default_bucket_and_with_prefixes() {
 #[tokio::test]
 async fn create_twice_is_account_exists() {
     let mock = MockMinio::start().await;
-    let provider = provider_for(&mock);
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
+    let provider = provider_with_accounts(&mock, &["alice"]).await;
     let err = provider
         .create_account(&spec("alice", plan(1, &[])))
         .await
@@ -251,10 +249,7 @@ async fn operator_templates_are_used() {
         .policy_template(PolicyKind::Standard, template)
         .build()
         .unwrap();
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
+    create_plain_account(&provider, "alice").await;
     let doc = mock.policy("provision-alice").unwrap();
     assert_eq!(
         doc["Statement"][0]["Resource"],
@@ -265,12 +260,8 @@ async fn operator_templates_are_used() {
 #[tokio::test]
 async fn suspend_and_unsuspend_are_idempotent() {
     let mock = MockMinio::start().await;
-    let provider = provider_for(&mock);
+    let provider = provider_with_accounts(&mock, &["alice"]).await;
     let alice = user("alice");
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
     provider.suspend(&alice).await.unwrap();
     provider.suspend(&alice).await.unwrap();
     assert!(!mock.user("alice").unwrap().enabled);
@@ -295,11 +286,7 @@ async fn suspend_and_unsuspend_are_idempotent() {
 #[tokio::test]
 async fn change_password_sets_the_secret() {
     let mock = MockMinio::start().await;
-    let provider = provider_for(&mock);
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
+    let provider = provider_with_accounts(&mock, &["alice"]).await;
     provider
         .change_password(&user("alice"), &secret("A-New-Secret-456"))
         .await
@@ -320,12 +307,8 @@ async fn change_password_sets_the_secret() {
 #[tokio::test]
 async fn trap_change_password_keeps_a_suspended_account_suspended() {
     let mock = MockMinio::start().await;
-    let provider = provider_for(&mock);
+    let provider = provider_with_accounts(&mock, &["alice"]).await;
     let alice = user("alice");
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
     provider.suspend(&alice).await.unwrap();
     provider
         .change_password(&alice, &secret("A-New-Secret-456"))
@@ -343,14 +326,7 @@ async fn trap_change_password_keeps_a_suspended_account_suspended() {
 async fn trap_create_never_overwrites_an_existing_user() {
     let mock = MockMinio::start().await;
     let (admin, _) = clients_for(&mock);
-    admin
-        .add_user(
-            "alice",
-            &secret("operator-made-1"),
-            provision_minio::client::UserStatus::Enabled,
-        )
-        .await
-        .unwrap();
+    add_enabled_user(&admin, "alice", "operator-made-1").await;
     let provider = provider_for(&mock);
     let err = provider
         .create_account(&spec("alice", plan(1, &[])))
@@ -429,24 +405,16 @@ async fn change_plan_to_a_smaller_quota_limits_an_account_over_it() {
     mock.put_object("alice", "file", 5000).unwrap();
     mock.refresh_usage();
     provider.change_plan(&alice, &big, &tiny).await.unwrap();
-    let doc = mock.policy("provision-alice").unwrap();
-    assert!(
-        !doc.to_string().contains("s3:*"),
-        "still the standard document: {doc}"
-    );
+    let doc = alice_policy_text(&mock);
+    assert!(!doc.contains("s3:*"), "still the standard document: {doc}");
     provider.change_plan(&alice, &tiny, &big).await.unwrap();
-    let doc = mock.policy("provision-alice").unwrap();
-    assert!(doc.to_string().contains("s3:*"));
+    assert!(alice_policy_text(&mock).contains("s3:*"));
 }
 
 #[tokio::test]
 async fn usage_sums_the_namespace_and_carries_the_scan_time() {
     let mock = MockMinio::start().await;
-    let provider = provider_for(&mock);
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
+    let provider = provider_with_accounts(&mock, &["alice"]).await;
     mock.create_bucket("alice.photos").unwrap();
     mock.create_bucket("alice-other").unwrap();
     mock.put_object("alice", "a", 100).unwrap();
@@ -467,11 +435,7 @@ async fn usage_sums_the_namespace_and_carries_the_scan_time() {
 #[tokio::test]
 async fn trap_usage_before_the_first_scan_is_unknown() {
     let mock = MockMinio::start().await;
-    let provider = provider_for(&mock);
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
+    let provider = provider_with_accounts(&mock, &["alice"]).await;
     mock.put_object("alice", "a", 100).unwrap();
     let usage = provider.usage(&user("alice")).await.unwrap();
     assert_eq!(usage.used, None);
@@ -482,11 +446,7 @@ async fn trap_usage_before_the_first_scan_is_unknown() {
 #[tokio::test]
 async fn trap_usage_lags_until_the_scanner_runs() {
     let mock = MockMinio::start().await;
-    let provider = provider_for(&mock);
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
+    let provider = provider_with_accounts(&mock, &["alice"]).await;
     mock.refresh_usage();
     let first = provider.usage(&user("alice")).await.unwrap();
     assert_eq!(first.used, Some(provision_core::ByteSize::ZERO));
@@ -505,22 +465,12 @@ async fn usage_all_costs_two_requests_for_any_number_of_users() {
     let mock = MockMinio::start().await;
     let provider = provider_for(&mock);
     for (i, name) in ["alice", "bob", "carol", "dave", "erin"].iter().enumerate() {
-        provider
-            .create_account(&spec(name, plan(1, &[])))
-            .await
-            .unwrap();
+        create_plain_account(&provider, name).await;
         mock.put_object(name, "f", 10 * (i as u64 + 1)).unwrap();
     }
     // Someone else's user and bucket are not reported.
     let (admin, _) = clients_for(&mock);
-    admin
-        .add_user(
-            "operator",
-            &secret("operator-secret"),
-            provision_minio::client::UserStatus::Enabled,
-        )
-        .await
-        .unwrap();
+    add_enabled_user(&admin, "operator", "operator-secret").await;
     mock.create_bucket("backups").unwrap();
     mock.refresh_usage();
 
@@ -536,12 +486,8 @@ async fn usage_all_costs_two_requests_for_any_number_of_users() {
 #[tokio::test]
 async fn request_counts_of_single_operations() {
     let mock = MockMinio::start().await;
-    let provider = provider_for(&mock);
+    let provider = provider_with_accounts(&mock, &["alice"]).await;
     let alice = user("alice");
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
     let cases: [(&str, u64); 4] = [
         ("account", 1),
         ("usage", 2),
@@ -567,24 +513,16 @@ async fn request_counts_of_single_operations() {
 #[tokio::test]
 async fn set_limited_switches_the_document_in_place() {
     let mock = MockMinio::start().await;
-    let provider = provider_for(&mock);
+    let provider = provider_with_accounts(&mock, &["alice"]).await;
     let alice = user("alice");
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
     provider.set_limited(&alice, true).await.unwrap();
     provider.set_limited(&alice, true).await.unwrap();
-    let doc = mock.policy("provision-alice").unwrap().to_string();
+    let doc = alice_policy_text(&mock);
     assert!(doc.contains("s3:DeleteObject") && !doc.contains("s3:*") && !doc.contains("Put"));
     // The mapping never changed: no attach or detach was needed.
     assert_eq!(mock.user("alice").unwrap().policies, ["provision-alice"]);
     provider.set_limited(&alice, false).await.unwrap();
-    assert!(mock
-        .policy("provision-alice")
-        .unwrap()
-        .to_string()
-        .contains("s3:*"));
+    assert!(alice_policy_text(&mock).contains("s3:*"));
     assert_eq!(
         provider
             .set_limited(&user("nobody"), true)
@@ -598,12 +536,8 @@ async fn set_limited_switches_the_document_in_place() {
 #[tokio::test]
 async fn set_limited_restores_a_lost_mapping() {
     let mock = MockMinio::start().await;
-    let provider = provider_for(&mock);
+    let provider = provider_with_accounts(&mock, &["alice"]).await;
     let alice = user("alice");
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
     let (admin, _) = clients_for(&mock);
     admin
         .set_policies(provision_minio::client::PolicyEntity::User("alice"), &[])
@@ -620,10 +554,7 @@ async fn update_policy_picks_by_usage() {
     let provider = provider_for(&mock);
     let alice = user("alice");
     let quota = provision_core::Quota::limited(provision_core::ByteSize::new(1000)).unwrap();
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
+    create_plain_account(&provider, "alice").await;
     // Unknown usage restricts nobody.
     assert_eq!(
         provider.update_policy(&alice, quota).await.unwrap(),
@@ -635,11 +566,7 @@ async fn update_policy_picks_by_usage() {
         provider.update_policy(&alice, quota).await.unwrap(),
         PolicyKind::Limited
     );
-    assert!(!mock
-        .policy("provision-alice")
-        .unwrap()
-        .to_string()
-        .contains("s3:*"));
+    assert!(!alice_policy_text(&mock).contains("s3:*"));
     mock.delete_object("alice", "big").unwrap();
     mock.refresh_usage();
     assert_eq!(
@@ -659,12 +586,8 @@ async fn update_policy_picks_by_usage() {
 async fn concurrent_policy_changes_for_one_user_are_serialised() {
     let mock = MockMinio::start().await;
     mock.set_latency(std::time::Duration::from_millis(5));
-    let provider = provider_for(&mock);
+    let provider = provider_with_accounts(&mock, &["alice"]).await;
     let alice = user("alice");
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
     mock.reset_request_count();
     let (a, b) = tokio::join!(
         provider.set_limited(&alice, true),
@@ -714,11 +637,7 @@ async fn terminate_removes_everything_and_is_idempotent() {
 #[tokio::test]
 async fn trap_terminate_removes_the_user_before_its_policy() {
     let mock = MockMinio::start().await;
-    let provider = provider_for(&mock);
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
+    let provider = provider_with_accounts(&mock, &["alice"]).await;
     mock.reset_request_count();
     provider.terminate(&user("alice")).await.unwrap();
     let paths = request_paths(&mock);
@@ -739,11 +658,7 @@ async fn trap_terminate_removes_the_user_before_its_policy() {
 #[tokio::test]
 async fn trap_terminate_deletes_every_version_and_delete_marker() {
     let mock = MockMinio::start().await;
-    let provider = provider_for(&mock);
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
+    let provider = provider_with_accounts(&mock, &["alice"]).await;
     mock.set_versioning("alice", true).unwrap();
     for size in [1, 2, 3] {
         mock.put_object("alice", "doc.txt", size).unwrap();
@@ -759,11 +674,7 @@ async fn trap_terminate_deletes_every_version_and_delete_marker() {
 #[tokio::test]
 async fn trap_terminate_deletes_in_batches_of_1000() {
     let mock = MockMinio::start().await;
-    let provider = provider_for(&mock);
-    provider
-        .create_account(&spec("alice", plan(1, &[])))
-        .await
-        .unwrap();
+    let provider = provider_with_accounts(&mock, &["alice"]).await;
     for i in 0..2500 {
         mock.put_object("alice", &format!("k/{i:05}"), 1).unwrap();
     }

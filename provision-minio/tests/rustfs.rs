@@ -5,7 +5,6 @@ mod common;
 
 use common::*;
 use provision_core::{ByteSize, ErrorKind, StorageProvider};
-use provision_minio::client::UserStatus;
 use provision_minio::mock::{Dialect, MockMinio};
 
 async fn rustfs() -> MockMinio {
@@ -24,10 +23,7 @@ async fn test_connection_names_rustfs_and_its_version() {
 async fn errors_in_xml_keep_rustfs_codes() {
     let mock = rustfs().await;
     let (admin, _) = clients_for(&mock);
-    let err = admin
-        .add_user("ab", &secret("long-enough"), UserStatus::Enabled)
-        .await
-        .unwrap_err();
+    let err = add_user_error(&admin, "ab", "long-enough").await;
     // RustFS answers a short access key with 500 InternalError.
     assert_eq!(err.server_code(), Some("InternalError"));
     assert_eq!(err.kind(), ErrorKind::Transient);
@@ -85,10 +81,7 @@ async fn lifecycle_and_usage_in_snake_case() {
 async fn attaching_twice_succeeds_on_rustfs() {
     let mock = rustfs().await;
     let (admin, _) = clients_for(&mock);
-    admin
-        .add_user("alice", &secret("alice-secret"), UserStatus::Enabled)
-        .await
-        .unwrap();
+    add_enabled_user(&admin, "alice", "alice-secret").await;
     let who = provision_minio::client::PolicyEntity::User("alice");
     admin.attach_policies(who, &["readonly"]).await.unwrap();
     // RustFS says 200 where MinIO says "already applied": both are success.

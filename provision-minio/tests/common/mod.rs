@@ -6,8 +6,12 @@
 use std::time::Duration;
 
 use provision_core::http::{ClientOptions, RetryConfig};
-use provision_core::{AccountSpec, GroupName, Plan, Quota, SecretString, Username};
-use provision_minio::client::{connect, AdminClient, S3Client, DEFAULT_REGION};
+use provision_core::{
+    AccountSpec, Error, GroupName, Plan, Quota, SecretString, StorageProvider, Username,
+};
+use provision_minio::client::{
+    connect, AdminClient, ObjectIdentifier, S3Client, UserStatus, DEFAULT_REGION,
+};
 use provision_minio::mock::MockMinio;
 use provision_minio::sigv4::Credentials;
 use provision_minio::{MinioProvider, MinioProviderBuilder};
@@ -111,6 +115,48 @@ pub fn request_paths(mock: &MockMinio) -> Vec<String> {
         .collect()
 }
 
+/// Creates `name` on the 1 GB plan without groups.
+pub async fn create_plain_account(provider: &MinioProvider, name: &str) {
+    provider
+        .create_account(&spec(name, plan(1, &[])))
+        .await
+        .unwrap();
+}
+
+/// A provider for `mock` with each of `names` created on the 1 GB plan without groups.
+pub async fn provider_with_accounts(mock: &MockMinio, names: &[&str]) -> MinioProvider {
+    let provider = provider_for(mock);
+    for name in names {
+        create_plain_account(&provider, name).await;
+    }
+    provider
+}
+
+/// Adds an enabled user with `password` through the admin API.
+pub async fn add_enabled_user(admin: &AdminClient, name: &str, password: &str) {
+    admin
+        .add_user(name, &secret(password), UserStatus::Enabled)
+        .await
+        .unwrap();
+}
+
+/// The error of an add-user call (enabled, with `password`) that must fail.
+pub async fn add_user_error(admin: &AdminClient, name: &str, password: &str) -> Error {
+    admin
+        .add_user(name, &secret(password), UserStatus::Enabled)
+        .await
+        .unwrap_err()
+}
+
+/// The identifier of the current version of `key` (no version id).
+pub fn current_version(key: &str) -> ObjectIdentifier {
+    ObjectIdentifier {
+        key: key.into(),
+        version_id: None,
+    }
+}
+
+/// How many recorded requests contain `needle` in their method and path.
 pub fn count_matching(mock: &MockMinio, needle: &str) -> usize {
     request_paths(mock)
         .iter()
