@@ -15,52 +15,27 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod common;
+
 use std::cell::{OnceCell, RefCell};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, SamplingMode, Throughput};
+use common::{multi_thread_runtime, wire_group, Backend, Mock, Tally, LAN_LATENCY};
+use criterion::Criterion;
 use provision::core::provisioner::{ProductConfig, Provisioner, ServiceContext};
-use provision::core::{GroupName, Quota, StorageProvider};
+use provision::core::{GroupName, Quota};
 use provision::minio::mock::MockMinio;
-use provision::minio::MinioProvider;
 use provision::nextcloud::mock::MockNextcloud;
 use provision::synology::mock::MockSynology;
 use tokio::runtime::Runtime;
 
 const ACCOUNTS: usize = 1_000;
-/// The per-request latency of a LAN between the billing host and the storage server.
-const LAN_LATENCY: Duration = Duration::from_millis(2);
 /// Creates in flight at once in our run.
 const CONCURRENCY: usize = 32;
 const PLAN_GROUP: &str = "plan-10g";
 const PLAN_QUOTA: &str = "10 GB";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Backend {
-    Nextcloud,
-    Synology,
-    Minio,
-}
-
-impl Backend {
-    const ALL: [Backend; 3] = [Backend::Nextcloud, Backend::Synology, Backend::Minio];
-
-    fn name(self) -> &'static str {
-        match self {
-            Backend::Nextcloud => "nextcloud",
-            Backend::Synology => "synology",
-            Backend::Minio => "minio",
-        }
-    }
-}
-
-enum Mock {
-    Nextcloud(MockNextcloud),
-    Synology(MockSynology),
-    Minio(MockMinio),
-}
-
+/// What only this bench does with a mock; the shared part is in `common`.
 impl Mock {
     /// A fresh server with what a product needs before its first account: the plan
     /// group on Synology (DSM plan groups are pre-configured); no edit rate limit on
@@ -79,37 +54,6 @@ impl Mock {
                 Mock::Synology(mock)
             }
             Backend::Minio => Mock::Minio(MockMinio::start().await),
-        }
-    }
-
-    fn provider(&self) -> Arc<dyn StorageProvider> {
-        match self {
-            Mock::Nextcloud(m) => Arc::new(m.provider().expect("a Nextcloud provider")),
-            Mock::Synology(m) => {
-                Arc::new(m.provider_builder().build().expect("a Synology provider"))
-            }
-            Mock::Minio(m) => Arc::new(
-                MinioProvider::builder(m.url())
-                    .credentials(m.access_key(), m.secret_key())
-                    .build()
-                    .expect("a MinIO provider"),
-            ),
-        }
-    }
-
-    fn set_latency(&self, latency: Duration) {
-        match self {
-            Mock::Nextcloud(m) => m.set_latency(latency),
-            Mock::Synology(m) => m.set_latency(latency),
-            Mock::Minio(m) => m.set_latency(latency),
-        }
-    }
-
-    fn requests(&self) -> u64 {
-        match self {
-            Mock::Nextcloud(m) => m.request_count() as u64,
-            Mock::Synology(m) => m.request_count() as u64,
-            Mock::Minio(m) => m.request_count(),
         }
     }
 
@@ -221,19 +165,6 @@ fn create_all(
     (elapsed, mock.requests(), mock.state())
 }
 
-#[derive(Debug, Default)]
-struct Tally {
-    runs: u64,
-    elapsed: Duration,
-    requests: u64,
-}
-
-impl Tally {
-    fn mean(&self) -> Duration {
-        self.elapsed / u32::try_from(self.runs.max(1)).unwrap_or(u32::MAX)
-    }
-}
-
 fn check_same_state(backend: Backend, reference: &[String], state: &[String]) {
     if reference != state {
         let first = reference
@@ -251,13 +182,7 @@ fn check_same_state(backend: Backend, reference: &[String], state: &[String]) {
 
 fn provisioning(c: &mut Criterion, rt: &Runtime) {
     let orders = orders();
-    let mut group = c.benchmark_group(format!("create-{ACCOUNTS}"));
-    group
-        .sample_size(10)
-        .sampling_mode(SamplingMode::Flat)
-        .warm_up_time(Duration::from_millis(1))
-        .measurement_time(Duration::from_secs(3))
-        .throughput(Throughput::Elements(ACCOUNTS as u64));
+    let mut group = wire_group(c, format!("create-{ACCOUNTS}"), ACCOUNTS);
     let mut summary = Vec::new();
     for backend in Backend::ALL {
         // The state one sequential run leaves, made with no latency (same requests,
@@ -279,10 +204,7 @@ fn provisioning(c: &mut Criterion, rt: &Runtime) {
                             create_all(rt, backend, &orders, *concurrency, LAN_LATENCY);
                         check_same_state(backend, reference, &state);
                         total += elapsed;
-                        let mut tally = tally.borrow_mut();
-                        tally.runs += 1;
-                        tally.elapsed += elapsed;
-                        tally.requests += requests;
+                        tally.borrow_mut().add(elapsed, requests);
                     }
                     total
                 })
@@ -300,9 +222,9 @@ fn provisioning(c: &mut Criterion, rt: &Runtime) {
             "[summary] create {ACCOUNTS} on {}: ours (concurrency {CONCURRENCY}) {:.2?} ({} requests), sequential {:.2?} ({} requests), sequential/ours {:.1}x, state identical",
             backend.name(),
             ours.mean(),
-            ours.requests / ours.runs,
+            ours.requests_per_run(),
             sequential.mean(),
-            sequential.requests / sequential.runs,
+            sequential.requests_per_run(),
             sequential.mean().as_secs_f64() / ours.mean().as_secs_f64()
         );
     }
@@ -310,10 +232,7 @@ fn provisioning(c: &mut Criterion, rt: &Runtime) {
 
 fn main() {
     let mut criterion = Criterion::default().configure_from_args();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
+    let rt = multi_thread_runtime();
     provisioning(&mut criterion, &rt);
     criterion.final_summary();
 }

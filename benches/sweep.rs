@@ -21,12 +21,15 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod common;
+
 use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use common::{minio_provider, multi_thread_runtime, wire_group, Backend, Mock, Tally, LAN_LATENCY};
 use criterion::{Criterion, SamplingMode, Throughput};
 use futures::stream::{self, StreamExt};
 use provision::core::history::{HistoryStore, InMemoryHistory, Sample};
@@ -37,15 +40,12 @@ use provision::core::{
     AccountSpec, ByteSize, Plan, Quota, SecretString, StorageProvider, Username,
 };
 use provision::minio::mock::MockMinio;
-use provision::minio::MinioProvider;
 use provision::nextcloud::mock::MockNextcloud;
 use provision::nextcloud::DEFAULT_PAGE_SIZE;
 use provision::synology::mock::MockSynology;
 use provision::synology::DEFAULT_USAGE_BATCH;
 use tokio::runtime::Runtime;
 
-/// The per-request latency of a LAN between the billing host and the storage server.
-const LAN_LATENCY: Duration = Duration::from_millis(2);
 /// Accounts being read at once on a backend without bulk usage (Synology, which puts
 /// 50 into one request): two batched requests in flight.
 const SYNOLOGY_CONCURRENCY: usize = 100;
@@ -61,25 +61,6 @@ const IN_MEMORY_ACCOUNTS: usize = 100_000;
 const FULL_ENV: &str = "PROVISION_BENCH_FULL";
 /// The most accounts whose naive sweep runs under criterion's statistics.
 const NAIVE_IN_CRITERION_MAX: usize = 1_000;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Backend {
-    Nextcloud,
-    Synology,
-    Minio,
-}
-
-impl Backend {
-    const ALL: [Backend; 3] = [Backend::Nextcloud, Backend::Synology, Backend::Minio];
-
-    fn name(self) -> &'static str {
-        match self {
-            Backend::Nextcloud => "nextcloud",
-            Backend::Synology => "synology",
-            Backend::Minio => "minio",
-        }
-    }
-}
 
 /// The account names of a fixture; lower-case digits-and-letters suit every backend.
 fn account_name(i: usize) -> String {
@@ -103,21 +84,8 @@ fn sweep_accounts(n: usize) -> Vec<SweepAccount> {
         .collect()
 }
 
-enum Mock {
-    Nextcloud(MockNextcloud),
-    Synology(MockSynology),
-    Minio(MockMinio),
-}
-
+/// What only this bench does with a mock; the shared part is in `common`.
 impl Mock {
-    fn requests(&self) -> u64 {
-        match self {
-            Mock::Nextcloud(m) => m.request_count() as u64,
-            Mock::Synology(m) => m.request_count() as u64,
-            Mock::Minio(m) => m.request_count(),
-        }
-    }
-
     fn reset_requests(&self) {
         match self {
             Mock::Nextcloud(m) => m.reset_request_count(),
@@ -125,32 +93,6 @@ impl Mock {
             Mock::Minio(m) => m.reset_request_count(),
         }
     }
-
-    fn set_latency(&self, latency: Duration) {
-        match self {
-            Mock::Nextcloud(m) => m.set_latency(latency),
-            Mock::Synology(m) => m.set_latency(latency),
-            Mock::Minio(m) => m.set_latency(latency),
-        }
-    }
-
-    /// A new provider (with its own connection pool) aimed at the mock.
-    fn provider(&self) -> Arc<dyn StorageProvider> {
-        match self {
-            Mock::Nextcloud(m) => Arc::new(m.provider().expect("a Nextcloud provider")),
-            Mock::Synology(m) => {
-                Arc::new(m.provider_builder().build().expect("a Synology provider"))
-            }
-            Mock::Minio(m) => Arc::new(minio_provider(m)),
-        }
-    }
-}
-
-fn minio_provider(mock: &MockMinio) -> MinioProvider {
-    MinioProvider::builder(mock.url())
-        .credentials(mock.access_key(), mock.secret_key())
-        .build()
-        .expect("a MinIO provider")
 }
 
 /// A mock holding `n` accounts with their usage, and the accounts to sweep.
@@ -251,6 +193,8 @@ async fn populate_minio(mock: &MockMinio, n: usize) {
 
 /// The original modules' sweep: one `usage` call per account, one after another, then
 /// the same recording and threshold evaluation as ours. Returns the accounts read.
+///
+/// Written out rather than calling `Provisioner::sweep`, whose reads are bulk/batched.
 async fn naive_sweep(
     provider: &dyn StorageProvider,
     accounts: &[SweepAccount],
@@ -262,10 +206,10 @@ async fn naive_sweep(
     let mut changed = Vec::new();
     let mut read = 0;
     for account in accounts {
-        let usage = match provider.usage(&account.username).await {
-            Ok(usage) => usage,
-            Err(e) => panic!("naive sweep: usage of {}: {e}", account.username),
-        };
+        let usage = provider
+            .usage(&account.username)
+            .await
+            .unwrap_or_else(|e| panic!("naive sweep: usage of {}: {e}", account.username));
         read += 1;
         let previous = previous_states
             .get(&account.username)
@@ -320,24 +264,6 @@ enum Strategy {
     Naive,
 }
 
-/// Wall time and requests of the runs of one bench, for the summary lines.
-#[derive(Debug, Default)]
-struct Tally {
-    runs: u64,
-    elapsed: Duration,
-    requests: u64,
-}
-
-impl Tally {
-    fn mean(&self) -> Duration {
-        self.elapsed / u32::try_from(self.runs.max(1)).unwrap_or(u32::MAX)
-    }
-
-    fn requests_per_run(&self) -> u64 {
-        self.requests / self.runs.max(1)
-    }
-}
-
 /// Runs `iters` sweeps against a fresh history each (a first sweep: every account near
 /// or past its limit yields an action and a stored state) and returns their wall time.
 fn timed_sweeps(
@@ -372,10 +298,7 @@ fn timed_sweeps(
         let elapsed = started.elapsed();
         assert_eq!(read, fixture.accounts.len(), "every account is read");
         total += elapsed;
-        let mut tally = tally.borrow_mut();
-        tally.runs += 1;
-        tally.elapsed += elapsed;
-        tally.requests += fixture.mock.requests();
+        tally.borrow_mut().add(elapsed, fixture.mock.requests());
     }
     total
 }
@@ -437,13 +360,6 @@ fn full_runs() -> u64 {
         .unwrap_or(0)
 }
 
-fn multi_thread_runtime() -> Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime")
-}
-
 fn current_thread_runtime() -> Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -463,13 +379,7 @@ fn fixture<'a>(fixtures: &'a Fixtures, rt: &Runtime, backend: Backend, n: usize)
 }
 
 fn sweeps(c: &mut Criterion, rt: &Runtime, fixtures: &Fixtures, n: usize) {
-    let mut group = c.benchmark_group(format!("sweep-{n}"));
-    group
-        .sample_size(10)
-        .sampling_mode(SamplingMode::Flat)
-        .warm_up_time(Duration::from_millis(1))
-        .measurement_time(Duration::from_secs(3))
-        .throughput(Throughput::Elements(n as u64));
+    let mut group = wire_group(c, format!("sweep-{n}"), n);
     let naive_in_criterion = n <= NAIVE_IN_CRITERION_MAX;
     let mut summary = Vec::new();
     for backend in Backend::ALL {
@@ -622,9 +532,7 @@ fn cpu_of(
         let cpu = thread_cpu_time().expect("schedstat") - before;
         assert_eq!(read, accounts.len(), "every account is read");
         total += cpu;
-        let mut tally = tally.borrow_mut();
-        tally.runs += 1;
-        tally.elapsed += cpu;
+        tally.borrow_mut().add(cpu, 0);
     }
     total
 }
