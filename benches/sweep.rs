@@ -32,10 +32,9 @@ use chrono::{DateTime, Utc};
 use common::{minio_provider, multi_thread_runtime, wire_group, Backend, Mock, Tally, LAN_LATENCY};
 use criterion::{Criterion, SamplingMode, Throughput};
 use futures::stream::{self, StreamExt};
-use provision::core::history::{HistoryStore, InMemoryHistory, Sample};
+use provision::core::history::{HistoryStore, InMemoryHistory};
 use provision::core::memory::InMemoryProvider;
 use provision::core::provisioner::{Provisioner, SweepAccount};
-use provision::core::threshold::evaluate;
 use provision::core::{
     AccountSpec, ByteSize, Plan, Quota, SecretString, StorageProvider, Username,
 };
@@ -192,50 +191,26 @@ async fn populate_minio(mock: &MockMinio, n: usize) {
 }
 
 /// The original modules' sweep: one `usage` call per account, one after another, then
-/// the same recording and threshold evaluation as ours. Returns the accounts read.
-///
-/// Written out rather than calling `Provisioner::sweep`, whose reads are bulk/batched.
+/// the same recording and threshold evaluation as ours (`Provisioner::record_usages`).
+/// Returns the accounts read.
 async fn naive_sweep(
     provider: &dyn StorageProvider,
     accounts: &[SweepAccount],
     history: &dyn HistoryStore,
     now: DateTime<Utc>,
 ) -> usize {
-    let previous_states = history.load_states().await.expect("load states");
-    let mut samples = Vec::with_capacity(accounts.len());
-    let mut changed = Vec::new();
-    let mut read = 0;
+    let mut usages = Vec::with_capacity(accounts.len());
     for account in accounts {
         let usage = provider
             .usage(&account.username)
             .await
             .unwrap_or_else(|e| panic!("naive sweep: usage of {}: {e}", account.username));
-        read += 1;
-        let previous = previous_states
-            .get(&account.username)
-            .copied()
-            .unwrap_or_default();
-        let evaluation = evaluate(
-            previous,
-            usage.used,
-            account.quota,
-            account.notify_at_percent,
-        );
-        if let Some(used) = usage.used {
-            samples.push(Sample {
-                account: account.username.clone(),
-                at: now,
-                used,
-                measured_at: usage.measured_at,
-            });
-        }
-        if evaluation.state != previous {
-            changed.push((account.username.clone(), evaluation.state));
-        }
+        usages.push(Ok(usage));
     }
-    history.record(&samples).await.expect("record");
-    history.save_states(&changed).await.expect("save states");
-    read
+    let report = Provisioner::record_usages(accounts, usages, history, now)
+        .await
+        .expect("record");
+    report.outcomes.len()
 }
 
 async fn our_sweep(

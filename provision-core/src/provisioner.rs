@@ -367,14 +367,40 @@ impl Provisioner {
         history: &dyn HistoryStore,
         now: DateTime<Utc>,
     ) -> Result<SweepReport> {
-        let mut report = SweepReport::default();
-        let usages = self.read_usages(accounts, &mut report).await?;
-        let previous_states = history.load_states().await?;
+        let usages = self.read_usages(accounts).await?;
+        Self::record_usages(accounts, usages, history, now).await
+    }
 
+    /// The second half of [`Self::sweep`], for usages read some other way: records
+    /// each read usage in `history`, runs the threshold machine from the account's
+    /// stored state and returns what to do; `usages[i]` belongs to `accounts[i]`, and a
+    /// failed read is reported and leaves the account's state unchanged. Store failures
+    /// fail the call.
+    pub async fn record_usages(
+        accounts: &[SweepAccount],
+        usages: Vec<Result<Usage>>,
+        history: &dyn HistoryStore,
+        now: DateTime<Utc>,
+    ) -> Result<SweepReport> {
+        if usages.len() != accounts.len() {
+            // Never misattribute usages.
+            return Err(Error::invalid(
+                "usages",
+                format!("{} usages for {} accounts", usages.len(), accounts.len()),
+            ));
+        }
+        let mut report = SweepReport::default();
+        let previous_states = history.load_states().await?;
         let mut samples = Vec::with_capacity(usages.len());
         let mut changed = Vec::new();
         for (account, usage) in accounts.iter().zip(usages) {
-            let Some(usage) = usage else { continue };
+            let usage = match usage {
+                Ok(usage) => usage,
+                Err(e) => {
+                    report.failures.push((account.username.clone(), e));
+                    continue;
+                }
+            };
             let previous = previous_states
                 .get(&account.username)
                 .copied()
@@ -413,12 +439,8 @@ impl Provisioner {
         Ok(report)
     }
 
-    /// The usage of each account in order; None where the read failed (reported).
-    async fn read_usages(
-        &self,
-        accounts: &[SweepAccount],
-        report: &mut SweepReport,
-    ) -> Result<Vec<Option<Usage>>> {
+    /// The usage of each account in order, or why it could not be read.
+    async fn read_usages(&self, accounts: &[SweepAccount]) -> Result<Vec<Result<Usage>>> {
         if self.provider.capabilities().bulk_usage {
             let fold = self.provider.name_policy().case != CaseRule::Sensitive;
             let key = |name: &str| {
@@ -437,17 +459,12 @@ impl Provisioner {
                 .collect();
             return Ok(accounts
                 .iter()
-                .map(|a| match all.get(&key(a.username.as_str())) {
-                    Some(usage) => Some(*usage),
-                    None => {
-                        report.failures.push((
-                            a.username.clone(),
-                            Error::AccountNotFound {
-                                username: a.username.to_string(),
-                            },
-                        ));
-                        None
-                    }
+                .map(|a| {
+                    all.get(&key(a.username.as_str())).copied().ok_or_else(|| {
+                        Error::AccountNotFound {
+                            username: a.username.to_string(),
+                        }
+                    })
                 })
                 .collect());
         }
@@ -464,17 +481,7 @@ impl Provisioner {
                 ),
             ));
         }
-        Ok(accounts
-            .iter()
-            .zip(results)
-            .map(|(a, r)| match r {
-                Ok(u) => Some(u),
-                Err(e) => {
-                    report.failures.push((a.username.clone(), e));
-                    None
-                }
-            })
-            .collect())
+        Ok(results)
     }
 
     /// Carries out the policy switches a sweep asks for, on a backend that enforces

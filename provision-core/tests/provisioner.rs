@@ -326,3 +326,37 @@ async fn trait_objects_work() {
         .await
         .unwrap());
 }
+
+#[tokio::test]
+async fn usages_read_elsewhere_are_recorded_like_a_sweep() {
+    let accounts = [
+        SweepAccount::new(Username::new("read-ok").unwrap(), &product()),
+        SweepAccount::new(Username::new("read-failed").unwrap(), &product()),
+    ];
+    let history = InMemoryHistory::new();
+    let now = Utc::now();
+    let usages = vec![
+        Ok(provision_core::Usage::known(ByteSize::new(9_800_000_000))),
+        Err(Error::AccountNotFound {
+            username: "read-failed".into(),
+        }),
+    ];
+    let report = Provisioner::record_usages(&accounts, usages, &history, now)
+        .await
+        .unwrap();
+    assert_eq!(report.outcomes.len(), 1);
+    assert_eq!(report.outcomes[0].state, ThresholdState::NearLimit);
+    assert_eq!(report.failures.len(), 1);
+    assert_eq!(report.failures[0].0.as_str(), "read-failed");
+    let states = history.load_states().await.unwrap();
+    assert_eq!(
+        states.get(&accounts[0].username),
+        Some(&ThresholdState::NearLimit)
+    );
+    assert!(!states.contains_key(&accounts[1].username));
+
+    let short = Provisioner::record_usages(&accounts, Vec::new(), &history, now)
+        .await
+        .unwrap_err();
+    assert_eq!(short.kind(), ErrorKind::InvalidInput);
+}
