@@ -7,6 +7,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::endpoint::EndpointError;
 use crate::notify::TemplateError;
 use crate::quota::QuotaError;
 use crate::rules::{NameError, PasswordRuleError, RuleError};
@@ -77,6 +78,12 @@ pub enum InputError {
     /// A user name that is not valid.
     #[error(transparent)]
     Username(#[from] UsernameError),
+    /// A configuration that does not load (a file, a URL's options, the environment).
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// A server address that cannot be used.
+    #[error("invalid server address: {0}")]
+    Endpoint(#[from] EndpointError),
     /// Any other field with a reason.
     #[error("invalid {field}: {reason}")]
     Field {
@@ -247,6 +254,18 @@ pub enum Error {
         /// Why the undo failed: the state may be half-done, see this error.
         rollback: Box<Error>,
     },
+    /// A step of a multi-step operation may or may not have been carried out (its answer
+    /// was lost and looking it up failed too): `may_remain` says what may be left on the
+    /// server. Earlier steps were undone where they could be.
+    #[error("{operation} failed ({error}); its outcome is unknown: may remain: {}", may_remain.join(", "))]
+    OutcomeUnknown {
+        /// The operation that failed.
+        operation: &'static str,
+        /// The error whose outcome could not be settled.
+        error: Box<Error>,
+        /// What may be left on the server, in words ("account cust42", "group basic").
+        may_remain: Vec<String>,
+    },
     /// The usage history store failed.
     #[error("history store: {message}")]
     Store {
@@ -285,7 +304,9 @@ impl Error {
             Error::AccountNotFound { .. } => ErrorKind::NotFound,
             Error::AccountExists { .. } | Error::NamesExhausted { .. } => ErrorKind::AlreadyExists,
             Error::Unsupported(_) => ErrorKind::Unsupported,
-            Error::RollbackFailed { error, .. } => error.kind(),
+            Error::RollbackFailed { error, .. } | Error::OutcomeUnknown { error, .. } => {
+                error.kind()
+            }
             Error::Store { .. } => ErrorKind::Unexpected,
         }
     }
@@ -297,6 +318,13 @@ impl Error {
             Error::Transport(_) => true,
             _ => false,
         }
+    }
+
+    /// Whether the failed request's outcome is unknown: it may have been carried out
+    /// (a timeout, a dropped connection, a 5xx that may come from a proxy after the
+    /// server acted). Such a failure is settled by looking, never by sending again blind.
+    pub fn is_ambiguous(&self) -> bool {
+        self.may_have_reached_server() && self.is_retryable()
     }
 
     /// Whether the failed request may have been carried out by the server: a create that
@@ -315,7 +343,9 @@ impl Error {
     pub fn server_code(&self) -> Option<&str> {
         match self {
             Error::Server(e) => e.code.as_deref(),
-            Error::RollbackFailed { error, .. } => error.server_code(),
+            Error::RollbackFailed { error, .. } | Error::OutcomeUnknown { error, .. } => {
+                error.server_code()
+            }
             _ => None,
         }
     }
@@ -324,7 +354,9 @@ impl Error {
     pub fn server_message(&self) -> Option<&str> {
         match self {
             Error::Server(e) => Some(&e.message),
-            Error::RollbackFailed { error, .. } => error.server_message(),
+            Error::RollbackFailed { error, .. } | Error::OutcomeUnknown { error, .. } => {
+                error.server_message()
+            }
             _ => None,
         }
     }
@@ -345,7 +377,8 @@ input_from!(
     NameError,
     PasswordRuleError,
     TemplateError,
-    UsernameError
+    UsernameError,
+    EndpointError
 );
 
 #[cfg(test)]

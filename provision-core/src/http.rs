@@ -1,11 +1,16 @@
-//! HTTP client options and the retry rule every backend shares.
+//! HTTP client options and the one retry loop every backend shares.
 //!
 //! The retry rule: a connect error is always retried (the request never left); HTTP 5xx,
-//! 408 and 429 are retried with exponential backoff and jitter (honouring `Retry-After`)
-//! under a total deadline; a timeout is retried only when the call is idempotent, because
-//! the server may have carried it out. For the same reason a create is not sent again
-//! after a 500, 502 or 504 (a proxy may answer so after the server acted), only after
-//! 408, 429 and 503.
+//! 408 and 429 are retried with exponential backoff and jitter (honouring `Retry-After`,
+//! in seconds or as an HTTP date) under a total deadline; a timeout or a dropped
+//! connection is retried only when the call is idempotent, because the server may have
+//! carried it out. For the same reason a create is not sent again after a 500, 502 or 504
+//! (a proxy may answer so after the server acted), only after 408, 429 and 503.
+//!
+//! A backend whose server reports errors inside a 200 answer (DSM) runs its calls through
+//! [`run_exchange`] with an [`Exchange`] that reads each answer and says whether it is
+//! done, a transient refusal to resend, or a dead session to renew once: one loop, so
+//! one call is sent at most `max_retries + 2` times (the extra one after a renewal).
 //!
 //! ```
 //! use std::time::Duration;
@@ -16,18 +21,35 @@
 //!     .with_tls(Tls::Insecure); // a self-signed appliance, on purpose
 //! let client = options.build_client().unwrap();
 //! # drop(client);
+//!
+//! // The same options from a configuration file (unknown keys are refused):
+//! let options: ClientOptions = serde_json::from_str(
+//!     r#"{"timeout": "10s", "tls": {"insecure": true}, "retry": {"max_retries": 2}}"#,
+//! ).unwrap();
+//! assert_eq!(options.timeout, Duration::from_secs(10));
+//! assert_eq!(options.retry.max_retries, 2);
 //! ```
 
 use std::fmt;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use async_trait::async_trait;
 use rand::Rng;
 use reqwest::StatusCode;
+use serde::Deserialize;
 
+use crate::endpoint::{Endpoint, EndpointRules};
 use crate::error::{Error, TransportError, TransportFailure};
 
 /// How the client checks the server's TLS certificate.
-#[derive(Clone, Default)]
+///
+/// In a configuration file: `tls = { ca_file = "/etc/ssl/nas-ca.pem" }`,
+/// `tls = { ca_pem = "-----BEGIN CERTIFICATE-----..." }` or `tls = { insecure = true }`;
+/// no `tls` table means the system roots.
+#[derive(Clone, Default, Deserialize)]
+#[serde(try_from = "TlsSettings")]
+#[non_exhaustive]
 pub enum Tls {
     /// The operating system's root certificates (and the bundled web roots).
     #[default]
@@ -48,16 +70,63 @@ impl fmt::Debug for Tls {
     }
 }
 
+impl Tls {
+    /// The system roots plus the PEM CA certificate in the file at `path`.
+    pub fn ca_file(path: impl Into<PathBuf>) -> Result<Tls, Error> {
+        let path = path.into();
+        let pem = std::fs::read(&path).map_err(|e| {
+            Error::invalid(
+                "tls.ca_file",
+                format!("cannot read {}: {e}", path.display()),
+            )
+        })?;
+        Ok(Tls::ExtraCa(pem))
+    }
+}
+
+/// The configuration-file form of [`Tls`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TlsSettings {
+    #[serde(default)]
+    ca_file: Option<PathBuf>,
+    #[serde(default)]
+    ca_pem: Option<String>,
+    #[serde(default)]
+    insecure: bool,
+}
+
+impl TryFrom<TlsSettings> for Tls {
+    type Error = String;
+
+    fn try_from(settings: TlsSettings) -> Result<Tls, String> {
+        match (settings.ca_file, settings.ca_pem, settings.insecure) {
+            (None, None, false) => Ok(Tls::SystemRoots),
+            (None, None, true) => Ok(Tls::Insecure),
+            (Some(path), None, false) => Tls::ca_file(path).map_err(|e| e.to_string()),
+            (None, Some(pem), false) => Ok(Tls::ExtraCa(pem.into_bytes())),
+            _ => Err("tls: give one of ca_file, ca_pem or insecure = true".into()),
+        }
+    }
+}
+
 /// When and how often a failed request is sent again.
-#[derive(Debug, Clone)]
+///
+/// Durations in a configuration file are written as `"200ms"`, `"10s"`, `"1m"`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RetryConfig {
     /// Retries after the first attempt.
     pub max_retries: u32,
     /// The first backoff; each retry doubles it.
+    #[serde(with = "humantime_serde")]
     pub initial_backoff: Duration,
     /// The longest single backoff.
+    #[serde(with = "humantime_serde")]
     pub max_backoff: Duration,
     /// No retry starts after this much time since the first attempt.
+    #[serde(with = "humantime_serde")]
     pub deadline: Duration,
 }
 
@@ -73,12 +142,51 @@ impl Default for RetryConfig {
 }
 
 impl RetryConfig {
+    /// Limits of your own choosing.
+    pub fn new(
+        max_retries: u32,
+        initial_backoff: Duration,
+        max_backoff: Duration,
+        deadline: Duration,
+    ) -> Self {
+        RetryConfig {
+            max_retries,
+            initial_backoff,
+            max_backoff,
+            deadline,
+        }
+    }
+
     /// No retries at all.
     pub fn none() -> Self {
         RetryConfig {
             max_retries: 0,
             ..RetryConfig::default()
         }
+    }
+
+    /// Sets the number of retries after the first attempt.
+    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// Sets the first backoff.
+    pub fn with_initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// Sets the longest single backoff.
+    pub fn with_max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    /// Sets the total deadline.
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
     }
 
     /// The backoff before retry number `retry` (1-based): exponential, capped, with
@@ -94,11 +202,18 @@ impl RetryConfig {
 }
 
 /// Client options shared by every backend.
-#[derive(Debug, Clone)]
+///
+/// Deserializes from a configuration table (every key optional, unknown keys refused):
+/// `timeout`, `connect_timeout`, `user_agent`, `allow_insecure_http`, `tls`, `retry`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ClientOptions {
     /// The whole-request timeout (default 30 s, as the original modules).
+    #[serde(with = "humantime_serde")]
     pub timeout: Duration,
     /// The connect timeout.
+    #[serde(with = "humantime_serde")]
     pub connect_timeout: Duration,
     /// Certificate checking.
     pub tls: Tls,
@@ -106,6 +221,9 @@ pub struct ClientOptions {
     pub user_agent: String,
     /// The retry rule's limits.
     pub retry: RetryConfig,
+    /// Accept `http://` to hosts that are not loopback addresses (the password then
+    /// crosses the network in clear text; a warning is logged once per client).
+    pub allow_insecure_http: bool,
 }
 
 impl Default for ClientOptions {
@@ -116,14 +234,35 @@ impl Default for ClientOptions {
             tls: Tls::SystemRoots,
             user_agent: concat!("provision/", env!("CARGO_PKG_VERSION")).to_string(),
             retry: RetryConfig::default(),
+            allow_insecure_http: false,
         }
     }
 }
+
+/// The option keys [`ClientOptions::set`] understands, for error messages and docs.
+pub const OPTION_KEYS: &[&str] = &[
+    "timeout",
+    "connect_timeout",
+    "user_agent",
+    "allow_insecure_http",
+    "tls_ca_file",
+    "tls_insecure",
+    "max_retries",
+    "initial_backoff",
+    "max_backoff",
+    "retry_deadline",
+];
 
 impl ClientOptions {
     /// Sets the whole-request timeout.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Sets the connect timeout.
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
         self
     }
 
@@ -145,8 +284,58 @@ impl ClientOptions {
         self
     }
 
+    /// Accepts (or refuses) cleartext `http://` to hosts that are not loopback.
+    pub fn with_allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// The endpoint rules these options imply.
+    pub fn endpoint_rules(&self) -> EndpointRules {
+        if self.allow_insecure_http {
+            EndpointRules::allow_insecure_http()
+        } else {
+            EndpointRules::strict()
+        }
+    }
+
+    /// Parses a base URL under these options' rules.
+    pub fn endpoint(&self, url: &str) -> Result<Endpoint, Error> {
+        Ok(Endpoint::parse_with(url, self.endpoint_rules())?)
+    }
+
+    /// Sets one option from its string form, as a URL's options or the environment
+    /// give it (keys in [`OPTION_KEYS`]; durations as `"30s"`, `"200ms"`; booleans as
+    /// `true`/`false`/`1`/`0`). Returns `Ok(false)` for a key that is not a client
+    /// option, so that a backend can try its own keys before refusing it.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<bool, Error> {
+        let field = option_field(key);
+        match key {
+            "timeout" => self.timeout = parse_duration(field, value)?,
+            "connect_timeout" => self.connect_timeout = parse_duration(field, value)?,
+            "user_agent" => self.user_agent = value.to_string(),
+            "allow_insecure_http" => self.allow_insecure_http = parse_bool(field, value)?,
+            "tls_ca_file" => self.tls = Tls::ca_file(value)?,
+            "tls_insecure" => {
+                if parse_bool(field, value)? {
+                    self.tls = Tls::Insecure;
+                }
+            }
+            "max_retries" => {
+                self.retry.max_retries = value.trim().parse().map_err(|_| {
+                    Error::invalid(field, format!("{value:?} is not a whole number"))
+                })?
+            }
+            "initial_backoff" => self.retry.initial_backoff = parse_duration(field, value)?,
+            "max_backoff" => self.retry.max_backoff = parse_duration(field, value)?,
+            "retry_deadline" => self.retry.deadline = parse_duration(field, value)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
     /// Builds a `reqwest` client with these options (no cookie store: sessions are
-    /// carried explicitly).
+    /// carried explicitly). Logs a warning when certificate checks are off.
     pub fn build_client(&self) -> Result<reqwest::Client, Error> {
         let mut builder = reqwest::Client::builder()
             .timeout(self.timeout)
@@ -165,11 +354,58 @@ impl ClientOptions {
                     builder = builder.add_root_certificate(cert);
                 }
             }
-            Tls::Insecure => builder = builder.danger_accept_invalid_certs(true),
+            Tls::Insecure => {
+                tracing::warn!("TLS certificate verification is switched off for this client");
+                builder = builder.danger_accept_invalid_certs(true)
+            }
         }
         builder
             .build()
             .map_err(|e| Error::invalid("client options", e.to_string()))
+    }
+
+    /// [`Self::build_client`] for `endpoint` of `backend`: also logs a warning (once,
+    /// here) when the endpoint sends the password in clear text across a network.
+    pub fn build_client_for(
+        &self,
+        backend: &'static str,
+        endpoint: &Endpoint,
+    ) -> Result<reqwest::Client, Error> {
+        if endpoint.is_insecure() {
+            tracing::warn!(
+                backend,
+                host = endpoint.host(),
+                "cleartext http to a host that is not loopback: the password crosses the \
+                 network unencrypted (allow_insecure_http is set)"
+            );
+        }
+        self.build_client()
+    }
+}
+
+fn option_field(key: &str) -> &'static str {
+    OPTION_KEYS
+        .iter()
+        .copied()
+        .find(|k| *k == key)
+        .unwrap_or("option")
+}
+
+/// Parses `"30s"`, `"200ms"`, `"1m 30s"`.
+pub fn parse_duration(field: &'static str, value: &str) -> Result<Duration, Error> {
+    humantime::parse_duration(value.trim())
+        .map_err(|e| Error::invalid(field, format!("{value:?} is not a duration ({e})")))
+}
+
+/// Parses `true`/`false`, `yes`/`no`, `1`/`0`, `on`/`off`.
+pub fn parse_bool(field: &'static str, value: &str) -> Result<bool, Error> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        _ => Err(Error::invalid(
+            field,
+            format!("{value:?} is not true or false"),
+        )),
     }
 }
 
@@ -220,17 +456,181 @@ fn safe_to_resend(status: StatusCode, idempotency: Idempotency) -> bool {
         )
 }
 
-/// The `Retry-After` header as a duration (seconds form only).
+/// The `Retry-After` header as a duration: delay-seconds, or an HTTP date (the time
+/// until then; zero when it has passed).
 pub fn retry_after(response: &reqwest::Response) -> Option<Duration> {
-    response
+    let value = response
         .headers()
         .get(reqwest::header::RETRY_AFTER)?
         .to_str()
-        .ok()?
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(Duration::from_secs)
+        .ok()?;
+    parse_retry_after(value, chrono::Utc::now())
+}
+
+/// [`retry_after`] on the header's text, with the time now.
+pub fn parse_retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    Some(
+        (at.with_timezone(&chrono::Utc) - now)
+            .to_std()
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// What a backend makes of one answer in [`run_exchange`].
+#[derive(Debug)]
+pub enum Verdict<T> {
+    /// The call's final result.
+    Done(Result<T, Error>),
+    /// A transient refusal reported inside the answer (e.g. DSM "busy"): the server did
+    /// not carry the call out, so it is sent again when the call is idempotent, after at
+    /// least `after` when given.
+    Retry {
+        /// The error returned when no retry is left.
+        error: Error,
+        /// A wait the server asked for.
+        after: Option<Duration>,
+    },
+    /// The session the request carried is gone and the server refused the call before
+    /// acting on it: [`Exchange::renew`] once, then send again.
+    Renew(Error),
+}
+
+/// One call through the shared retry loop: how to build each attempt and how to read
+/// each answer. See [`run_exchange`].
+#[async_trait]
+pub trait Exchange: Send + Sync {
+    /// The call's result.
+    type Output: Send;
+
+    /// The backend's name, for errors and logs.
+    fn backend(&self) -> &'static str;
+
+    /// Whether the call may be sent again after a timeout or an answer that may come
+    /// after the server acted.
+    fn idempotency(&self) -> Idempotency;
+
+    /// Builds one attempt afresh (signatures, nonces and sessions are per attempt).
+    async fn request(&self) -> Result<reqwest::RequestBuilder, Error>;
+
+    /// Reads an answer whose status the retry rule does not resend by itself.
+    async fn read(&self, response: reqwest::Response) -> Verdict<Self::Output>;
+
+    /// Renews the session after [`Verdict::Renew`]; by default there is none to renew.
+    async fn renew(&self) -> Result<(), Error> {
+        Err(Error::Unsupported("session renewal".into()))
+    }
+}
+
+/// Runs `exchange` under the retry rule: at most `retry.max_retries` resends for
+/// transport failures, retryable statuses and [`Verdict::Retry`], within the deadline,
+/// plus at most one resend after a session renewal.
+pub async fn run_exchange<E: Exchange + ?Sized>(
+    retry: &RetryConfig,
+    exchange: &E,
+) -> Result<E::Output, Error> {
+    let backend = exchange.backend();
+    let idempotency = exchange.idempotency();
+    let started = Instant::now();
+    let mut retries = 0u32;
+    let mut renewed = false;
+    loop {
+        let attempt = exchange.request().await?.send().await;
+        let backoff = retry.backoff(retries + 1);
+        // What to do now: Ok(wait) resends after `wait`, Err(final) returns.
+        let outcome: Result<Duration, Error> = match attempt {
+            Err(e) => {
+                let resend =
+                    e.is_connect() || (idempotency == Idempotency::Idempotent && !e.is_builder());
+                let error = transport_error(backend, e);
+                if resend {
+                    within_budget(retry, retries, started, backoff).ok_or(error)
+                } else {
+                    Err(error)
+                }
+            }
+            Ok(response)
+                if is_retryable_status(response.status())
+                    && safe_to_resend(response.status(), idempotency)
+                    && within_budget(retry, retries, started, backoff).is_some() =>
+            {
+                Ok(retry_after(&response).map_or(backoff, |ra| ra.max(backoff)))
+            }
+            Ok(response) => match exchange.read(response).await {
+                Verdict::Done(result) => return result,
+                Verdict::Retry { error, after } => {
+                    let wait = after.map_or(backoff, |a| a.max(backoff));
+                    if idempotency == Idempotency::Idempotent {
+                        within_budget(retry, retries, started, wait).ok_or(error)
+                    } else {
+                        Err(error)
+                    }
+                }
+                Verdict::Renew(error) => {
+                    if renewed {
+                        return Err(error);
+                    }
+                    renewed = true;
+                    exchange.renew().await?;
+                    tracing::debug!(backend, "session renewed; sending again");
+                    continue;
+                }
+            },
+        };
+        let wait = outcome?;
+        retries += 1;
+        tracing::debug!(backend, retries, ?wait, "retrying request");
+        tokio::time::sleep(wait).await;
+    }
+}
+
+/// `Some(wait)` when one more retry fits the count and the deadline.
+fn within_budget(
+    retry: &RetryConfig,
+    retries: u32,
+    started: Instant,
+    wait: Duration,
+) -> Option<Duration> {
+    (retries < retry.max_retries && started.elapsed() + wait < retry.deadline).then_some(wait)
+}
+
+/// An [`Exchange`] whose answer is the response itself (see [`send_with_retry`]).
+struct PlainExchange<F> {
+    backend: &'static str,
+    idempotency: Idempotency,
+    make: std::sync::Mutex<F>,
+}
+
+#[async_trait]
+impl<F> Exchange for PlainExchange<F>
+where
+    F: FnMut() -> Result<reqwest::RequestBuilder, Error> + Send,
+{
+    type Output = reqwest::Response;
+
+    fn backend(&self) -> &'static str {
+        self.backend
+    }
+
+    fn idempotency(&self) -> Idempotency {
+        self.idempotency
+    }
+
+    async fn request(&self) -> Result<reqwest::RequestBuilder, Error> {
+        let mut make = self
+            .make
+            .lock()
+            .map_err(|_| Error::protocol(self.backend, "request builder poisoned"))?;
+        (*make)()
+    }
+
+    async fn read(&self, response: reqwest::Response) -> Verdict<reqwest::Response> {
+        Verdict::Done(Ok(response))
+    }
 }
 
 /// Sends the request `make` builds, applying the retry rule; returns the last response
@@ -241,41 +641,17 @@ pub async fn send_with_retry<F>(
     backend: &'static str,
     retry: &RetryConfig,
     idempotency: Idempotency,
-    mut make: F,
+    make: F,
 ) -> Result<reqwest::Response, Error>
 where
-    F: FnMut() -> Result<reqwest::RequestBuilder, Error>,
+    F: FnMut() -> Result<reqwest::RequestBuilder, Error> + Send,
 {
-    let started = Instant::now();
-    let mut attempt = 0u32;
-    loop {
-        let result = make()?.send().await;
-        let wait = match &result {
-            Ok(resp)
-                if is_retryable_status(resp.status())
-                    && safe_to_resend(resp.status(), idempotency) =>
-            {
-                let backoff = retry.backoff(attempt + 1);
-                Some(retry_after(resp).map_or(backoff, |ra| ra.max(backoff)))
-            }
-            Ok(_) => None,
-            Err(e) if e.is_connect() => Some(retry.backoff(attempt + 1)),
-            Err(e) if e.is_timeout() && idempotency == Idempotency::Idempotent => {
-                Some(retry.backoff(attempt + 1))
-            }
-            Err(_) => None,
-        };
-        match wait {
-            Some(wait)
-                if attempt < retry.max_retries && started.elapsed() + wait < retry.deadline =>
-            {
-                tracing::debug!(backend, attempt, ?wait, "retrying request");
-                attempt += 1;
-                tokio::time::sleep(wait).await;
-            }
-            _ => return result.map_err(|e| transport_error(backend, e)),
-        }
-    }
+    let exchange = PlainExchange {
+        backend,
+        idempotency,
+        make: std::sync::Mutex::new(make),
+    };
+    run_exchange(retry, &exchange).await
 }
 
 #[cfg(test)]
@@ -327,5 +703,322 @@ mod tests {
             .with_tls(Tls::ExtraCa(b"not a certificate".to_vec()))
             .build_client();
         assert!(err.is_err());
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-01T10:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
+        assert_eq!(
+            parse_retry_after("Tue, 01 Dec 2026 10:00:30 GMT", now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            parse_retry_after("Tue, 01 Dec 2026 09:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn options_set_from_strings_and_refuse_bad_values() {
+        let mut options = ClientOptions::default();
+        assert!(options.set("timeout", "5s").unwrap());
+        assert!(options.set("max_retries", "2").unwrap());
+        assert!(options.set("retry_deadline", "1m").unwrap());
+        assert!(options.set("allow_insecure_http", "yes").unwrap());
+        assert!(options.set("tls_insecure", "true").unwrap());
+        assert_eq!(options.timeout, Duration::from_secs(5));
+        assert_eq!(options.retry.max_retries, 2);
+        assert_eq!(options.retry.deadline, Duration::from_secs(60));
+        assert!(options.allow_insecure_http);
+        assert!(matches!(options.tls, Tls::Insecure));
+        assert!(
+            !options.set("page_size", "10").unwrap(),
+            "not a client option"
+        );
+        let err = options.set("timeout", "soon").unwrap_err().to_string();
+        assert!(err.contains("timeout"), "{err}");
+        assert!(options.set("max_retries", "-1").is_err());
+        assert!(options.set("tls_ca_file", "/surely/not/here.pem").is_err());
+        assert!(options.endpoint("http://nas.example.com").is_ok());
+        assert!(ClientOptions::default()
+            .endpoint("http://nas.example.com")
+            .is_err());
+    }
+
+    #[test]
+    fn options_deserialize_and_name_unknown_keys() {
+        let options: ClientOptions = toml::from_str(
+            "timeout = \"12s\"\nuser_agent = \"billing\"\n[retry]\nmax_retries = 0\ninitial_backoff = \"50ms\"\n[tls]\nca_pem = \"x\"",
+        )
+        .unwrap();
+        assert_eq!(options.timeout, Duration::from_secs(12));
+        assert_eq!(options.retry.initial_backoff, Duration::from_millis(50));
+        assert!(matches!(options.tls, Tls::ExtraCa(_)));
+        let err = toml::from_str::<ClientOptions>("timout = \"1s\"").unwrap_err();
+        assert!(err.to_string().contains("timout"), "{err}");
+        let err =
+            toml::from_str::<ClientOptions>("[tls]\ninsecure = true\nca_pem = \"x\"").unwrap_err();
+        assert!(err.to_string().contains("one of"), "{err}");
+    }
+
+    /// The sends of one call under every fault, against a real HTTP server.
+    mod send_bound {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        use std::sync::Arc;
+
+        use wiremock::matchers::any;
+        use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+        use super::*;
+
+        const RETRIES: u32 = 3;
+
+        fn quick() -> RetryConfig {
+            RetryConfig::new(
+                RETRIES,
+                Duration::from_millis(1),
+                Duration::from_millis(2),
+                Duration::from_secs(30),
+            )
+        }
+
+        /// Answers every request with `template`, counting them.
+        struct Counting(Arc<AtomicU32>, ResponseTemplate);
+
+        impl Respond for Counting {
+            fn respond(&self, _: &Request) -> ResponseTemplate {
+                self.0.fetch_add(1, Ordering::SeqCst);
+                self.1.clone()
+            }
+        }
+
+        async fn server(template: ResponseTemplate) -> (MockServer, Arc<AtomicU32>) {
+            let server = MockServer::start().await;
+            let count = Arc::new(AtomicU32::new(0));
+            Mock::given(any())
+                .respond_with(Counting(count.clone(), template))
+                .mount(&server)
+                .await;
+            (server, count)
+        }
+
+        /// A DSM-like call: the body says "busy", "session gone" or "ok".
+        struct BodyCall {
+            url: String,
+            client: reqwest::Client,
+            idempotency: Idempotency,
+            renewals: AtomicU32,
+        }
+
+        #[async_trait]
+        impl Exchange for BodyCall {
+            type Output = String;
+            fn backend(&self) -> &'static str {
+                "test"
+            }
+            fn idempotency(&self) -> Idempotency {
+                self.idempotency
+            }
+            async fn request(&self) -> Result<reqwest::RequestBuilder, Error> {
+                Ok(self.client.post(&self.url))
+            }
+            async fn read(&self, response: reqwest::Response) -> Verdict<String> {
+                let body = response.text().await.unwrap_or_default();
+                let error = || Error::protocol("test", body.clone());
+                match body.as_str() {
+                    "busy" => Verdict::Retry {
+                        error: error(),
+                        after: None,
+                    },
+                    "session gone" => Verdict::Renew(error()),
+                    _ => Verdict::Done(Ok(body.clone())),
+                }
+            }
+            async fn renew(&self) -> Result<(), Error> {
+                self.renewals.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            }
+        }
+
+        async fn body_call(
+            body: &str,
+            idempotency: Idempotency,
+        ) -> (u32, u32, Result<String, Error>) {
+            let (server, count) = server(ResponseTemplate::new(200).set_body_string(body)).await;
+            let call = BodyCall {
+                url: server.uri(),
+                client: reqwest::Client::new(),
+                idempotency,
+                renewals: AtomicU32::new(0),
+            };
+            let result = run_exchange(&quick(), &call).await;
+            (
+                count.load(Ordering::SeqCst),
+                call.renewals.load(Ordering::SeqCst),
+                result,
+            )
+        }
+
+        async fn plain(status: u16, idempotency: Idempotency) -> u32 {
+            let (server, count) = server(ResponseTemplate::new(status)).await;
+            let client = reqwest::Client::new();
+            let response = send_with_retry("test", &quick(), idempotency, || {
+                Ok(client.get(server.uri()))
+            })
+            .await
+            .unwrap();
+            assert_eq!(
+                response.status().as_u16(),
+                status,
+                "the last answer comes back"
+            );
+            count.load(Ordering::SeqCst)
+        }
+
+        #[tokio::test]
+        async fn status_faults() {
+            for status in [500, 502, 503, 504, 408, 429] {
+                assert_eq!(
+                    plain(status, Idempotency::Idempotent).await,
+                    RETRIES + 1,
+                    "{status}"
+                );
+            }
+            for status in [408, 429, 503] {
+                assert_eq!(
+                    plain(status, Idempotency::NotIdempotent).await,
+                    RETRIES + 1,
+                    "{status}"
+                );
+            }
+            for status in [500, 502, 504] {
+                assert_eq!(
+                    plain(status, Idempotency::NotIdempotent).await,
+                    1,
+                    "{status}"
+                );
+            }
+            for status in [200, 400, 401, 403, 404, 409] {
+                assert_eq!(plain(status, Idempotency::Idempotent).await, 1, "{status}");
+            }
+        }
+
+        #[tokio::test]
+        async fn faults_inside_the_answer() {
+            let (sends, renewals, result) = body_call("busy", Idempotency::Idempotent).await;
+            assert_eq!((sends, renewals), (RETRIES + 1, 0));
+            assert!(result.is_err());
+            let (sends, _, result) = body_call("busy", Idempotency::NotIdempotent).await;
+            assert_eq!(sends, 1, "a create is not resent on a body-level refusal");
+            assert!(result.is_err());
+            // A dead session: renewed once, resent once, never more.
+            let (sends, renewals, result) =
+                body_call("session gone", Idempotency::NotIdempotent).await;
+            assert_eq!((sends, renewals), (2, 1));
+            assert!(result.is_err());
+            let (sends, renewals, result) = body_call("ok", Idempotency::Idempotent).await;
+            assert_eq!((sends, renewals), (1, 0));
+            assert_eq!(result.unwrap(), "ok");
+        }
+
+        #[tokio::test]
+        async fn a_renewal_then_busy_stays_within_retries_plus_two() {
+            // First answer: session gone; then busy forever.
+            struct Sequence(Arc<AtomicU32>);
+            impl Respond for Sequence {
+                fn respond(&self, _: &Request) -> ResponseTemplate {
+                    let n = self.0.fetch_add(1, Ordering::SeqCst);
+                    ResponseTemplate::new(200).set_body_string(if n == 0 {
+                        "session gone"
+                    } else {
+                        "busy"
+                    })
+                }
+            }
+            let server = MockServer::start().await;
+            let count = Arc::new(AtomicU32::new(0));
+            Mock::given(any())
+                .respond_with(Sequence(count.clone()))
+                .mount(&server)
+                .await;
+            let call = BodyCall {
+                url: server.uri(),
+                client: reqwest::Client::new(),
+                idempotency: Idempotency::Idempotent,
+                renewals: AtomicU32::new(0),
+            };
+            assert!(run_exchange(&quick(), &call).await.is_err());
+            assert_eq!(count.load(Ordering::SeqCst), RETRIES + 2);
+        }
+
+        #[tokio::test]
+        async fn timeouts_are_resent_only_for_idempotent_calls() {
+            for (idempotency, expected) in [
+                (Idempotency::Idempotent, RETRIES + 1),
+                (Idempotency::NotIdempotent, 1),
+            ] {
+                let (server, count) =
+                    server(ResponseTemplate::new(200).set_delay(Duration::from_millis(300))).await;
+                let client = reqwest::Client::builder()
+                    .timeout(Duration::from_millis(50))
+                    .build()
+                    .unwrap();
+                let err = send_with_retry("test", &quick(), idempotency, || {
+                    Ok(client.get(server.uri()))
+                })
+                .await
+                .unwrap_err();
+                assert!(
+                    err.may_have_reached_server(),
+                    "a timeout may have been carried out"
+                );
+                // The server counts a request when it arrives, before the delay.
+                assert_eq!(count.load(Ordering::SeqCst), expected, "{idempotency:?}");
+            }
+        }
+
+        #[tokio::test]
+        async fn connect_errors_are_always_resent() {
+            // A port nobody listens on: bind, read the port, close.
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let attempts = AtomicU32::new(0);
+            let client = reqwest::Client::new();
+            let err = send_with_retry("test", &quick(), Idempotency::NotIdempotent, || {
+                attempts.fetch_add(1, Ordering::SeqCst);
+                Ok(client.get(format!("http://127.0.0.1:{port}/")))
+            })
+            .await
+            .unwrap_err();
+            assert!(!err.may_have_reached_server());
+            assert_eq!(attempts.load(Ordering::SeqCst), RETRIES + 1);
+        }
+
+        #[tokio::test]
+        async fn the_deadline_stops_retries_early() {
+            let (server, count) = server(ResponseTemplate::new(503)).await;
+            let client = reqwest::Client::new();
+            // Each wait is 50 to 100 ms (jitter in the upper half): after one wait, a
+            // second would end past the 100 ms deadline, whatever the jitter.
+            let retry = RetryConfig::new(
+                10,
+                Duration::from_millis(100),
+                Duration::from_millis(100),
+                Duration::from_millis(100),
+            );
+            send_with_retry("test", &retry, Idempotency::Idempotent, || {
+                Ok(client.get(server.uri()))
+            })
+            .await
+            .unwrap();
+            assert!(count.load(Ordering::SeqCst) <= 2, "{count:?}");
+        }
     }
 }

@@ -35,6 +35,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod concurrency;
+pub mod config;
+pub mod endpoint;
 pub mod error;
 pub mod history;
 pub mod http;
@@ -47,6 +50,7 @@ pub mod rules;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
 pub mod threshold;
+pub mod undo;
 pub mod username;
 
 pub use error::{Error, ErrorKind, Result};

@@ -44,6 +44,7 @@ use crate::provider::{
 };
 use crate::quota::{ByteSize, Quota};
 use crate::rules::{CaseRule, EdgeRule, NamePolicy};
+use crate::undo::Undoable;
 use crate::username::{GroupName, Username};
 
 const BACKEND: &str = "in-memory";
@@ -297,6 +298,32 @@ impl InMemoryProvider {
         }
     }
 
+    /// The server side of a create, under the fault rules.
+    fn create_now(&self, key: &str, name: &Username, spec: &AccountSpec) -> Result<AccountInfo> {
+        self.call(Operation::Create, |s| {
+            if s.accounts.contains_key(key) {
+                return Err(Error::AccountExists {
+                    username: name.to_string(),
+                });
+            }
+            self.check_groups(s, &spec.plan)?;
+            let account = Account {
+                name: name.clone(),
+                password: spec.password.clone(),
+                email: spec.email.clone(),
+                display_name: spec.display_name.clone(),
+                status: AccountStatus::Active,
+                quota: spec.plan.quota,
+                groups: spec.plan.groups.iter().cloned().collect(),
+                used: Some(ByteSize::ZERO),
+                limited: false,
+            };
+            let out = info(&account);
+            s.accounts.insert(key.to_string(), account);
+            Ok(out)
+        })
+    }
+
     fn check_groups(&self, state: &mut State, plan: &Plan) -> Result<()> {
         for group in &plan.groups {
             if !state.groups.contains(group) {
@@ -379,28 +406,18 @@ impl StorageProvider for InMemoryProvider {
         let name = self.policy.validate(spec.username.as_str())?;
         check_password(&spec.password)?;
         let key = self.key(name.as_str());
-        self.call(Operation::Create, |s| {
-            if s.accounts.contains_key(&key) {
-                return Err(Error::AccountExists {
-                    username: name.to_string(),
-                });
-            }
-            self.check_groups(s, &spec.plan)?;
-            let account = Account {
-                name: name.clone(),
-                password: spec.password.clone(),
-                email: spec.email.clone(),
-                display_name: spec.display_name.clone(),
-                status: AccountStatus::Active,
-                quota: spec.plan.quota,
-                groups: spec.plan.groups.iter().cloned().collect(),
-                used: Some(ByteSize::ZERO),
-                limited: false,
-            };
-            let out = info(&account);
-            s.accounts.insert(key.clone(), account);
-            Ok(out)
-        })
+        // One step, settled by one lookup when its answer is lost, as every provider's
+        // create is (see `undo`).
+        let mut create = Undoable::new("create");
+        let created = create.step_settled(
+            format!("account {name}"),
+            async { self.create_now(&key, &name, spec) },
+            || async { self.account(&name).await },
+            || async { Ok(()) },
+        );
+        let account = created.await?;
+        create.finish();
+        Ok(account)
     }
 
     async fn suspend(&self, user: &Username) -> Result<()> {

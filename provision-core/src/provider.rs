@@ -71,6 +71,7 @@ impl fmt::Debug for AccountSpec {
 
 /// Whether an account can sign in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub enum AccountStatus {
     /// The account works.
     Active,
@@ -80,6 +81,7 @@ pub enum AccountStatus {
 
 /// What the server says about an account.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AccountInfo {
     /// The account's name as the server spells it.
     pub username: Username,
@@ -98,6 +100,7 @@ pub struct AccountInfo {
 
 /// Disk usage of one account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Usage {
     /// Bytes used, or None when the server does not know yet (e.g. never logged in).
     pub used: Option<ByteSize>,
@@ -108,6 +111,20 @@ pub struct Usage {
 }
 
 impl Usage {
+    /// Usage as a server reports it: bytes used (None: not known yet), the quota it
+    /// reports alongside, and when it measured.
+    pub fn new(
+        used: Option<ByteSize>,
+        quota: Option<Quota>,
+        measured_at: Option<DateTime<Utc>>,
+    ) -> Self {
+        Usage {
+            used,
+            quota,
+            measured_at,
+        }
+    }
+
     /// Known usage with no quota or time.
     pub fn known(used: ByteSize) -> Self {
         Usage {
@@ -129,6 +146,7 @@ impl Usage {
 
 /// What `test_connection` learned about the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ServerInfo {
     /// The backend ("nextcloud", "synology", "minio", "in-memory").
     pub backend: &'static str,
@@ -159,6 +177,7 @@ pub enum QuotaEnforcement {
 
 /// What a backend can do: callers ask before they act.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Capabilities {
     /// How quota is enforced.
     pub quota_enforcement: QuotaEnforcement,
@@ -168,6 +187,106 @@ pub struct Capabilities {
     pub buckets: bool,
     /// Whether `usage_all` reads every account's usage in one or a few requests.
     pub bulk_usage: bool,
+}
+
+impl AccountInfo {
+    /// An account with a name and a status, nothing else known yet.
+    pub fn new(username: Username, status: AccountStatus) -> Self {
+        AccountInfo {
+            username,
+            status,
+            email: None,
+            display_name: None,
+            quota: None,
+            groups: Vec::new(),
+        }
+    }
+
+    /// Sets the e-mail address.
+    pub fn with_email(mut self, email: Option<String>) -> Self {
+        self.email = email;
+        self
+    }
+
+    /// Sets the display name.
+    pub fn with_display_name(mut self, name: Option<String>) -> Self {
+        self.display_name = name;
+        self
+    }
+
+    /// Sets the quota the server holds.
+    pub fn with_quota(mut self, quota: Option<Quota>) -> Self {
+        self.quota = quota;
+        self
+    }
+
+    /// Sets the groups.
+    pub fn with_groups(mut self, groups: Vec<GroupName>) -> Self {
+        self.groups = groups;
+        self
+    }
+}
+
+impl ServerInfo {
+    /// A server of `backend` that calls itself `product`; not known to be an admin yet.
+    pub fn new(backend: &'static str, product: impl Into<String>) -> Self {
+        ServerInfo {
+            backend,
+            product: product.into(),
+            version: None,
+            is_admin: false,
+            details: BTreeMap::new(),
+        }
+    }
+
+    /// Sets the version.
+    pub fn with_version(mut self, version: Option<String>) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// Sets whether the credentials have administrator rights.
+    pub fn with_admin(mut self, is_admin: bool) -> Self {
+        self.is_admin = is_admin;
+        self
+    }
+
+    /// Adds a detail for operators.
+    pub fn with_detail(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.details.insert(key.into(), value.into());
+        self
+    }
+}
+
+impl Capabilities {
+    /// A backend enforcing quota by `quota_enforcement`, without groups, buckets or a
+    /// bulk usage read until said otherwise.
+    pub fn new(quota_enforcement: QuotaEnforcement) -> Self {
+        Capabilities {
+            quota_enforcement,
+            groups: false,
+            buckets: false,
+            bulk_usage: false,
+        }
+    }
+
+    /// Sets whether accounts can be put in groups.
+    pub fn with_groups(mut self, groups: bool) -> Self {
+        self.groups = groups;
+        self
+    }
+
+    /// Sets whether accounts own buckets.
+    pub fn with_buckets(mut self, buckets: bool) -> Self {
+        self.buckets = buckets;
+        self
+    }
+
+    /// Sets whether `usage_all` reads every account in one or a few requests.
+    pub fn with_bulk_usage(mut self, bulk_usage: bool) -> Self {
+        self.bulk_usage = bulk_usage;
+        self
+    }
 }
 
 /// A storage backend on which accounts are provisioned.
@@ -226,23 +345,10 @@ pub trait StorageProvider: Send + Sync {
         users: &[Username],
         concurrency: usize,
     ) -> Result<Vec<Result<Usage>>> {
-        use futures::stream::{FuturesOrdered, StreamExt};
-        // A plain loop rather than `stream::iter(..).map(..).buffered(..)`: a closure
-        // there makes the boxed future lose `Send` (rustc's higher-ranked lifetimes).
-        let limit = concurrency.max(1);
-        let mut waiting = users.iter();
-        let mut in_flight = FuturesOrdered::new();
-        let mut results = Vec::with_capacity(users.len());
-        loop {
-            while in_flight.len() < limit {
-                let Some(user) = waiting.next() else { break };
-                in_flight.push_back(self.usage(user));
-            }
-            match in_flight.next().await {
-                Some(result) => results.push(result),
-                None => return Ok(results),
-            }
-        }
+        // Collected first: a lazy `map` closure here makes async-trait's boxed future lose
+        // `Send` (rustc's higher-ranked lifetimes). The boxes do nothing until polled.
+        let reads: Vec<_> = users.iter().map(|user| self.usage(user)).collect();
+        Ok(crate::concurrency::bounded(reads, concurrency).await)
     }
 
     /// The groups that exist on the server (for a product configuration's drop-down).

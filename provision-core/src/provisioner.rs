@@ -33,14 +33,15 @@ use std::future::Future;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use futures::stream::{self, StreamExt};
 use rand::SeedableRng;
 use secrecy::SecretString;
 
+use crate::concurrency::bounded;
 use crate::error::{Error, ErrorKind, InputError, Result};
 use crate::history::{HistoryStore, Sample};
+use crate::notify::Template;
 use crate::provider::{AccountInfo, AccountSpec, Plan, QuotaEnforcement, StorageProvider, Usage};
-use crate::quota::{ByteSize, Quota};
+use crate::quota::{ByteSize, Quota, Unit};
 use crate::rules::{
     resolve_unique, CaseRule, CollisionLimits, NameContext, NameRule, PasswordRule,
 };
@@ -85,7 +86,11 @@ impl ServiceContext {
 }
 
 /// A product's configuration: how its accounts are named and what they get.
+///
+/// Built in code with [`ProductConfig::new`] and the `with_*` methods, or loaded from a
+/// configuration file ([`crate::config::Config`], [`crate::config::ProductSettings`]).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ProductConfig {
     /// The user-name rule.
     pub name_rule: NameRule,
@@ -93,11 +98,44 @@ pub struct ProductConfig {
     pub password_rule: PasswordRule,
     /// The quota (0 in the configuration means unlimited).
     pub quota: Quota,
+    /// The unit notifications and pages show sizes in (GB by default).
+    pub unit: Unit,
     /// The groups accounts join.
     pub groups: Vec<GroupName>,
-    /// Notify the customer at this share of the quota, in percent.
+    /// Notify the customer at this share of the quota, in percent (None: never).
     pub notify_at_percent: Option<u32>,
+    /// How many days of usage history are kept (30 by default).
+    pub history_days: u32,
+    /// The operator's notification templates; None uses the built-in text.
+    pub templates: ProductTemplates,
+    /// MinIO's settings for this product.
+    pub minio: MinioProduct,
 }
+
+/// A product's notification templates (None: the built-in default).
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ProductTemplates {
+    /// Sent when usage reaches the notify-at share.
+    pub near_limit: Option<Template>,
+    /// Sent when the account passes its limit and is restricted.
+    pub suspended_for_limit: Option<Template>,
+}
+
+/// A product's MinIO settings (None: the provider's own).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MinioProduct {
+    /// Whether a default bucket is made for each account.
+    pub default_bucket: Option<bool>,
+    /// The standard policy document template (JSON).
+    pub standard_policy: Option<String>,
+    /// The limited policy document template (JSON).
+    pub limited_policy: Option<String>,
+}
+
+/// How many days of usage history a product keeps unless it says otherwise.
+pub const DEFAULT_HISTORY_DAYS: u32 = 30;
 
 impl ProductConfig {
     /// Parses a configuration as a product page stores it: a name rule, a password rule
@@ -108,14 +146,30 @@ impl ProductConfig {
             name_rule: name_rule.parse()?,
             password_rule: password_rule.parse()?,
             quota: quota.parse::<Quota>().map_err(InputError::from)?,
+            unit: Unit::Gb,
             groups: Vec::new(),
             notify_at_percent: None,
+            history_days: DEFAULT_HISTORY_DAYS,
+            templates: ProductTemplates::default(),
+            minio: MinioProduct::default(),
         })
     }
 
     /// Adds a group.
     pub fn with_group(mut self, group: GroupName) -> Self {
         self.groups.push(group);
+        self
+    }
+
+    /// Sets the unit notifications and pages show sizes in.
+    pub fn with_unit(mut self, unit: Unit) -> Self {
+        self.unit = unit;
+        self
+    }
+
+    /// Sets how many days of usage history are kept.
+    pub fn with_history_days(mut self, days: u32) -> Self {
+        self.history_days = days;
         self
     }
 
@@ -178,6 +232,7 @@ impl SweepAccount {
 
 /// What a sweep found for one account.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SweepOutcome {
     /// The account.
     pub username: Username,
@@ -197,6 +252,7 @@ pub struct SweepOutcome {
 
 /// The result of a sweep.
 #[derive(Debug, Default)]
+#[non_exhaustive]
 pub struct SweepReport {
     /// One outcome per account whose usage was read.
     pub outcomes: Vec<SweepOutcome>,
@@ -325,20 +381,8 @@ impl Provisioner {
                     })
                 }
                 Err(e) if e.kind() == ErrorKind::AlreadyExists => last_error = Some(e),
-                // The create may have been carried out: settle it by looking, never by
-                // sending it again blind.
-                Err(e) if e.may_have_reached_server() && e.is_retryable() => {
-                    match self.provider.account(&username).await {
-                        Ok(Some(account)) => {
-                            return Ok(Provisioned {
-                                username,
-                                password: spec.password,
-                                account,
-                            })
-                        }
-                        _ => return Err(e),
-                    }
-                }
+                // The provider settles a lost answer itself (one lookup, in its
+                // create-and-undo steps): what comes back is final, never settled twice.
                 Err(e) => return Err(e),
             }
         }
@@ -350,10 +394,11 @@ impl Provisioner {
         &self,
         items: &[(ServiceContext, ProductConfig)],
     ) -> Vec<Result<Provisioned>> {
-        stream::iter(items.iter().map(|(ctx, product)| self.create(ctx, product)))
-            .buffered(self.concurrency)
-            .collect()
-            .await
+        bounded(
+            items.iter().map(|(ctx, product)| self.create(ctx, product)),
+            self.concurrency,
+        )
+        .await
     }
 
     /// Reads the usage of `accounts` (in bulk where the provider can, else at most
@@ -499,12 +544,13 @@ impl Provisioner {
             })
         });
         let provider = &self.provider;
-        stream::iter(switches.map(|(user, limited)| async move {
-            let result = provider.set_limited(&user, limited).await;
-            (user, result)
-        }))
-        .buffered(self.concurrency)
-        .collect()
+        bounded(
+            switches.map(|(user, limited)| async move {
+                let result = provider.set_limited(&user, limited).await;
+                (user, result)
+            }),
+            self.concurrency,
+        )
         .await
     }
 }

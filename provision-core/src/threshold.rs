@@ -65,6 +65,7 @@ pub enum ThresholdState {
 
 /// What the caller must do after an evaluation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ThresholdAction {
     /// Warn the customer that the account is near its limit.
     NotifyNearLimit,

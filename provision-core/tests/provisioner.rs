@@ -46,12 +46,7 @@ async fn conformance_in_memory() {
 async fn conformance_in_memory_with_preconfigured_groups_and_no_bulk() {
     let provider = InMemoryProvider::new()
         .with_preconfigured_groups([group("small"), group("large")])
-        .with_capabilities(Capabilities {
-            quota_enforcement: QuotaEnforcement::Group,
-            groups: true,
-            buckets: false,
-            bulk_usage: false,
-        });
+        .with_capabilities(Capabilities::new(QuotaEnforcement::Group).with_groups(true));
     let small = Plan::new("1 GB".parse().unwrap()).with_group(group("small"));
     let large = Plan::new("2 GB".parse().unwrap()).with_group(group("large"));
     run_conformance(&provider, &ConformanceConfig::new("conf", small, large)).await;
@@ -291,12 +286,10 @@ async fn sweep_uses_one_bulk_call_where_the_backend_has_one() {
 
 #[tokio::test]
 async fn sweep_without_bulk_reads_each_account_and_reports_failures() {
-    let provider = Arc::new(InMemoryProvider::new().with_capabilities(Capabilities {
-        quota_enforcement: QuotaEnforcement::Group,
-        groups: true,
-        buckets: false,
-        bulk_usage: false,
-    }));
+    let provider = Arc::new(
+        InMemoryProvider::new()
+            .with_capabilities(Capabilities::new(QuotaEnforcement::Group).with_groups(true)),
+    );
     let provisioner = Provisioner::new(provider.clone());
     let mut accounts = Vec::new();
     for i in 0..10 {
