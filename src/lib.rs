@@ -10,6 +10,30 @@
 //! and `minio` (all on by default). The feature `mock` adds each backend's stateful mock
 //! server and core's conformance suite.
 //!
+//! Every backend is built from one configuration ([`core::config::Config`], a TOML
+//! file of servers and products) by [`build_provider`]; [`prelude`] holds what the main
+//! job needs.
+//!
+//! ```
+//! use provision::prelude::*;
+//!
+//! let config = Config::from_toml(r#"
+//!     [servers.s3]
+//!     backend = "minio"
+//!     url = "https://s3.example.com"
+//!     user = "provisioner"
+//!     password = { env = "S3_ADMIN_SECRET" }
+//!     region = "eu-1"
+//! "#).unwrap();
+//! # std::env::set_var("S3_ADMIN_SECRET", "an-example-secret-key");
+//! let provider = build_provider(&config.servers["s3"]).unwrap();
+//! assert!(provider.capabilities().buckets);
+//!
+//! let unknown = Config::from_toml("[servers.x]\nbackend = \"ftp\"\nurl = \"https://x\"\nuser = \"a\"\n\
+//!     password = { env = \"S3_ADMIN_SECRET\" }").unwrap();
+//! assert!(build_provider(&unknown.servers["x"]).is_err());
+//! ```
+//!
 //! ```
 //! use provision::core::quota::{ByteSize, Quota};
 //! use provision::{name_rule, password_rule, quota};
@@ -59,3 +83,54 @@ pub use provision_synology as synology;
 /// The MinIO backend (admin API v3 and S3).
 #[cfg(feature = "minio")]
 pub use provision_minio as minio;
+
+use std::sync::Arc;
+
+use provision_core::config::{ConfigError, ProviderConfig};
+use provision_core::{Result, StorageProvider};
+
+/// The backends this build of the crate can talk to (by its features).
+pub const BACKENDS: &[&str] = &[
+    #[cfg(feature = "nextcloud")]
+    "nextcloud",
+    #[cfg(feature = "synology")]
+    "synology",
+    #[cfg(feature = "minio")]
+    "minio",
+];
+
+/// Builds the provider a `[servers.NAME]` table describes, whichever backend it names;
+/// reads its password from the environment or the file it names. No request is sent.
+pub fn build_provider(config: &ProviderConfig) -> Result<Arc<dyn StorageProvider>> {
+    match config.backend.as_str() {
+        #[cfg(feature = "nextcloud")]
+        "nextcloud" => config.build_with::<nextcloud::NextcloudProviderBuilder>(),
+        #[cfg(feature = "synology")]
+        "synology" => config.build_with::<synology::SynologyProviderBuilder>(),
+        #[cfg(feature = "minio")]
+        "minio" => config.build_with::<minio::MinioProviderBuilder>(),
+        other => Err(ConfigError::new(
+            "backend",
+            format!(
+                "{other:?} is not a backend of this build (known: {})",
+                BACKENDS.join(", ")
+            ),
+        )
+        .into()),
+    }
+}
+
+/// What the main job needs: configuration, the trait, the provisioner and its types.
+pub mod prelude {
+    pub use crate::build_provider;
+    pub use provision_core::config::{Config, ProviderBuilder, ProviderConfig, SecretSource};
+    pub use provision_core::http::ClientOptions;
+    pub use provision_core::provisioner::{
+        ProductConfig, Provisioned, Provisioner, ServiceContext, SweepAccount, SweepReport,
+    };
+    pub use provision_core::threshold::ThresholdAction;
+    pub use provision_core::{
+        AccountInfo, AccountStatus, ByteSize, Error, ErrorKind, ExposeSecret, GroupName, Plan,
+        ProviderExt, Quota, Result, SecretString, StorageProvider, Unit, Usage, Username,
+    };
+}

@@ -211,7 +211,6 @@ pub async fn run_conformance(provider: &dyn StorageProvider, config: &Conformanc
             "conformance: a new account uses {used} of {limit}"
         );
     }
-    ok("usage_all", provider.usage_all().await);
 
     if caps.quota_enforcement == QuotaEnforcement::PolicySwitch {
         ok("limit", provider.set_limited(&user, true).await);
@@ -234,6 +233,33 @@ pub async fn run_conformance(provider: &dyn StorageProvider, config: &Conformanc
         first,
         Some(AccountStatus::Active),
         "conformance: suspending one touched another"
+    );
+
+    // The bulk read lists each account once, with what a single read says.
+    let all = ok("usage_all", provider.usage_all().await);
+    let policy = provider.name_policy();
+    let listed = |who: &Username| -> Vec<Usage> {
+        all.iter()
+            .filter(|(name, _)| policy.same_account(name.as_str(), who.as_str()))
+            .map(|(_, usage)| *usage)
+            .collect()
+    };
+    let single = ok("usage", provider.usage(&user).await);
+    match listed(&user).as_slice() {
+        [bulk] => assert_eq!(
+            (bulk.used, bulk.quota),
+            (single.used, single.quota),
+            "conformance: usage_all and usage disagree on {user}"
+        ),
+        other => panic!(
+            "conformance: usage_all lists {user} {} times, not once",
+            other.len()
+        ),
+    }
+    assert_eq!(
+        listed(&other).len(),
+        1,
+        "conformance: usage_all does not list {other} once"
     );
 
     // Calls on an account that does not exist.
@@ -286,6 +312,14 @@ pub async fn run_conformance(provider: &dyn StorageProvider, config: &Conformanc
         "conformance: {user} still exists after terminate"
     );
     assert!(ok("account after terminate", provider.account(&other).await).is_none());
+    let after = ok("usage_all after terminate", provider.usage_all().await);
+    assert!(
+        !after.iter().any(
+            |(name, _)| policy.same_account(name.as_str(), user.as_str())
+                || policy.same_account(name.as_str(), other.as_str())
+        ),
+        "conformance: usage_all still lists a terminated account"
+    );
     expect_kind(
         "usage after terminate",
         provider.usage(&user).await,
