@@ -14,6 +14,7 @@
 //! ```
 
 use std::future::Future;
+use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -23,19 +24,17 @@ use provision::core::memory::InMemoryProvider;
 use provision::core::notify::{
     default_near_limit, default_suspended_for_limit, NotificationValues,
 };
-use provision::core::provisioner::{ProductConfig, Provisioner, ServiceContext, SweepAccount};
-use provision::core::threshold::ThresholdAction;
-use provision::core::{
-    ByteSize, GroupName, Plan, QuotaEnforcement, StorageProvider, Unit, Username,
-};
+use provision::core::QuotaEnforcement;
 use provision::minio::mock::MockMinio;
-use provision::minio::MinioProvider;
-use provision::nextcloud::mock::MockNextcloud;
-use provision::nextcloud::NextcloudProvider;
+use provision::minio::Namespace;
+use provision::nextcloud::mock::{MockNextcloud, ADMIN_USER as NEXTCLOUD_ADMIN};
+use provision::prelude::*;
 use provision::synology::mock::MockSynology;
-use provision::synology::SynologyProvider;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The servers and products, one TOML document for every backend.
+const CONFIG: &str = include_str!("provision.toml");
 
 /// Sets an account's used bytes on a mock server (real servers fill up by themselves).
 type SetUsage =
@@ -50,123 +49,161 @@ struct Backend {
     set_usage: Option<SetUsage>,
 }
 
+/// Where the mock servers' admin secrets are written for the configuration to read
+/// (`password = { file = ... }`), removed at the end.
+struct SecretDir(PathBuf);
+
+impl SecretDir {
+    fn new() -> Result<Self, BoxError> {
+        let dir = std::env::temp_dir().join(format!("provision-example-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        Ok(SecretDir(dir))
+    }
+
+    fn write(&self, name: &str, secret: &SecretString) -> Result<SecretSource, BoxError> {
+        let path = self.0.join(name);
+        std::fs::write(&path, secret.expose_secret())?;
+        Ok(SecretSource::File(path))
+    }
+}
+
+impl Drop for SecretDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
+    let mut config = Config::from_toml(CONFIG)?;
+    let secrets = SecretDir::new()?;
     // Mock servers live until the end of main: providers talk to them over loopback.
     let nextcloud_mock = Arc::new(MockNextcloud::start().await);
     let synology_mock = Arc::new(MockSynology::start().await);
     let minio_mock = Arc::new(MockMinio::start().await);
-    let backends = vec![
-        in_memory()?,
-        nextcloud(&nextcloud_mock)?,
-        synology(&synology_mock)?,
-        minio(&minio_mock)?,
-    ];
+    synology_mock.add_group("storage-10g", "10 GB".parse()?);
+    synology_mock.add_group("storage-20g", "20 GB".parse()?);
+
+    let mut backends = vec![in_memory()?];
+    for (server, mock_label) in [("cloud", "Nextcloud"), ("nas", "Synology DSM"), ("s3", "MinIO")] {
+        let entry = config
+            .servers
+            .get_mut(server)
+            .ok_or_else(|| format!("provision.toml has no [servers.{server}]"))?;
+        let prefix = format!("PROVISION_{}_", entry.backend.to_ascii_uppercase());
+        let real = std::env::var(format!("{prefix}URL")).ok().filter(|u| !u.is_empty());
+        let set_usage: Option<SetUsage> = match &real {
+            Some(url) => {
+                entry.url = url.clone();
+                if let Ok(user) = std::env::var(format!("{prefix}USER")) {
+                    entry.user = user;
+                }
+                None
+            }
+            None => Some(point_at_mock(
+                entry,
+                &secrets,
+                &nextcloud_mock,
+                &synology_mock,
+                &minio_mock,
+            )?),
+        };
+        let label = match &real {
+            Some(_) => format!("{mock_label} at ${prefix}URL ({server})"),
+            None => format!("{mock_label} (mock server; set {prefix}URL for a real one)"),
+        };
+        let provider = build_provider(entry)?;
+        let mut product = product(&config, server)?;
+        let mut bigger = product_plan(&config, &format!("{server}-bigger"))?;
+        // A real DSM names its own plan group.
+        if let (Some(_), Ok(group)) = (&real, std::env::var("PROVISION_SYNOLOGY_GROUP")) {
+            if entry.backend == "synology" {
+                product.groups = vec![GroupName::new(group)?];
+                bigger.groups = product.groups.clone();
+            }
+        }
+        // MinIO's mock fills an account's default bucket, which the provider names.
+        let set_usage = match (set_usage, entry.backend.as_str()) {
+            (Some(_), "minio") => Some(minio_usage(&minio_mock)),
+            (other, _) => other,
+        };
+        backends.push(Backend {
+            label,
+            provider,
+            product,
+            bigger,
+            set_usage,
+        });
+    }
     for backend in backends {
         run_cycle(backend).await?;
     }
     Ok(())
 }
 
-fn synology(mock: &Arc<MockSynology>) -> Result<Backend, BoxError> {
-    // On DSM the plan names a pre-configured group that carries the real quota.
-    let (group, label, provider, set_usage): (_, _, Arc<dyn StorageProvider>, Option<SetUsage>) =
-        match SynologyProvider::from_env()? {
-            Some(provider) => {
-                let group = std::env::var("PROVISION_SYNOLOGY_GROUP")
-                    .map_err(|_| "PROVISION_SYNOLOGY_GROUP must name a plan group on the DSM")?;
-                let label = "Synology DSM at $PROVISION_SYNOLOGY_URL".to_string();
-                (GroupName::new(group)?, label, Arc::new(provider), None)
-            }
-            None => {
-                mock.add_group("storage-10g", "10 GB".parse()?);
-                mock.add_group("storage-20g", "20 GB".parse()?);
-                let handle = Arc::clone(mock);
-                let set: SetUsage = Box::new(move |user, used| {
-                    handle.set_usage(user.as_str(), used);
-                    Box::pin(async {})
-                });
-                let label = "Synology DSM (mock server; set PROVISION_SYNOLOGY_URL for a real one)";
-                let provider = Arc::new(mock.provider_builder().build()?);
-                (
-                    GroupName::new("storage-10g")?,
-                    label.to_string(),
-                    provider,
-                    Some(set),
-                )
-            }
-        };
-    let bigger_group = if set_usage.is_some() {
-        GroupName::new("storage-20g")?
-    } else {
-        group.clone()
-    };
-    Ok(Backend {
-        label,
-        provider,
-        product: ProductConfig::new("syn{client_id}{random_letter_2}", "16", "10 GB")?
-            .with_group(group)
-            .notify_at(90),
-        bigger: Plan::new("20 GB".parse()?).with_group(bigger_group),
-        set_usage,
+/// Points a configuration entry at the backend's mock server; returns how to fill an
+/// account on it.
+fn point_at_mock(
+    entry: &mut ProviderConfig,
+    secrets: &SecretDir,
+    nextcloud: &Arc<MockNextcloud>,
+    synology: &Arc<MockSynology>,
+    minio: &Arc<MockMinio>,
+) -> Result<SetUsage, BoxError> {
+    match entry.backend.as_str() {
+        "nextcloud" => {
+            entry.url = nextcloud.url();
+            entry.user = NEXTCLOUD_ADMIN.to_string();
+            entry.password = secrets.write("nextcloud", &nextcloud.admin_password())?;
+            let mock = Arc::clone(nextcloud);
+            Ok(Box::new(move |user, used| {
+                mock.set_used(user.as_str(), used);
+                Box::pin(async {})
+            }))
+        }
+        "synology" => {
+            entry.url = synology.url();
+            entry.user = MockSynology::ADMIN_ACCOUNT.to_string();
+            entry.password = secrets.write("synology", &synology.admin_password())?;
+            let mock = Arc::clone(synology);
+            Ok(Box::new(move |user, used| {
+                mock.set_usage(user.as_str(), used);
+                Box::pin(async {})
+            }))
+        }
+        "minio" => {
+            entry.url = minio.url();
+            entry.user = minio.access_key().to_string();
+            entry.password = secrets.write("minio", &minio.secret_key())?;
+            // Replaced by `minio_usage` once the provider exists.
+            Ok(Box::new(|_, _| Box::pin(async {})))
+        }
+        other => Err(format!("no mock server for backend {other:?}").into()),
+    }
+}
+
+/// Fills the account's default bucket on the MinIO mock and lets its scanner run.
+fn minio_usage(mock: &Arc<MockMinio>) -> SetUsage {
+    let mock = Arc::clone(mock);
+    Box::new(move |user, used| {
+        // provision.toml sets no bucket prefix: the default bucket is named as the user.
+        if let Ok(namespace) = Namespace::for_user("", &user) {
+            let _ = mock.set_usage(namespace.default_bucket(), used.bytes());
+        }
+        Box::pin(async {})
     })
 }
 
-fn minio(mock: &Arc<MockMinio>) -> Result<Backend, BoxError> {
-    let product =
-        ProductConfig::new("s3-{client_id}-{random_letter_4}", "24", "10 GB")?.notify_at(90);
-    let bigger = Plan::new("20 GB".parse()?);
-    if let Some(provider) = MinioProvider::from_env()? {
-        return Ok(Backend {
-            label: "MinIO at $PROVISION_MINIO_URL".into(),
-            provider: Arc::new(provider),
-            product,
-            bigger,
-            set_usage: None,
-        });
-    }
-    let provider = Arc::new(mock.provider()?);
-    let (handle, namer) = (Arc::clone(mock), Arc::clone(&provider));
-    Ok(Backend {
-        label: "MinIO (mock server; set PROVISION_MINIO_URL for a real one)".into(),
-        provider,
-        product,
-        bigger,
-        // Fill the account's default bucket and let the mock's scanner run.
-        set_usage: Some(Box::new(move |user, used| {
-            if let Ok(namespace) = namer.namespace(&user) {
-                let _ = handle.set_usage(namespace.default_bucket(), used.bytes());
-            }
-            Box::pin(async {})
-        })),
-    })
+fn product(config: &Config, name: &str) -> Result<ProductConfig, BoxError> {
+    Ok(config
+        .products
+        .get(name)
+        .ok_or_else(|| format!("provision.toml has no [products.{name}]"))?
+        .clone())
 }
 
-fn nextcloud(mock: &Arc<MockNextcloud>) -> Result<Backend, BoxError> {
-    let product = ProductConfig::new("nc{client_id}-{random_letter_3}", "16", "10 GB")?
-        .with_group(GroupName::new("storage-10g")?)
-        .notify_at(90);
-    let bigger = Plan::new("20 GB".parse()?).with_group(GroupName::new("storage-20g")?);
-    if let Some(provider) = NextcloudProvider::from_env()? {
-        return Ok(Backend {
-            label: "Nextcloud at $PROVISION_NEXTCLOUD_URL".into(),
-            provider: Arc::new(provider),
-            product,
-            bigger,
-            set_usage: None,
-        });
-    }
-    let handle = Arc::clone(mock);
-    Ok(Backend {
-        label: "Nextcloud (mock server; set PROVISION_NEXTCLOUD_URL for a real one)".into(),
-        provider: Arc::new(mock.provider()?),
-        product,
-        bigger,
-        set_usage: Some(Box::new(move |user, used| {
-            handle.set_used(user.as_str(), used);
-            Box::pin(async {})
-        })),
-    })
+fn product_plan(config: &Config, name: &str) -> Result<Plan, BoxError> {
+    Ok(product(config, name)?.plan())
 }
 
 fn in_memory() -> Result<Backend, BoxError> {
@@ -242,7 +279,7 @@ async fn run_cycle(backend: Backend) -> Result<(), BoxError> {
             for action in &outcome.actions {
                 let used = outcome.used.unwrap_or_default();
                 let values =
-                    NotificationValues::new(&outcome.username, used, outcome.quota, Unit::Gb)
+                    NotificationValues::new(&outcome.username, used, outcome.quota, product.unit)
                         .with("client_name", "Jane Doe")
                         .with("service_product_name", "Cloud Storage 10 GB");
                 match action {
@@ -268,6 +305,7 @@ async fn run_cycle(backend: Backend) -> Result<(), BoxError> {
                         }
                     }
                     ThresholdAction::BackUnderLimit => println!("back under the limit"),
+                    other => println!("action {other:?}"),
                 }
             }
         }
