@@ -26,7 +26,7 @@ use provision::core::notify::{
 use provision::core::provisioner::{ProductConfig, Provisioner, ServiceContext, SweepAccount};
 use provision::core::threshold::ThresholdAction;
 use provision::core::{
-    ByteSize, GroupName, Plan, QuotaEnforcement, StorageProvider, Unit, Username,
+    ByteSize, GeneratePassword, GroupName, Plan, QuotaEnforcement, StorageProvider, Unit, Username,
 };
 use provision::minio::mock::MockMinio;
 use provision::minio::MinioProvider;
