@@ -11,7 +11,9 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use provision::core::history::{HistoryStore, InMemoryHistory, Sample, SqliteHistory};
 use provision::core::memory::IN_MEMORY_POLICY;
 use provision::core::quota::{ByteSize, Quota};
-use provision::core::rules::{resolve_unique, CollisionLimits, NameContext, NameRule};
+use provision::core::rules::{
+    resolve_unique, CollisionLimits, GenerateName, NameContext, NameRule,
+};
 use provision::core::threshold::{evaluate, ThresholdState};
 use provision::core::Username;
 use rand::SeedableRng;

@@ -11,7 +11,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use provision::core::rules::PasswordRule;
+use provision::core::rules::{GeneratePassword, PasswordRule};
 use provision::core::{AccountSpec, ByteSize, Plan, Quota, StorageProvider, Usage, Username};
 use provision::minio::client::S3Client;
 use provision::minio::mock::MockMinio;

@@ -130,7 +130,8 @@ pub mod prelude {
     };
     pub use provision_core::threshold::ThresholdAction;
     pub use provision_core::{
-        AccountInfo, AccountStatus, ByteSize, Error, ErrorKind, ExposeSecret, GroupName, Plan,
+        AccountInfo, AccountStatus, ByteSize, Error, ErrorKind, ExposeSecret, GeneratePassword,
+        GroupName, Plan,
         ProviderExt, Quota, Result, SecretString, StorageProvider, Unit, Usage, Username,
     };
 }

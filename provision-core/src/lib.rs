@@ -5,10 +5,13 @@
 //! - [`provisioner`]: create accounts from a product's rules (with undo), sweep usage;
 //! - [`quota`], [`rules`] (name rules, name policies, password rules), [`threshold`],
 //!   [`notify`] (template values and templates), [`history`] (usage samples in memory or
-//!   SQLite);
+//!   SQLite); the parsers among them come from `provision-rules`, re-exported here;
 //! - [`error`]: the one error type, with normalised kinds and the server's own codes;
-//! - [`http`]: client options and the retry rule the backends share;
+//! - `http` (default feature `http`): client options and the retry rule the backends
+//!   share;
 //! - `testkit` (feature): the conformance suite any provider can be run through.
+//!
+//! The default feature `sqlite` adds the durable `history::SqliteHistory`.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -40,12 +43,13 @@ pub mod config;
 pub mod endpoint;
 pub mod error;
 pub mod history;
+#[cfg(feature = "http")]
 pub mod http;
 pub mod memory;
 pub mod notify;
 pub mod provider;
 pub mod provisioner;
-pub mod quota;
+pub use provision_rules::quota;
 pub mod rules;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
@@ -60,6 +64,12 @@ pub use provider::{
 };
 pub use quota::{ByteSize, Quota, Unit};
 pub use rules::NamePolicy;
-pub use rules::{CollisionLimits, NameContext, NameRule, PasswordRule};
+pub use rules::{
+    CollisionLimits, GenerateName, GeneratePassword, NameContext, NameRule, PasswordRule,
+};
 pub use secrecy::{ExposeSecret, SecretString};
 pub use username::{GroupName, Username};
+
+// The types provision-macros expands to, so that `crate = provision_core;` works.
+#[doc(hidden)]
+pub use provision_rules::__private;

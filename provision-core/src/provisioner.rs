@@ -43,7 +43,8 @@ use crate::notify::Template;
 use crate::provider::{AccountInfo, AccountSpec, Plan, QuotaEnforcement, StorageProvider, Usage};
 use crate::quota::{ByteSize, Quota, Unit};
 use crate::rules::{
-    resolve_unique, CaseRule, CollisionLimits, NameContext, NameRule, PasswordRule,
+    resolve_unique, CaseRule, CollisionLimits, GeneratePassword, NameContext, NameRule,
+    PasswordRule,
 };
 use crate::threshold::{evaluate, ThresholdAction, ThresholdState};
 use crate::username::{GroupName, Username};

@@ -1,18 +1,19 @@
 //! Compile-time checked rules and quotas for provision.
 //!
-//! Each macro runs provision-core's own parser on its argument while your crate
+//! Each macro runs provision-rules' own parser on its argument while your crate
 //! compiles, so a rule that would fail at run time fails the build instead, with the
 //! parser's message pointing at the literal. The expansion is a constant expression
 //! that cannot fail, and can initialise a `const` or `static`.
 //!
-//! - [`name_rule!`]`("{client_id}-{random_digit_4}")` → `provision_core::rules::NameRule`
-//! - [`password_rule!`]`("16")` or `("16:abcABC123%")` → `provision_core::rules::PasswordRule`
+//! - [`name_rule!`]`("{client_id}-{random_digit_4}")` → `provision_rules::NameRule`
+//!   (also known as `provision_core::rules::NameRule`)
+//! - [`password_rule!`]`("16")` or `("16:abcABC123%")` → `provision_rules::PasswordRule`
+//!   (`provision_core::rules::PasswordRule`)
 //! - [`quota!`]`(10 GB)`, `(1.5 TB)`, `("512 MB")` or `(0)` (unlimited) →
-//!   `provision_core::quota::Quota`
+//!   `provision_rules::Quota` (`provision_core::quota::Quota`)
 //!
 //! ```
-//! use provision_core::quota::{ByteSize, Quota};
-//! use provision_core::rules::{NameRule, PasswordRule};
+//! use provision_rules::{ByteSize, NameRule, PasswordRule, Quota};
 //! use provision_macros::{name_rule, password_rule, quota};
 //!
 //! static RULE: NameRule = name_rule!("{client_id}-{random_digit_4}");
@@ -27,12 +28,12 @@
 //! assert_eq!(quota!(0), Quota::Unlimited);
 //! ```
 //!
-//! # The path to provision-core
+//! # The path to the types
 //!
-//! Expansions name the core crate as `::provision_core`, so the calling crate needs
-//! `provision-core` among its dependencies. Where it is reachable only under another
-//! path (e.g. as `provision::core` through the facade crate), say so with a leading
-//! `crate = path;`:
+//! Expansions name the types as `::provision_rules::...`, so the calling crate needs
+//! `provision-rules` among its dependencies. Where the types are reachable only through
+//! a crate that re-exports provision-rules (provision-core, or `provision::core`
+//! through the facade crate), name that crate with a leading `crate = path;`:
 //!
 //! ```
 //! mod facade {
@@ -40,7 +41,13 @@
 //! }
 //! let rule = provision_macros::name_rule!(crate = facade::core; "{service_id}");
 //! assert_eq!(rule.as_str(), "{service_id}");
+//! let same: provision_core::rules::NameRule = rule;
+//! # let _ = same;
 //! ```
+//!
+//! Expansions go through the crate's hidden `__private` module, which provision-rules
+//! defines and every re-exporting crate re-exports, so any of these paths gives the
+//! same types.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -50,11 +57,10 @@ use quote::quote;
 use syn::parse::{Parse, ParseStream};
 use syn::{Lit, LitStr, Path, Token};
 
-use provision_core::quota::Quota;
-use provision_core::rules::{NameRule, PasswordRule, Segment};
+use provision_rules::{NameRule, PasswordRule, Quota, Segment};
 
 /// A name rule checked at compile time: `name_rule!("{client_id}-{random_digit_4}")`
-/// is a `provision_core::rules::NameRule`.
+/// is a `provision_rules::NameRule` (`provision_core::rules::NameRule`).
 ///
 /// Macros: `{client_id}`, `{service_id}`, `{random_digit_N}`, `{random_letter_N}`
 /// (N from 1 to 64), `{unixtime}`, `{year}`, `{month}`, `{day}`, `{hour}`, `{minute}`,
@@ -71,7 +77,7 @@ pub fn name_rule(input: TokenStream) -> TokenStream {
             .map(|segment| segment_tokens(&krate, segment, body.span()))
             .collect::<syn::Result<Vec<_>>>()?;
         Ok(quote! {{
-            const RULE: #krate::rules::NameRule = #krate::rules::NameRule::__from_checked_parts(
+            const RULE: #krate::__private::NameRule = #krate::__private::NameRule::__from_checked_parts(
                 #source,
                 &[#(#segments),*],
             );
@@ -82,7 +88,7 @@ pub fn name_rule(input: TokenStream) -> TokenStream {
 
 /// A password rule checked at compile time: `password_rule!("12")` (length) or
 /// `password_rule!("16:abcABC123%")` (length and charset) is a
-/// `provision_core::rules::PasswordRule`. A bare length (`password_rule!(12)`) works
+/// `provision_rules::PasswordRule` (`provision_core::rules::PasswordRule`). A bare length (`password_rule!(12)`) works
 /// too.
 #[proc_macro]
 pub fn password_rule(input: TokenStream) -> TokenStream {
@@ -102,15 +108,15 @@ pub fn password_rule(input: TokenStream) -> TokenStream {
         let charset = rule.charset();
         let custom = rule.has_custom_charset();
         Ok(quote! {{
-            const RULE: #krate::rules::PasswordRule =
-                #krate::rules::PasswordRule::__from_checked_parts(#length, #charset, #custom);
+            const RULE: #krate::__private::PasswordRule =
+                #krate::__private::PasswordRule::__from_checked_parts(#length, #charset, #custom);
             RULE
         }})
     })
 }
 
 /// A quota checked at compile time: `quota!(10 GB)`, `quota!(1.5 TB)`,
-/// `quota!("512 MB")` is a `provision_core::quota::Quota`; `quota!(0)` and
+/// `quota!("512 MB")` is a `provision_rules::Quota` (`provision_core::quota::Quota`); `quota!(0)` and
 /// `quota!(unlimited)` are `Quota::Unlimited`.
 ///
 /// Units are binary (1 GB = 1024³ bytes), as the backends count.
@@ -122,13 +128,13 @@ pub fn quota(input: TokenStream) -> TokenStream {
             .parse()
             .map_err(|e| syn::Error::new_spanned(&body, e))?;
         Ok(match quota.limit() {
-            None => quote! { #krate::quota::Quota::Unlimited },
+            None => quote! { #krate::__private::Quota::Unlimited },
             Some(limit) => {
                 let bytes = limit.bytes();
                 // Evaluated by the compiler: the zero arm can never run.
                 quote! {{
-                    const QUOTA: #krate::quota::Quota = match ::core::num::NonZeroU64::new(#bytes) {
-                        ::core::option::Option::Some(bytes) => #krate::quota::Quota::Limited(bytes),
+                    const QUOTA: #krate::__private::Quota = match ::core::num::NonZeroU64::new(#bytes) {
+                        ::core::option::Option::Some(bytes) => #krate::__private::Quota::Limited(bytes),
                         ::core::option::Option::None => ::core::panic!("quota!: zero bytes"),
                     };
                     QUOTA
@@ -153,7 +159,7 @@ impl<T: Parse> Parse for MacroInput<T> {
             input.parse::<Token![;]>()?;
             path
         } else {
-            syn::parse_quote!(::provision_core)
+            syn::parse_quote!(::provision_rules)
         };
         let body = input.parse()?;
         if !input.is_empty() {
@@ -176,7 +182,7 @@ fn expand<T: Parse>(
 
 /// The tokens that build `segment` as a constant.
 fn segment_tokens(krate: &Path, segment: &Segment, span: Span) -> syn::Result<TokenStream2> {
-    let ty = quote!(#krate::rules::Segment);
+    let ty = quote!(#krate::__private::Segment);
     Ok(match segment {
         Segment::Literal(text) => {
             let text: &str = text;
@@ -195,7 +201,7 @@ fn segment_tokens(krate: &Path, segment: &Segment, span: Span) -> syn::Result<To
         Segment::Second => quote! { #ty::Second },
         Segment::Date => quote! { #ty::Date },
         Segment::Time => quote! { #ty::Time },
-        // Segment is non-exhaustive: a macro added to core must be added here too.
+        // Segment is non-exhaustive: a macro added to provision-rules must be added here too.
         other => {
             return Err(syn::Error::new(
                 span,

@@ -45,6 +45,7 @@
 
 mod memory;
 mod series;
+#[cfg(feature = "sqlite")]
 mod sqlite;
 #[cfg(test)]
 mod store_tests;
@@ -61,6 +62,7 @@ use crate::username::Username;
 
 pub use memory::InMemoryHistory;
 pub use series::{MAX_DAILY_DAYS, MAX_MONTHLY_MONTHS};
+#[cfg(feature = "sqlite")]
 pub use sqlite::SqliteHistory;
 
 /// One usage measurement of one account.

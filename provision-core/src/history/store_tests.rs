@@ -1,7 +1,9 @@
 //! One set of behaviour checks run against every store.
 
 use std::collections::HashMap;
+#[cfg(feature = "sqlite")]
 use std::path::PathBuf;
+#[cfg(feature = "sqlite")]
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
@@ -310,14 +312,17 @@ async fn in_memory_store_behaves() {
     check_store(|| Box::new(InMemoryHistory::new())).await;
 }
 
+#[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn sqlite_store_behaves() {
     check_store(|| Box::new(SqliteHistory::open_in_memory().unwrap())).await;
 }
 
+#[cfg(feature = "sqlite")]
 /// A database file in the temp directory, removed (with its WAL files) when dropped.
 struct TempDatabase(PathBuf);
 
+#[cfg(feature = "sqlite")]
 impl TempDatabase {
     fn new(purpose: &str) -> Self {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -331,6 +336,7 @@ impl TempDatabase {
     }
 }
 
+#[cfg(feature = "sqlite")]
 impl Drop for TempDatabase {
     fn drop(&mut self) {
         for suffix in ["", "-wal", "-shm"] {
@@ -341,6 +347,7 @@ impl Drop for TempDatabase {
     }
 }
 
+#[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn sqlite_file_store_behaves() {
     let files: Vec<TempDatabase> = (0..8).map(|_| TempDatabase::new("checks")).collect();
@@ -352,6 +359,7 @@ async fn sqlite_file_store_behaves() {
     .await;
 }
 
+#[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn sqlite_history_survives_a_restart() {
     let file = TempDatabase::new("restart");
@@ -386,6 +394,7 @@ async fn sqlite_history_survives_a_restart() {
     assert_eq!(journal, "wal");
 }
 
+#[cfg(feature = "sqlite")]
 #[tokio::test]
 async fn sqlite_refuses_a_newer_schema() {
     let file = TempDatabase::new("schema");
@@ -462,8 +471,9 @@ proptest! {
         distinct.dedup();
         let (kept, dropped): (Vec<_>, Vec<_>) = distinct.iter().partition(|(_, t)| *t >= cutoff);
 
-        let stores: [Box<dyn HistoryStore>; 2] = [
+        let stores: Vec<Box<dyn HistoryStore>> = vec![
             Box::new(InMemoryHistory::new()),
+            #[cfg(feature = "sqlite")]
             Box::new(SqliteHistory::open_in_memory().unwrap()),
         ];
         for store in stores {

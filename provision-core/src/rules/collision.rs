@@ -5,7 +5,7 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 
-use super::{NameContext, NameError, NamePolicy, NameRule};
+use super::{GenerateName, NameContext, NameError, NamePolicy, NameRule};
 use crate::error::Error;
 use crate::username::Username;
 
@@ -465,7 +465,7 @@ mod tests {
     proptest! {
         #[test]
         fn resolved_names_satisfy_the_policy_and_are_free(
-            rule in crate::rules::name_rule::tests::rule_text(),
+            rule in crate::rules::name_generation::tests::rule_text(),
             client_id in "\\PC{0,20}",
             policy in any_policy(),
             taken_share in 0u8..=100,
@@ -495,7 +495,7 @@ mod tests {
 
         #[test]
         fn rules_that_fit_the_policy_resolve_or_exhaust(
-            rule in crate::rules::name_rule::tests::rule_text(),
+            rule in crate::rules::name_generation::tests::rule_text(),
             client_id in "\\PC{0,20}",
             policy in any_policy(),
             taken_share in 0u8..100,

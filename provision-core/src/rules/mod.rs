@@ -1,19 +1,23 @@
 //! Name rules, name policies, collision resolution and password rules.
 //!
 //! - [`NameRule`]: the name-rule language (`{client_id}-{random_digit_4}`), parsed once;
-//!   generation takes the randomness source and the clock so that tests are
-//!   deterministic.
+//!   [`GenerateName`] generates from it, taking the randomness source and the clock so
+//!   that tests are deterministic.
 //! - [`NamePolicy`]: a backend's rules for user names; [`NamePolicy::normalize`] maps
 //!   any generated name into them.
 //! - [`resolve_unique`]: finds a name that is free on the server.
-//! - [`PasswordRule`]: `"12"` or `"12:charset"`; passwords come from the operating
-//!   system's CSPRNG and hold every character class of the charset.
+//! - [`PasswordRule`]: `"12"` or `"12:charset"`; [`GeneratePassword`] draws passwords
+//!   from the operating system's CSPRNG that hold every character class of the charset.
 //!
-//! The same parsers run at compile time in `provision-macros` (`name_rule!`,
-//! `password_rule!`), so a rule is checked by one piece of code wherever it is written.
+//! The rule parsers come from `provision-rules` (re-exported here), and the same
+//! parsers run at compile time in `provision-macros` (`name_rule!`, `password_rule!`),
+//! so a rule is checked by one piece of code wherever it is written.
 //!
 //! ```
-//! use provision_core::rules::{CaseRule, EdgeRule, NameContext, NamePolicy, NameRule, PasswordRule};
+//! use provision_core::rules::{
+//!     CaseRule, EdgeRule, GenerateName, GeneratePassword, NameContext, NamePolicy, NameRule,
+//!     PasswordRule,
+//! };
 //! use secrecy::ExposeSecret;
 //!
 //! let policy = NamePolicy {
@@ -38,14 +42,16 @@
 //! ```
 
 mod collision;
-mod name_rule;
-mod password;
+mod name_generation;
+mod password_generation;
 mod policy;
 
 pub use collision::{resolve_unique, CollisionLimits};
-pub use name_rule::{NameContext, NameRule, RuleError, Segment, MAX_RANDOM_LENGTH};
-pub use password::{
+pub use name_generation::GenerateName;
+pub use password_generation::GeneratePassword;
+pub use policy::{CaseRule, EdgeRule, NameError, NamePolicy};
+pub use provision_rules::name::{NameContext, NameRule, RuleError, Segment, MAX_RANDOM_LENGTH};
+pub use provision_rules::password::{
     CharClass, PasswordRule, PasswordRuleError, DEFAULT_CHARSET, DEFAULT_SPECIAL,
     MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH,
 };
-pub use policy::{CaseRule, EdgeRule, NameError, NamePolicy};

@@ -1,14 +1,11 @@
 //! Password rules: `"12"` (a length) or `"12:charset"` (a length and the characters to
-//! draw from), and generation from the operating system's CSPRNG.
+//! draw from), and checking a chosen password against one. Generation needs the
+//! operating system's CSPRNG, so it lives in provision-core
+//! (`provision_core::rules::GeneratePassword`).
 
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
-
-use rand::seq::SliceRandom;
-use rand::{CryptoRng, Rng, TryRngCore};
-use secrecy::zeroize::Zeroize;
-use secrecy::SecretString;
 
 /// The shortest password a rule may ask for.
 pub const MIN_PASSWORD_LENGTH: usize = 8;
@@ -134,16 +131,18 @@ impl fmt::Display for CharClass {
 ///
 /// Every class (lower, upper, digit, special) present in the charset appears at least
 /// once in every generated password, which has exactly [`length`](Self::length)
-/// characters.
+/// characters; [`check`](Self::check) holds a chosen password to the same rule.
 ///
 /// ```
-/// use provision_core::rules::PasswordRule;
-/// use secrecy::ExposeSecret;
+/// use provision_rules::password::{CharClass, PasswordRule, PasswordRuleError};
 ///
-/// let rule: PasswordRule = "16".parse().unwrap();
-/// let password = rule.generate();
-/// assert_eq!(password.expose_secret().chars().count(), 16);
-/// assert!(rule.check(password.expose_secret()).is_ok());
+/// let rule: PasswordRule = "10".parse().unwrap();
+/// assert_eq!(rule.length(), 10);
+/// assert!(rule.check("Ab1%efghij").is_ok());
+/// assert_eq!(
+///     rule.check("ab1%efghij"),
+///     Err(PasswordRuleError::MissingClass { class: CharClass::Upper })
+/// );
 ///
 /// let digits_and_letters = PasswordRule::parse("10:abc123").unwrap();
 /// assert_eq!(digits_and_letters.charset(), "abc123");
@@ -246,42 +245,6 @@ impl PasswordRule {
             .collect()
     }
 
-    /// A new password from the operating system's CSPRNG.
-    ///
-    /// # Panics
-    ///
-    /// Only if the operating system cannot provide random bytes, where no password
-    /// could be made safely; never because of the rule.
-    pub fn generate(&self) -> SecretString {
-        self.generate_with(&mut rand::rngs::OsRng.unwrap_err())
-    }
-
-    /// A new password from `rng` (for deterministic tests; use a CSPRNG).
-    ///
-    /// One character of each class present is placed first, the rest is drawn from
-    /// the whole charset, then everything is shuffled: generation cannot fail by chance.
-    pub fn generate_with<R: CryptoRng + Rng + ?Sized>(&self, rng: &mut R) -> SecretString {
-        let all: Vec<char> = self.charset.chars().collect();
-        let mut chars: Vec<char> = Vec::with_capacity(self.length);
-        for class in CharClass::ALL {
-            let members: Vec<char> = all
-                .iter()
-                .copied()
-                .filter(|&c| CharClass::of(c) == class)
-                .collect();
-            if !members.is_empty() {
-                chars.push(members[rng.random_range(0..members.len())]);
-            }
-        }
-        while chars.len() < self.length {
-            chars.push(all[rng.random_range(0..all.len())]);
-        }
-        chars.shuffle(rng);
-        let password: String = chars.iter().collect();
-        chars.zeroize();
-        SecretString::from(password)
-    }
-
     /// Checks a chosen password: at least [`length`](Self::length) characters, all from
     /// the charset, and every class the charset holds.
     pub fn check(&self, password: &str) -> Result<(), PasswordRuleError> {
@@ -338,9 +301,6 @@ impl<'de> serde::Deserialize<'de> for PasswordRule {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use rand::rngs::StdRng;
-    use rand::SeedableRng;
-    use secrecy::ExposeSecret;
 
     #[test]
     fn parses_length_and_optional_charset() {
@@ -414,34 +374,6 @@ mod tests {
     }
 
     #[test]
-    fn generated_passwords_hold_every_class() {
-        let rule = PasswordRule::parse("8").unwrap();
-        let mut rng = StdRng::seed_from_u64(7);
-        for _ in 0..200 {
-            let password = rule.generate_with(&mut rng);
-            assert_eq!(rule.check(password.expose_secret()), Ok(()));
-            assert_eq!(password.expose_secret().chars().count(), 8);
-        }
-    }
-
-    #[test]
-    fn os_random_passwords_differ() {
-        let rule = PasswordRule::parse("20").unwrap();
-        let a = rule.generate();
-        let b = rule.generate();
-        assert_ne!(a.expose_secret(), b.expose_secret());
-        assert_eq!(rule.check(a.expose_secret()), Ok(()));
-    }
-
-    #[test]
-    fn non_ascii_charsets_count_characters() {
-        let rule = PasswordRule::parse("9:äöü").unwrap();
-        let password = rule.generate_with(&mut StdRng::seed_from_u64(1));
-        assert_eq!(password.expose_secret().chars().count(), 9);
-        assert!(password.expose_secret().chars().all(|c| "äöü".contains(c)));
-    }
-
-    #[test]
     fn check_says_what_is_wrong_without_showing_the_password() {
         let rule = PasswordRule::parse("10").unwrap();
         assert_eq!(rule.check("Ab1%efghij"), Ok(()));
@@ -485,35 +417,7 @@ mod tests {
         assert!(serde_json::from_str::<PasswordRule>("\"4\"").is_err());
     }
 
-    fn charset() -> impl Strategy<Value = String> {
-        prop_oneof![
-            Just(String::new()),
-            "[a-z]{1,5}",
-            "[A-Z0-9]{1,5}",
-            "[a-zA-Z0-9!-/]{1,20}",
-            "[^\\p{Cc}]{1,10}",
-        ]
-    }
-
     proptest! {
-        #[test]
-        fn every_password_has_the_length_and_each_required_class(
-            length in MIN_PASSWORD_LENGTH..=MAX_PASSWORD_LENGTH,
-            charset in charset(),
-            seed in any::<u64>(),
-        ) {
-            let text = if charset.is_empty() { length.to_string() } else { format!("{length}:{charset}") };
-            let rule = PasswordRule::parse(&text).unwrap();
-            let password = rule.generate_with(&mut StdRng::seed_from_u64(seed));
-            let password = password.expose_secret();
-            prop_assert_eq!(password.chars().count(), length);
-            prop_assert!(password.chars().all(|c| rule.charset().contains(c)));
-            for class in rule.required_classes() {
-                prop_assert!(password.chars().any(|c| CharClass::of(c) == class), "{class} missing");
-            }
-            prop_assert_eq!(rule.check(password), Ok(()));
-        }
-
         #[test]
         fn parse_never_panics(s in "\\PC{0,30}") {
             let _ = PasswordRule::parse(&s);

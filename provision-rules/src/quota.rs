@@ -6,7 +6,7 @@
 //! same number of bytes.
 //!
 //! ```
-//! use provision_core::quota::{ByteSize, Quota, Unit};
+//! use provision_rules::quota::{ByteSize, Quota, Unit};
 //!
 //! let q: Quota = "1.5 TB".parse().unwrap();
 //! assert_eq!(q.limit(), Some(ByteSize::new(3 * (1 << 39))));
@@ -174,6 +174,9 @@ impl ByteSize {
 
     /// The size in `unit` as a decimal string with `decimals` digits, rounded half up,
     /// computed in integers (e.g. `"1.50"` for 1.5 GB in GB with 2 decimals).
+    ///
+    /// Exact for every size and every `decimals`: at [`MAX_DECIMALS`] every size is
+    /// shown without rounding, so a larger `decimals` is clamped to it.
     pub fn in_unit(self, unit: Unit, decimals: u32) -> String {
         format_scaled(self.0, unit.bytes(), decimals)
     }
@@ -184,16 +187,56 @@ impl ByteSize {
     }
 }
 
-/// `value / divisor` as a decimal with `decimals` digits, rounded half up, exact.
-pub(crate) fn format_scaled(value: u64, divisor: u64, decimals: u32) -> String {
-    let scale = 10u128.pow(decimals.min(30));
-    let scaled = (value as u128 * scale * 2 + divisor as u128) / (divisor as u128 * 2);
-    let int = scaled / scale;
-    if decimals == 0 {
-        return int.to_string();
+/// The most decimals [`ByteSize::in_unit`] writes.
+///
+/// A unit is 2^k bytes with k at most 50, and a number of bytes divided by 2^k has at
+/// most k decimals, so 50 decimals show every size in every unit exactly; further
+/// digits could only be zeros.
+pub const MAX_DECIMALS: u32 = 50;
+
+/// `value / divisor` as a decimal with `decimals` digits (at most [`MAX_DECIMALS`]),
+/// rounded half up, exact: long division, one digit at a time, so nothing overflows.
+fn format_scaled(value: u64, divisor: u64, decimals: u32) -> String {
+    let divisor = u128::from(divisor.max(1));
+    let value = u128::from(value);
+    let mut whole = value / divisor;
+    let mut remainder = value % divisor;
+    // Each remainder is below the divisor, so ten times it fits in u128.
+    let mut digits: Vec<u8> = (0..decimals.min(MAX_DECIMALS))
+        .map(|_| {
+            remainder *= 10;
+            let digit = remainder / divisor;
+            remainder %= divisor;
+            // A quotient digit of a remainder below the divisor is 0..=9.
+            u8::try_from(digit).map_or(b'9', |d| b'0' + d)
+        })
+        .collect();
+    if remainder * 2 >= divisor {
+        round_up(&mut whole, &mut digits);
     }
-    let frac = scaled % scale;
-    format!("{int}.{frac:0width$}", width = decimals.min(30) as usize)
+    let whole = whole.to_string();
+    if digits.is_empty() {
+        return whole;
+    }
+    let mut out = String::with_capacity(whole.len() + 1 + digits.len());
+    out.push_str(&whole);
+    out.push('.');
+    out.extend(digits.into_iter().map(char::from));
+    out
+}
+
+/// Adds one unit in the last place of `whole.digits`, carrying leftwards.
+fn round_up(whole: &mut u128, digits: &mut [u8]) {
+    for digit in digits.iter_mut().rev() {
+        if *digit == b'9' {
+            *digit = b'0';
+        } else {
+            *digit += 1;
+            return;
+        }
+    }
+    // A u64 divided by at least 1 plus one always fits in u128.
+    *whole += 1;
 }
 
 impl fmt::Display for ByteSize {
@@ -205,8 +248,8 @@ impl fmt::Display for ByteSize {
                 continue;
             }
             // Exact with at most two decimals when value*100 is divisible by per.
-            if (self.0 as u128 * 100) % per as u128 == 0 {
-                let hundredths = self.0 as u128 * 100 / per as u128;
+            if u128::from(self.0) * 100 % u128::from(per) == 0 {
+                let hundredths = u128::from(self.0) * 100 / u128::from(per);
                 let (int, frac) = (hundredths / 100, hundredths % 100);
                 return match frac {
                     0 => write!(f, "{int} {unit}"),
@@ -248,18 +291,23 @@ impl FromStr for ByteSize {
             input: input.to_string(),
         };
         let int: u128 = int_part.parse().map_err(|_| overflow())?;
-        let mut bytes = int.checked_mul(per as u128).ok_or_else(overflow)?;
+        let per = u128::from(per);
+        let mut bytes = int.checked_mul(per).ok_or_else(overflow)?;
         if !frac_part.is_empty() {
-            // Exact decimal fraction, rounded half up to a whole byte; more than 30
-            // fraction digits cannot change a u64 result.
-            let digits = &frac_part[..frac_part.len().min(30)];
+            // The decimal fraction, rounded half up to a whole byte. With a unit of at
+            // most 2^50 bytes, 23 digits keep `frac * per * 2` within u128; later
+            // digits move the size by less than 10^-8 bytes.
+            let digits = &frac_part[..frac_part.len().min(MAX_FRACTION_DIGITS)];
             let frac: u128 = digits.parse().map_err(|_| syntax())?;
-            let denom = 10u128.pow(digits.len() as u32);
-            bytes += (frac * per as u128 * 2 + denom) / (denom * 2);
+            let denom = 10u128.pow(digits.len().try_into().map_err(|_| syntax())?);
+            bytes += (frac * per * 2 + denom) / (denom * 2);
         }
         u64::try_from(bytes).map(ByteSize).map_err(|_| overflow())
     }
 }
+
+/// The fraction digits of a size that the parser reads; see [`ByteSize::from_str`].
+const MAX_FRACTION_DIGITS: usize = 23;
 
 /// A storage quota: unlimited, or a limit of at least one byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -305,29 +353,38 @@ impl Quota {
     }
 
     /// Used share of the limit in whole percent, rounded down; above 100 when over the
-    /// limit; None when unlimited. Integer arithmetic, exact for every u64.
+    /// limit; None when unlimited. Integer arithmetic, exact for every u64; a share
+    /// beyond `u64::MAX` percent (usage more than 1.8·10¹⁷ times the limit) saturates
+    /// at `u64::MAX`.
     pub fn percent_used(self, used: ByteSize) -> Option<u64> {
-        self.limit()
-            .map(|l| (used.0 as u128 * 100 / l.0 as u128) as u64)
+        self.limit().map(|l| floor_percent(used, l))
     }
 
-    /// Free share of the limit in whole percent, rounded down; None when unlimited.
+    /// Free share of the limit in whole percent, rounded down (0 to 100); None when
+    /// unlimited.
     pub fn percent_free(self, used: ByteSize) -> Option<u64> {
         self.limit()
-            .map(|l| (l.saturating_sub(used).0 as u128 * 100 / l.0 as u128) as u64)
+            .map(|l| floor_percent(l.saturating_sub(used), l))
     }
 
     /// Whether `used` is at or above `percent` % of the limit, decided exactly
     /// (`used * 100 >= limit * percent`, no rounding); never for an unlimited quota.
     pub fn reaches_percent(self, used: ByteSize, percent: u32) -> bool {
         self.limit()
-            .is_some_and(|l| used.0 as u128 * 100 >= l.0 as u128 * percent as u128)
+            .is_some_and(|l| u128::from(used.0) * 100 >= u128::from(l.0) * u128::from(percent))
     }
 
     /// Whether `used` is above the limit; never for an unlimited quota.
     pub fn is_exceeded(self, used: ByteSize) -> bool {
         self.limit().is_some_and(|l| used > l)
     }
+}
+
+/// `part` as whole percent of `whole`, rounded down, saturating at `u64::MAX`; exact
+/// because `u64::MAX * 100` fits in u128.
+fn floor_percent(part: ByteSize, whole: ByteSize) -> u64 {
+    let percent = u128::from(part.0) * 100 / u128::from(whole.0.max(1));
+    u64::try_from(percent).unwrap_or(u64::MAX)
 }
 
 impl fmt::Display for Quota {
@@ -451,7 +508,127 @@ mod tests {
         assert_eq!(max.percent_used(ByteSize::new(u64::MAX)), Some(100));
     }
 
+    #[test]
+    fn in_unit_is_exact_at_many_decimals() {
+        // The old `value * 10^decimals * 2` overflowed u128 from about 19 decimals on.
+        assert_eq!(
+            ByteSize::new(u64::MAX).in_unit(Unit::Mb, 25),
+            "17592186044415.9999990463256835937500000"
+        );
+        // One byte in PB is 2^-50: exactly 50 decimals.
+        assert_eq!(
+            ByteSize::new(1).in_unit(Unit::Pb, MAX_DECIMALS),
+            format!(
+                "0.{}",
+                "0".repeat(15) + "88817841970012523233890533447265625"
+            )
+        );
+        assert_eq!(
+            ByteSize::new(1).in_unit(Unit::Pb, 1000),
+            ByteSize::new(1).in_unit(Unit::Pb, MAX_DECIMALS)
+        );
+        assert_eq!(
+            ByteSize::new(u64::MAX).in_unit(Unit::Pb, u32::MAX).len(),
+            "16384.".len() + MAX_DECIMALS as usize
+        );
+    }
+
+    #[test]
+    fn in_unit_rounds_half_up_with_carries() {
+        assert_eq!(ByteSize::new((1 << 30) - 1).in_unit(Unit::Gb, 2), "1.00");
+        assert_eq!(ByteSize::new((1 << 30) - 1).in_unit(Unit::Gb, 0), "1");
+        assert_eq!(ByteSize::new(1 << 29).in_unit(Unit::Gb, 0), "1");
+        assert_eq!(ByteSize::new((1 << 29) - 1).in_unit(Unit::Gb, 0), "0");
+        assert_eq!(ByteSize::new(3 << 28).in_unit(Unit::Gb, 1), "0.8");
+        assert_eq!(ByteSize::new(u64::MAX).in_unit(Unit::Pb, 0), "16384");
+    }
+
+    #[test]
+    fn percentages_never_truncate() {
+        // Old code: `(u64::MAX * 100 / 1) as u64` wrapped to 2^64 - 100.
+        let one_byte = Quota::limited(ByteSize::new(1)).unwrap();
+        assert_eq!(
+            one_byte.percent_used(ByteSize::new(u64::MAX)),
+            Some(u64::MAX)
+        );
+        let three = Quota::limited(ByteSize::new(3)).unwrap();
+        assert_eq!(three.percent_used(ByteSize::new(u64::MAX)), Some(u64::MAX));
+        let two_hundred = Quota::limited(ByteSize::new(200)).unwrap();
+        assert_eq!(
+            two_hundred.percent_used(ByteSize::new(u64::MAX)),
+            Some(u64::MAX / 2)
+        );
+        let q = Quota::from_config(1, Unit::Mb).unwrap();
+        assert_eq!(
+            q.percent_used(ByteSize::new(u64::MAX)),
+            Some(1_759_218_604_441_599)
+        );
+        assert_eq!(q.percent_free(ByteSize::new(u64::MAX)), Some(0));
+        assert_eq!(one_byte.percent_free(ByteSize::ZERO), Some(100));
+        assert!(one_byte.reaches_percent(ByteSize::new(u64::MAX), u32::MAX));
+    }
+
+    #[test]
+    fn long_fractions_do_not_overflow() {
+        // 30 fraction digits times 2^50 overflowed u128 in the old parser.
+        assert_eq!(
+            "1.999999999999999999999999999999 PB"
+                .parse::<ByteSize>()
+                .unwrap()
+                .bytes(),
+            2 << 50
+        );
+        assert_eq!(
+            format!("0.{} PB", "9".repeat(200))
+                .parse::<ByteSize>()
+                .unwrap()
+                .bytes(),
+            1 << 50
+        );
+    }
+
+    /// The decimal as the old formula computed it, where it does not overflow.
+    fn reference_in_unit(bytes: u64, per: u64, decimals: u32) -> String {
+        let scale = 10u128.pow(decimals);
+        let scaled = (u128::from(bytes) * scale * 2 + u128::from(per)) / (u128::from(per) * 2);
+        let (int, frac) = (scaled / scale, scaled % scale);
+        if decimals == 0 {
+            int.to_string()
+        } else {
+            format!("{int}.{frac:0width$}", width = decimals as usize)
+        }
+    }
+
     proptest! {
+        #[test]
+        fn in_unit_agrees_with_the_u128_formula_where_it_fits(
+            bytes in any::<u64>(),
+            unit in prop::sample::select(Unit::ALL.to_vec()),
+            decimals in 0u32..=18,
+        ) {
+            prop_assert_eq!(
+                ByteSize::new(bytes).in_unit(unit, decimals),
+                reference_in_unit(bytes, unit.bytes(), decimals)
+            );
+        }
+
+        #[test]
+        fn in_unit_with_enough_decimals_is_exact(
+            bytes in any::<u64>(),
+            unit in prop::sample::select(Unit::ALL.to_vec()),
+            decimals in 0u32..=200,
+        ) {
+            let text = ByteSize::new(bytes).in_unit(unit, decimals);
+            let shown = decimals.min(MAX_DECIMALS) as usize;
+            let fraction = text.split_once('.').map_or("", |(_, f)| f);
+            prop_assert_eq!(fraction.len(), shown);
+            // 2^k bytes per unit: k decimals hold every size exactly.
+            if decimals >= unit.bytes().trailing_zeros() {
+                let back: ByteSize = format!("{text} {unit}").parse().unwrap();
+                prop_assert_eq!(back, ByteSize::new(bytes));
+            }
+        }
+
         #[test]
         fn format_parse_round_trip(bytes in any::<u64>()) {
             let size = ByteSize::new(bytes);

@@ -1,14 +1,13 @@
 //! The name-rule language: `{client_id}-{random_digit_4}` and friends.
 //!
 //! A rule is literal text with macros in braces. It is parsed once into a [`NameRule`];
-//! generation takes the randomness source and the clock as arguments so that tests can
-//! fix both. Braces cannot appear as literal text.
+//! generating names from it needs a randomness source and a clock, so that part lives
+//! in provision-core (`provision_core::rules::GenerateName`). Braces cannot appear as
+//! literal text.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
-
-use chrono::{DateTime, Datelike, Timelike, Utc};
 
 /// The longest run a `{random_digit_N}` or `{random_letter_N}` macro may ask for.
 pub const MAX_RANDOM_LENGTH: u8 = 64;
@@ -132,21 +131,16 @@ impl Segment {
         };
         Ok(fixed)
     }
+}
 
-    fn write_source(&self, out: &mut String) {
+impl fmt::Display for Segment {
+    /// The segment as a rule writes it, in canonical form: literal text as it is, a
+    /// macro in braces (`{client_id}`, `{random_digit_4}`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = match self {
-            Segment::Literal(text) => {
-                out.push_str(text);
-                return;
-            }
-            Segment::RandomDigits(n) => {
-                out.push_str(&format!("{{random_digit_{n}}}"));
-                return;
-            }
-            Segment::RandomLetters(n) => {
-                out.push_str(&format!("{{random_letter_{n}}}"));
-                return;
-            }
+            Segment::Literal(text) => return f.write_str(text),
+            Segment::RandomDigits(n) => return write!(f, "{{random_digit_{n}}}"),
+            Segment::RandomLetters(n) => return write!(f, "{{random_letter_{n}}}"),
             Segment::ClientId => "client_id",
             Segment::ServiceId => "service_id",
             Segment::UnixTime => "unixtime",
@@ -159,9 +153,7 @@ impl Segment {
             Segment::Date => "date",
             Segment::Time => "time",
         };
-        out.push('{');
-        out.push_str(name);
-        out.push('}');
+        write!(f, "{{{name}}}")
     }
 }
 
@@ -197,16 +189,15 @@ impl NameContext {
 /// A parsed name rule such as `{client_id}-{random_digit_4}`.
 ///
 /// ```
-/// use chrono::TimeZone;
-/// use provision_core::rules::{NameContext, NameRule};
-/// use rand::SeedableRng;
+/// use provision_rules::name::{NameRule, Segment};
 ///
 /// let rule: NameRule = "c{client_id}-{date}".parse().unwrap();
-/// let ctx = NameContext::new("42", "7");
-/// let now = chrono::Utc.with_ymd_and_hms(2024, 3, 9, 8, 5, 1).unwrap();
-/// let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-/// assert_eq!(rule.generate(&ctx, &mut rng, now), "c42-2024-03-09");
+/// assert_eq!(
+///     rule.segments(),
+///     &[Segment::Literal("c".into()), Segment::ClientId, Segment::Literal("-".into()), Segment::Date]
+/// );
 /// assert!(!rule.has_random_part());
+/// assert_eq!(NameRule::parse("{random_digit_04}").unwrap().canonical(), "{random_digit_4}");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NameRule {
@@ -284,55 +275,7 @@ impl NameRule {
     /// The rule written back from its segments, in canonical form (e.g. without the
     /// leading zeros of `{random_digit_04}`).
     pub fn canonical(&self) -> String {
-        let mut out = String::with_capacity(self.source.len());
-        for segment in self.segments.iter() {
-            segment.write_source(&mut out);
-        }
-        out
-    }
-
-    /// Generates a raw name. It still has to be fitted to a backend with
-    /// [`NamePolicy::normalize`](super::NamePolicy::normalize).
-    pub fn generate<R: rand::Rng + ?Sized>(
-        &self,
-        ctx: &NameContext,
-        rng: &mut R,
-        now: DateTime<Utc>,
-    ) -> String {
-        let mut out = String::new();
-        for segment in self.segments.iter() {
-            match segment {
-                Segment::Literal(text) => out.push_str(text),
-                Segment::ClientId => out.push_str(&ctx.client_id),
-                Segment::ServiceId => out.push_str(&ctx.service_id),
-                Segment::RandomDigits(n) => {
-                    out.extend((0..*n).map(|_| char::from(b'0' + rng.random_range(0..10u8))));
-                }
-                Segment::RandomLetters(n) => {
-                    out.extend((0..*n).map(|_| char::from(b'a' + rng.random_range(0..26u8))));
-                }
-                Segment::UnixTime => out.push_str(&now.timestamp().to_string()),
-                Segment::Year => out.push_str(&format!("{:04}", now.year())),
-                Segment::Month => out.push_str(&format!("{:02}", now.month())),
-                Segment::Day => out.push_str(&format!("{:02}", now.day())),
-                Segment::Hour => out.push_str(&format!("{:02}", now.hour())),
-                Segment::Minute => out.push_str(&format!("{:02}", now.minute())),
-                Segment::Second => out.push_str(&format!("{:02}", now.second())),
-                Segment::Date => out.push_str(&format!(
-                    "{:04}-{:02}-{:02}",
-                    now.year(),
-                    now.month(),
-                    now.day()
-                )),
-                Segment::Time => out.push_str(&format!(
-                    "{:02}-{:02}-{:02}",
-                    now.hour(),
-                    now.minute(),
-                    now.second()
-                )),
-            }
-        }
-        out
+        self.segments.iter().map(Segment::to_string).collect()
     }
 }
 
@@ -363,67 +306,9 @@ impl<'de> serde::Deserialize<'de> for NameRule {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-    use chrono::TimeZone;
     use proptest::prelude::*;
-    use rand::rngs::StdRng;
-    use rand::SeedableRng;
-
-    fn instant() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2024, 3, 9, 8, 5, 1).unwrap()
-    }
-
-    fn generate(rule: &str, seed: u64) -> String {
-        let ctx = NameContext::new("c17", "s230");
-        let mut rng = StdRng::seed_from_u64(seed);
-        NameRule::parse(rule)
-            .unwrap()
-            .generate(&ctx, &mut rng, instant())
-    }
-
-    #[test]
-    fn every_fixed_macro_expands() {
-        assert_eq!(generate("{client_id}", 0), "c17");
-        assert_eq!(generate("{service_id}", 0), "s230");
-        assert_eq!(generate("{unixtime}", 0), "1709971501");
-        assert_eq!(generate("{year}", 0), "2024");
-        assert_eq!(generate("{month}", 0), "03");
-        assert_eq!(generate("{day}", 0), "09");
-        assert_eq!(generate("{hour}", 0), "08");
-        assert_eq!(generate("{minute}", 0), "05");
-        assert_eq!(generate("{second}", 0), "01");
-        assert_eq!(generate("{date}", 0), "2024-03-09");
-        assert_eq!(generate("{time}", 0), "08-05-01");
-    }
-
-    #[test]
-    fn literal_text_between_macros_is_kept() {
-        assert_eq!(
-            generate("user {client_id}/{service_id}.x", 0),
-            "user c17/s230.x"
-        );
-        assert_eq!(generate("plain", 0), "plain");
-    }
-
-    #[test]
-    fn random_macros_draw_the_asked_count_from_their_alphabet() {
-        let digits = generate("{random_digit_12}", 3);
-        assert_eq!(digits.len(), 12);
-        assert!(digits.bytes().all(|b| b.is_ascii_digit()));
-        let letters = generate("{random_letter_64}", 3);
-        assert_eq!(letters.len(), 64);
-        assert!(letters.bytes().all(|b| b.is_ascii_lowercase()));
-        // Same seed, same name: tests can rely on it.
-        assert_eq!(
-            generate("{random_letter_8}", 9),
-            generate("{random_letter_8}", 9)
-        );
-        assert_ne!(
-            generate("{random_letter_8}", 9),
-            generate("{random_letter_8}", 10)
-        );
-    }
 
     #[test]
     fn knows_which_rules_are_random() {
@@ -532,18 +417,23 @@ pub(crate) mod tests {
         assert!(serde_json::from_str::<NameRule>("\"{client}\"").is_err());
     }
 
-    pub(crate) fn rule_text() -> impl Strategy<Value = String> {
-        let piece = prop_oneof![
-            "[a-z0-9 ._-]{1,5}",
-            Just("{client_id}".to_string()),
-            Just("{service_id}".to_string()),
-            Just("{unixtime}".to_string()),
-            Just("{date}".to_string()),
-            Just("{time}".to_string()),
-            (1u8..=64).prop_map(|n| format!("{{random_digit_{n}}}")),
-            (1u8..=64).prop_map(|n| format!("{{random_letter_{n}}}")),
-        ];
-        prop::collection::vec(piece, 1..6).prop_map(|v| v.concat())
+    fn any_segment() -> impl Strategy<Value = Segment> {
+        prop_oneof![
+            "[a-z0-9 ._-]{1,5}".prop_map(|text| Segment::Literal(text.into())),
+            Just(Segment::ClientId),
+            Just(Segment::ServiceId),
+            Just(Segment::UnixTime),
+            Just(Segment::Year),
+            Just(Segment::Month),
+            Just(Segment::Day),
+            Just(Segment::Hour),
+            Just(Segment::Minute),
+            Just(Segment::Second),
+            Just(Segment::Date),
+            Just(Segment::Time),
+            (1..=MAX_RANDOM_LENGTH).prop_map(Segment::RandomDigits),
+            (1..=MAX_RANDOM_LENGTH).prop_map(Segment::RandomLetters),
+        ]
     }
 
     proptest! {
@@ -553,10 +443,11 @@ pub(crate) mod tests {
         }
 
         #[test]
-        fn valid_rules_round_trip_through_their_canonical_text(s in rule_text()) {
-            let rule = NameRule::parse(&s).unwrap();
-            prop_assert_eq!(rule.as_str(), s.as_str());
-            prop_assert_eq!(rule.canonical(), s.clone());
+        fn segments_written_out_parse_back_to_the_same_text(segments in prop::collection::vec(any_segment(), 1..6)) {
+            let text: String = segments.iter().map(Segment::to_string).collect();
+            let rule = NameRule::parse(&text).unwrap();
+            prop_assert_eq!(rule.as_str(), text.as_str());
+            prop_assert_eq!(rule.canonical(), text.clone());
             prop_assert_eq!(NameRule::parse(&rule.canonical()).unwrap(), rule);
         }
     }
