@@ -85,13 +85,19 @@ async fn main() -> Result<(), BoxError> {
     synology_mock.add_group("storage-20g", "20 GB".parse()?);
 
     let mut backends = vec![in_memory()?];
-    for (server, mock_label) in [("cloud", "Nextcloud"), ("nas", "Synology DSM"), ("s3", "MinIO")] {
+    for (server, mock_label) in [
+        ("cloud", "Nextcloud"),
+        ("nas", "Synology DSM"),
+        ("s3", "MinIO"),
+    ] {
         let entry = config
             .servers
             .get_mut(server)
             .ok_or_else(|| format!("provision.toml has no [servers.{server}]"))?;
         let prefix = format!("PROVISION_{}_", entry.backend.to_ascii_uppercase());
-        let real = std::env::var(format!("{prefix}URL")).ok().filter(|u| !u.is_empty());
+        let real = std::env::var(format!("{prefix}URL"))
+            .ok()
+            .filter(|u| !u.is_empty());
         let set_usage: Option<SetUsage> = match &real {
             Some(url) => {
                 entry.url = url.clone();

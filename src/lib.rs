@@ -131,7 +131,7 @@ pub mod prelude {
     pub use provision_core::threshold::ThresholdAction;
     pub use provision_core::{
         AccountInfo, AccountStatus, ByteSize, Error, ErrorKind, ExposeSecret, GeneratePassword,
-        GroupName, Plan,
-        ProviderExt, Quota, Result, SecretString, StorageProvider, Unit, Usage, Username,
+        GroupName, Plan, ProviderExt, Quota, Result, SecretString, StorageProvider, Unit, Usage,
+        Username,
     };
 }

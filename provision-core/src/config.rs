@@ -11,7 +11,7 @@
 //!   that name the key.
 //! - **A URL and string options**, as object_store's `parse_url_opts`:
 //!   [`ProviderBuilder::from_url_opts`] takes `user`, `password_env` or `password_file`,
-//!   the client option keys ([`crate::http::OPTION_KEYS`]) and the backend's own keys
+//!   the client option keys ([`crate::options::OPTION_KEYS`]) and the backend's own keys
 //!   ([`ProviderBuilder::SETTING_KEYS`]); an unknown key is an error.
 //! - **The environment**: `PROVISION_<BACKEND>_URL`, `_USER`, `_PASSWORD` (or
 //!   `_PASSWORD_FILE`), and each option or backend key upper-cased
@@ -60,8 +60,8 @@ use secrecy::SecretString;
 use serde::Deserialize;
 
 use crate::error::{Error, InputError, Result};
-use crate::http::ClientOptions;
 use crate::notify::Template;
+use crate::options::ClientOptions;
 use crate::provider::StorageProvider;
 use crate::provisioner::{ProductConfig, ProductTemplates};
 use crate::quota::{Quota, Unit};
@@ -299,7 +299,7 @@ pub trait ProviderBuilder: Sized {
             }
         };
         let mut client = ClientOptions::default();
-        for key in crate::http::OPTION_KEYS {
+        for key in crate::options::OPTION_KEYS {
             if let Some(value) = var(key) {
                 client.set(key, &value)?;
             }
@@ -320,7 +320,7 @@ pub fn unknown_key(backend: &str, key: &str, known: &[&str]) -> Error {
         key,
         format!(
             "not a {backend} setting (known: user, password_env, password_file, {}, {})",
-            crate::http::OPTION_KEYS.join(", "),
+            crate::options::OPTION_KEYS.join(", "),
             known.join(", ")
         ),
     )

@@ -47,6 +47,7 @@ pub mod history;
 pub mod http;
 pub mod memory;
 pub mod notify;
+pub mod options;
 pub mod provider;
 pub mod provisioner;
 pub use provision_rules::quota;
