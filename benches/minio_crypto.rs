@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use provision::core::SecretString;
-use provision::minio::madmin::{decrypt, encrypt, Algorithm};
+use provision::minio::wire::madmin::{decrypt, encrypt, Algorithm};
 
 const ALGORITHMS: [(Algorithm, &str); 3] = [
     (Algorithm::Argon2idAesGcm, "argon2id-aes-gcm"),

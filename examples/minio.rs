@@ -15,9 +15,7 @@ use provision::core::rules::{GeneratePassword, PasswordRule};
 use provision::core::{AccountSpec, ByteSize, Plan, Quota, StorageProvider, Usage, Username};
 use provision::minio::client::S3Client;
 use provision::minio::mock::MockMinio;
-use provision::minio::policy::PolicyKind;
-use provision::minio::sigv4::Credentials;
-use provision::minio::MinioProvider;
+use provision::minio::{Credentials, MinioProvider, PolicyKind};
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
 

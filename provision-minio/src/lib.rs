@@ -3,29 +3,22 @@
 //! MinIO's admin API (`/minio/admin/v3/`) and its S3 API are both authenticated with
 //! AWS Signature Version 4, and several admin calls carry request or response bodies
 //! encrypted with the secret key of the signing credentials (the madmin payload
-//! format). This crate holds the wire layer for both:
+//! format). What provisioning needs sits at the crate root:
 //!
-//! - [`sigv4`]: signs requests (Authorization-header form) and verifies received
-//!   requests, as a mock server must;
-//! - [`madmin`]: encrypts and decrypts madmin payloads (Argon2id or PBKDF2 key
-//!   derivation, AES-256-GCM or ChaCha20-Poly1305 in the sio-go stream construction).
-//!
-//! Both modules are checked byte for byte against the vectors shipped in
-//! `tests/vectors/`.
-//!
-//! On top of them:
-//!
-//! - [`client`]: typed admin API v3 calls ([`client::AdminClient`]) and S3 calls
-//!   ([`client::S3Client`]), with MinIO's JSON and XML errors mapped to core's error
-//!   kinds (the server's code kept), the admin prefix negotiated, PBKDF2 payloads with
-//!   an Argon2id fallback, and the legacy set-policy call where attach is missing;
-//! - [`policy`]: each user's bucket namespace (`T` and `T.<suffix>`), the canned policy
-//!   documents confined to it, and the S3 ARN matcher that proves no user's policy
-//!   can match another user's bucket;
 //! - [`MinioProvider`]: the `StorageProvider` (create, suspend, terminate, limits by
 //!   policy switching, bulk usage from one data-usage call), built with
 //!   [`MinioProvider::builder`] or [`MinioProvider::from_env`];
+//! - [`PolicyKind`] and [`PolicyTemplate`]: the canned policies a plan switches
+//!   between, and [`Namespace`], the buckets a user may reach;
+//! - [`client`]: typed admin API v3 calls ([`client::AdminClient`]) and S3 calls
+//!   ([`client::S3Client`], signed with [`Credentials`]), with MinIO's JSON and XML
+//!   errors mapped to core's error kinds (the server's code kept), the admin prefix
+//!   negotiated, PBKDF2 payloads with an Argon2id fallback, and the legacy set-policy
+//!   call where attach is missing;
 //! - `mock` (feature `mock`): a stateful MinIO/RustFS server over real HTTP for tests.
+//!
+//! The wire formats themselves (SigV4 signing and verification, madmin payloads,
+//! policy documents and the ARN matcher) are in [`wire`], the low-level escape hatch.
 //!
 //! Works against MinIO (servers from ~2021 to RELEASE.2025-10-15) and RustFS.
 //!
@@ -71,16 +64,16 @@
 
 pub mod client;
 mod error;
-pub mod madmin;
 #[cfg(feature = "mock")]
 pub mod mock;
-pub mod policy;
 mod provider;
-pub mod sigv4;
 mod user_locks;
+pub mod wire;
 mod xml;
 
 pub use provider::{
     MinioProvider, MinioProviderBuilder, DEFAULT_POLICY_PREFIX, ENV_ACCESS_KEY, ENV_SECRET_KEY,
     ENV_URL, MIN_PASSWORD_BYTES, NAME_POLICY,
 };
+pub use wire::policy::{Namespace, NamespaceError, PolicyError, PolicyKind, PolicyTemplate};
+pub use wire::sigv4::Credentials;

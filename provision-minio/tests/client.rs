@@ -10,8 +10,8 @@ use provision_minio::client::{
     connect, AdminClient, ObjectIdentifier, PolicyChange, PolicyEntity, ServerProduct, UserStatus,
     DEFAULT_REGION, RUSTFS_ADMIN_PREFIX,
 };
-use provision_minio::madmin::Algorithm;
 use provision_minio::mock::{Dialect, MockMinio};
+use provision_minio::wire::madmin::Algorithm;
 use serde_json::json;
 
 fn doc(bucket: &str) -> serde_json::Value {

@@ -7,7 +7,7 @@ use common::*;
 use proptest::prelude::*;
 use provision_core::{StorageProvider, Username};
 use provision_minio::mock::MockMinio;
-use provision_minio::policy::{resource_matches, Namespace, PolicyKind, PolicyTemplate};
+use provision_minio::wire::policy::{resource_matches, Namespace, PolicyKind, PolicyTemplate};
 use provision_minio::NAME_POLICY;
 
 /// The namespace's resources and every resource of both built-in documents of `a`.

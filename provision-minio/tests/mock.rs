@@ -9,7 +9,7 @@ use chrono::Utc;
 use common::*;
 use provision_core::{ErrorKind, StorageProvider};
 use provision_minio::mock::{Dialect, MockMinio};
-use provision_minio::sigv4::{self, Credentials, SigningRequest};
+use provision_minio::wire::sigv4::{self, Credentials, SigningRequest};
 
 /// Sends a raw request signed as `credentials`, with or without the payload hash
 /// header, and returns the status and body.

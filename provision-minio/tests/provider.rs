@@ -7,8 +7,8 @@ use provision_core::{
     AccountStatus, ErrorKind, GroupName, Plan, ProviderExt, QuotaEnforcement, StorageProvider,
 };
 use provision_minio::mock::MockMinio;
-use provision_minio::policy::{PolicyKind, PolicyTemplate};
 use provision_minio::NAME_POLICY;
+use provision_minio::{PolicyKind, PolicyTemplate};
 use serde_json::json;
 
 #[tokio::test]

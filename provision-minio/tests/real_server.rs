@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use provision_core::{AccountStatus, ErrorKind, StorageProvider};
 use provision_minio::client::S3Client;
-use provision_minio::sigv4::Credentials;
+use provision_minio::Credentials;
 use provision_minio::MinioProvider;
 
 fn provider_from_env() -> Option<MinioProvider> {

@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDateTime;
-use provision_minio::madmin::{self, Algorithm, MadminError};
-use provision_minio::sigv4::{
+use provision_minio::wire::madmin::{self, Algorithm, MadminError};
+use provision_minio::wire::sigv4::{
     self, Credentials, ReceivedRequest, SigningRequest, VerifyError, VerifyOptions,
 };
 use secrecy::{ExposeSecret, SecretString};

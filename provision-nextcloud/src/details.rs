@@ -19,7 +19,7 @@ use crate::client::{parse_answer_as, QuotaLimit, StorageInfo, UserRecord};
 use crate::error::{Operation, BACKEND};
 
 /// The accounts of one details page, or the protocol error the page means.
-pub(crate) fn parse_users_details(status: u16, body: &str) -> Result<Vec<UserRecord>> {
+pub fn parse_users_details(status: u16, body: &str) -> Result<Vec<UserRecord>> {
     let data: DetailsData<'_> = parse_answer_as(Operation::ListUsers, status, body)?;
     match data.users {
         UsersField::Map(mut entries) => {
@@ -579,6 +579,11 @@ mod tests {
         let typed = outcome(parse_users_details(status, body));
         let value = outcome(details_via_value(status, body));
         assert_eq!(typed, value, "the two paths disagree on {body}");
+        let derived = outcome(crate::client::parse_users_details(status, body));
+        assert_eq!(
+            derived, value,
+            "the derived keys and the value path disagree on {body}"
+        );
         typed
     }
 
@@ -949,6 +954,7 @@ mod tests {
                 list.render(&mut body);
                 let typed = outcome(parse_users_details(200, &page(&body)));
                 prop_assert_eq!(&typed, &outcome(details_via_value(200, &page(&body))));
+                prop_assert_eq!(&typed, &outcome(crate::client::parse_users_details(200, &page(&body))));
                 for (_, record) in &records {
                     let mut text = String::new();
                     record.render(&mut text);
@@ -963,6 +969,10 @@ mod tests {
                 list.render(&mut body);
                 prop_assert_eq!(
                     outcome(parse_users_details(200, &page(&body))),
+                    outcome(details_via_value(200, &page(&body)))
+                );
+                prop_assert_eq!(
+                    outcome(crate::client::parse_users_details(200, &page(&body))),
                     outcome(details_via_value(200, &page(&body)))
                 );
             }

@@ -16,8 +16,8 @@ use serde_json::Value;
 
 use super::transport::{Call, Reply, Transport};
 use crate::error::{has_code, is_unknown_route, BACKEND};
-use crate::madmin::{self, Algorithm};
-use crate::sigv4::Credentials;
+use crate::wire::madmin::{self, Algorithm};
+use crate::wire::sigv4::Credentials;
 
 /// The admin API prefix community MinIO serves.
 pub const MINIO_ADMIN_PREFIX: &str = "/minio/admin/v3";
@@ -71,6 +71,7 @@ impl<'de> Deserialize<'de> for UserStatus {
 /// A user as user-info and list-users describe it (never with its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct UserInfo {
     /// The mapped policies, comma-joined; `None` when none is mapped.
     #[serde(default, alias = "policy_name")]
@@ -111,6 +112,7 @@ where
 
 /// A group as the group call describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
 pub struct GroupInfo {
     /// The group name.
     #[serde(default)]
@@ -134,6 +136,7 @@ impl GroupInfo {
 
 /// The server product, told apart by the shape of its answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ServerProduct {
     /// MinIO (community or a compatible build answering like it).
     MinIO,
@@ -153,6 +156,7 @@ impl ServerProduct {
 
 /// One server of the deployment, from the info call.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct ServerProperties {
     /// `online` or `offline`.
     pub state: Option<String>,
@@ -166,6 +170,7 @@ pub struct ServerProperties {
 
 /// What the info call reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ServerInfoMessage {
     /// Which product answered.
     pub product: ServerProduct,
@@ -225,6 +230,7 @@ impl ServerInfoMessage {
 
 /// One bucket's usage in the scanner's snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct BucketUsage {
     /// Bytes stored, all versions included.
     pub size: u64,
@@ -236,6 +242,7 @@ pub struct BucketUsage {
 
 /// The data-usage snapshot of the background scanner.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct DataUsage {
     /// When the scanner produced it; `None` before the first scan.
     pub last_update: Option<DateTime<Utc>>,

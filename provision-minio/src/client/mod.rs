@@ -22,7 +22,7 @@ pub use s3::{
 use provision_core::error::Error;
 use provision_core::http::ClientOptions;
 
-use crate::sigv4::Credentials;
+use crate::wire::sigv4::Credentials;
 
 /// An admin client and an S3 client sharing one connection pool and credentials.
 pub fn connect(

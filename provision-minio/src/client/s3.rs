@@ -11,7 +11,7 @@ use reqwest::Method;
 
 use super::transport::{Call, Transport};
 use crate::error::BACKEND;
-use crate::sigv4::{encode_component, encode_path, Credentials};
+use crate::wire::sigv4::{encode_component, encode_path, Credentials};
 use crate::xml::{self, Element};
 
 /// The most keys one multi-object delete may name.
@@ -25,6 +25,7 @@ pub const DEFAULT_REGION: &str = "us-east-1";
 
 /// A bucket from the bucket listing.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BucketEntry {
     /// The bucket name.
     pub name: String,
@@ -34,6 +35,7 @@ pub struct BucketEntry {
 
 /// An object from ListObjectsV2.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ObjectEntry {
     /// The key.
     pub key: String,
@@ -47,6 +49,7 @@ pub struct ObjectEntry {
 
 /// One page of ListObjectsV2.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct ObjectPage {
     /// The objects of this page.
     pub objects: Vec<ObjectEntry>,
@@ -56,6 +59,7 @@ pub struct ObjectPage {
 
 /// An object version or delete marker from ListObjectVersions.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ObjectVersion {
     /// The key.
     pub key: String,
@@ -80,6 +84,7 @@ pub struct VersionMarker {
 
 /// One page of ListObjectVersions.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct VersionPage {
     /// Versions and delete markers, in the server's order.
     pub versions: Vec<ObjectVersion>,

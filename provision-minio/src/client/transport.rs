@@ -14,7 +14,7 @@ use reqwest::Method;
 use url::Url;
 
 use crate::error::{server_error, BACKEND};
-use crate::sigv4::{self, Credentials, SigningRequest};
+use crate::wire::sigv4::{self, Credentials, SigningRequest};
 
 /// A request about to be signed and sent.
 pub(crate) struct Call {

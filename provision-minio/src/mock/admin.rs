@@ -12,7 +12,7 @@ use super::reply::{errors, ApiError, Reply};
 use super::request::Ctx;
 use super::state::{GroupRecord, PolicyRecord, State, UserRecord, MINIO_VERSION, RUSTFS_VERSION};
 use super::Dialect;
-use crate::madmin::{self, Algorithm};
+use crate::wire::madmin::{self, Algorithm};
 
 /// The largest encrypted admin body MinIO accepts.
 const MAX_ADMIN_BODY: usize = 262_272;

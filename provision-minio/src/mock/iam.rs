@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::state::State;
-use crate::policy::{resource_matches, wildcard_match};
+use crate::wire::policy::{resource_matches, wildcard_match};
 
 fn strings(value: Option<&Value>) -> Vec<&str> {
     match value {

@@ -50,9 +50,9 @@ use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-use crate::madmin::Algorithm;
-use crate::policy::is_valid_bucket_name;
-use crate::sigv4::{self, Credentials, ReceivedRequest, VerifyError, VerifyOptions};
+use crate::wire::madmin::Algorithm;
+use crate::wire::policy::is_valid_bucket_name;
+use crate::wire::sigv4::{self, Credentials, ReceivedRequest, VerifyError, VerifyOptions};
 use reply::{render_error, Api, ApiError, Reply};
 use request::{Ctx, Query};
 use state::{ServerOptions, State};

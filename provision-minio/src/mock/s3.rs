@@ -11,7 +11,7 @@ use super::reply::{errors, ApiError, Reply};
 use super::request::Ctx;
 use super::state::{etag_of_size, State, VersionRecord};
 use super::Dialect;
-use crate::policy::is_valid_bucket_name;
+use crate::wire::policy::is_valid_bucket_name;
 use crate::xml::{self, escape};
 
 const S3_NS: &str = "http://s3.amazonaws.com/doc/2006-03-01/";

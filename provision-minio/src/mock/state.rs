@@ -8,7 +8,7 @@ use secrecy::SecretString;
 use serde_json::{json, Value};
 
 use super::Dialect;
-use crate::madmin::Algorithm;
+use crate::wire::madmin::Algorithm;
 
 /// The release the mock reports in MinIO dialect (the last community release).
 pub(super) const MINIO_VERSION: &str = "2025-10-15T17:29:55Z";

@@ -10,11 +10,11 @@ use secrecy::SecretString;
 
 use super::{MinioProvider, ProviderConfig, NAME_POLICY};
 use crate::client::{self, DEFAULT_REGION};
-use crate::policy::{
+use crate::user_locks::UserLocks;
+use crate::wire::policy::{
     check_prefix, Namespace, PolicyKind, PolicyTemplate, MAX_TOKEN_LEN, MIN_TOKEN_LEN,
 };
-use crate::sigv4::Credentials;
-use crate::user_locks::UserLocks;
+use crate::wire::sigv4::Credentials;
 
 /// The environment variable holding the server address.
 pub const ENV_URL: &str = "PROVISION_MINIO_URL";

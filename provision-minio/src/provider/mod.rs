@@ -31,8 +31,8 @@ use crate::client::{
     AdminClient, DataUsage, ObjectIdentifier, PolicyEntity, S3Client, UserInfo, UserStatus,
 };
 use crate::error::BACKEND;
-use crate::policy::{owning_token, Namespace, PolicyDocument, PolicyKind, PolicyTemplate};
 use crate::user_locks::UserLocks;
+use crate::wire::policy::{owning_token, Namespace, PolicyDocument, PolicyKind, PolicyTemplate};
 
 /// The shortest secret key MinIO accepts.
 pub const MIN_PASSWORD_BYTES: usize = 8;

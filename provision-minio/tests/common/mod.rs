@@ -13,7 +13,7 @@ use provision_minio::client::{
     connect, AdminClient, ObjectIdentifier, S3Client, UserStatus, DEFAULT_REGION,
 };
 use provision_minio::mock::MockMinio;
-use provision_minio::sigv4::Credentials;
+use provision_minio::Credentials;
 use provision_minio::{MinioProvider, MinioProviderBuilder};
 
 /// Short backoffs keep fault tests fast; the timeout is long enough for a debug build.

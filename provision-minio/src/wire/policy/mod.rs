@@ -9,7 +9,7 @@
 //! user's bucket, even when one name is a prefix of the other (`12-3` and `12-34`):
 //!
 //! ```
-//! use provision_minio::policy::{resource_matches, Namespace};
+//! use provision_minio::wire::policy::{resource_matches, Namespace};
 //!
 //! let short = Namespace::new("12-3").unwrap();
 //! for resource in short.resources() {
