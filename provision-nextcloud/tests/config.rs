@@ -9,7 +9,7 @@ use common::*;
 use provision_core::config::{Config, ProviderBuilder};
 use provision_core::error::InputError;
 use provision_core::http::ClientOptions;
-use provision_core::{Error, ErrorKind, StorageProvider};
+use provision_core::{Error, ErrorKind};
 use provision_nextcloud::mock::{MockNextcloud, ADMIN_PASSWORD, ADMIN_USER};
 use provision_nextcloud::{NextcloudProvider, NextcloudProviderBuilder};
 
