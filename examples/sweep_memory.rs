@@ -189,7 +189,7 @@ async fn run(case: Case) -> Result<(), BoxError> {
             let stdout = server.stdout.take().ok_or("the server has no stdout")?;
             BufReader::new(stdout).read_line(&mut url)?;
             let provider = NextcloudProvider::builder(url.trim())
-                .admin(ADMIN_USER, SecretString::from(ADMIN_PASSWORD))
+                .credentials(ADMIN_USER, SecretString::from(ADMIN_PASSWORD))
                 .build()?;
             let provisioner = Provisioner::new(Arc::new(provider));
             let measured = measure("nextcloud mock (in another process), first sweep", || {

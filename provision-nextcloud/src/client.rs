@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use provision_core::endpoint::Endpoint;
 use provision_core::http::{
     send_with_retry, transport_error, ClientOptions, Idempotency, RetryConfig,
 };
@@ -35,6 +36,19 @@ pub enum OcsVersion {
     /// `/ocs/v2.php` (the default).
     #[default]
     V2,
+}
+
+impl std::str::FromStr for OcsVersion {
+    type Err = String;
+
+    /// `v1` or `v2` (also `1`, `2`, any case), as a configuration writes it.
+    fn from_str(text: &str) -> std::result::Result<Self, Self::Err> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "v1" | "1" => Ok(OcsVersion::V1),
+            "v2" | "2" => Ok(OcsVersion::V2),
+            _ => Err("expected v1 or v2".to_string()),
+        }
+    }
 }
 
 impl OcsVersion {
@@ -248,24 +262,25 @@ struct Meta {
 }
 
 impl NextcloudClient {
-    /// A client of the server at `base_url` (which may include a sub-path, e.g.
-    /// `https://host/nextcloud`), logging in as `admin_user` with `admin_password`.
+    /// A client of the server at `endpoint` (which may include a sub-path, e.g.
+    /// `https://host/nextcloud`; parse it with [`ClientOptions::endpoint`] so that the
+    /// options' cleartext rule applies), logging in as `admin_user` with
+    /// `admin_password`.
     ///
     /// Use the admin's account password: Nextcloud 34 and later refuse provisioning
     /// writes made with an app password.
     pub fn new(
-        base_url: &str,
+        endpoint: &Endpoint,
         admin_user: Username,
         admin_password: SecretString,
         options: &ClientOptions,
     ) -> Result<Self> {
-        let base = parse_base_url(base_url)?;
         if admin_password.expose_secret().is_empty() {
             return Err(Error::invalid("admin password", "is empty"));
         }
         Ok(NextcloudClient {
-            http: options.build_client()?,
-            base,
+            http: options.build_client_for(BACKEND, endpoint)?,
+            base: endpoint.url().clone(),
             admin_user,
             admin_password,
             retry: options.retry.clone(),
@@ -591,31 +606,6 @@ impl NextcloudClient {
     }
 }
 
-/// Checks the base URL: http(s), no credentials, no query or fragment.
-fn parse_base_url(base_url: &str) -> Result<Url> {
-    let url = Url::parse(base_url.trim())
-        .map_err(|e| Error::invalid("base URL", format!("{base_url:?} is not a URL: {e}")))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(Error::invalid(
-            "base URL",
-            "must start with http:// or https://",
-        ));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::invalid(
-            "base URL",
-            "must not hold credentials (give the admin user and password separately)",
-        ));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::invalid(
-            "base URL",
-            "must not have a query or fragment",
-        ));
-    }
-    Ok(url)
-}
-
 /// The `data` of a successful envelope, or the error the answer means.
 pub(crate) fn parse_answer(op: Operation, status: u16, body: &str) -> Result<Value> {
     parse_answer_as(op, status, body)
@@ -916,21 +906,12 @@ mod tests {
     }
 
     #[test]
-    fn base_url_rules() {
-        assert!(parse_base_url("https://cloud.example.com/nextcloud").is_ok());
-        assert!(parse_base_url("ftp://x").is_err());
-        assert!(parse_base_url("https://admin:pw@x").is_err());
-        assert!(parse_base_url("https://x/?a=b").is_err());
-        assert!(parse_base_url("not a url").is_err());
-    }
-
-    #[test]
     fn secrets_stay_out_of_debug() {
         let password = SecretString::from("hunter2-secret".to_string());
         let field = UserField::Password(&password);
         assert!(!format!("{field:?}").contains("hunter2"));
         let client = NextcloudClient::new(
-            "https://x",
+            &"https://x".parse().unwrap(),
             Username::new("admin").unwrap(),
             password.clone(),
             &ClientOptions::default(),

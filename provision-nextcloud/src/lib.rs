@@ -10,6 +10,12 @@
 //! Log in with the admin's **account password**: Nextcloud 34 and later refuse
 //! provisioning writes made with an app password, and the error says so.
 //!
+//! Configuration follows core's one scheme ([`provision_core::config`]):
+//! [`NextcloudProviderBuilder`] implements
+//! [`ProviderBuilder`](provision_core::config::ProviderBuilder) with the backend keys
+//! `page_size` and `ocs_version`, so a provider can be built from a `[servers.NAME]`
+//! table, from a URL with string options, or from `PROVISION_NEXTCLOUD_*` variables.
+//!
 //! Quotas: Nextcloud stores a quota in a one-decimal human form (`953.7 MB`), so most
 //! byte counts do not read back exactly. The provider sends values that survive: a
 //! whole number of tenths of its own unit (500 MB, 1.5 GB, 10 GB) as it is, anything
@@ -62,6 +68,6 @@ mod provider;
 
 pub use client::NextcloudClient;
 pub use provider::{
-    NextcloudProvider, NextcloudProviderBuilder, DEFAULT_PAGE_SIZE, ENV_PASSWORD, ENV_URL,
-    ENV_USER, NEXTCLOUD_POLICY,
+    NextcloudProvider, NextcloudProviderBuilder, DEFAULT_PAGE_SIZE, ENV_PASSWORD,
+    ENV_PASSWORD_FILE, ENV_URL, ENV_USER, NEXTCLOUD_POLICY,
 };

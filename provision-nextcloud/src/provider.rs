@@ -10,18 +10,22 @@
 //!   (500 MB, 1.5 GB, 10 GB, 2.3 TB); [`NextcloudProvider::stored_quota`] tells the
 //!   value in advance.
 //! - Every input is checked before any request; create checks existence first, settles
-//!   a timed-out create by looking the account up (never by sending it again), and
-//!   undoes its earlier steps when a later one fails.
+//!   a create whose answer was lost by one lookup (never by sending it again), and
+//!   create and change-plan undo their earlier steps when a later one fails (core's
+//!   [`Undoable`]).
 //! - Nextcloud rate-limits edits per admin account: edits happen only when a value
 //!   changes, back off on HTTP 429, and the usage sweep uses none.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
+use std::sync::Arc;
 
 use async_trait::async_trait;
+use provision_core::config::{parse_setting, unknown_key, ProviderBuilder};
 use provision_core::http::ClientOptions;
 use provision_core::provider::is_not_found;
 use provision_core::rules::{CaseRule, EdgeRule, NamePolicy};
+use provision_core::undo::Undoable;
 use provision_core::{
     AccountInfo, AccountSpec, AccountStatus, ByteSize, Capabilities, Error, ErrorKind, GroupName,
     Plan, Quota, QuotaEnforcement, Result, ServerInfo, StorageProvider, Usage, Username,
@@ -34,12 +38,21 @@ use crate::client::{
 use crate::error::BACKEND;
 use crate::human_size::{stored_bytes, MAX_EXACT_BYTES};
 
-/// Environment variable with the server's base URL.
+/// Environment variable with the server's base URL (core's one scheme:
+/// `PROVISION_<BACKEND>_URL`).
 pub const ENV_URL: &str = "PROVISION_NEXTCLOUD_URL";
 /// Environment variable with the admin's login name.
 pub const ENV_USER: &str = "PROVISION_NEXTCLOUD_USER";
 /// Environment variable with the admin's account password (not an app password).
 pub const ENV_PASSWORD: &str = "PROVISION_NEXTCLOUD_PASSWORD";
+/// Environment variable naming a file that holds the admin's password, read when
+/// [`ENV_PASSWORD`] is unset.
+pub const ENV_PASSWORD_FILE: &str = "PROVISION_NEXTCLOUD_PASSWORD_FILE";
+
+/// [`NextcloudProviderBuilder::with_config`] key: accounts per page of the usage sweep.
+const KEY_PAGE_SIZE: &str = "page_size";
+/// [`NextcloudProviderBuilder::with_config`] key: `v1` or `v2`.
+const KEY_OCS_VERSION: &str = "ocs_version";
 
 /// The default number of accounts per page of the usage sweep.
 pub const DEFAULT_PAGE_SIZE: u32 = 500;
@@ -124,13 +137,13 @@ impl fmt::Debug for NextcloudProviderBuilder {
 impl NextcloudProviderBuilder {
     /// The admin's login name and account password. Nextcloud 34 and later refuse
     /// provisioning writes made with an app password.
-    pub fn admin(mut self, user: impl Into<String>, password: SecretString) -> Self {
+    pub fn credentials(mut self, user: impl Into<String>, password: SecretString) -> Self {
         self.admin = Some((user.into(), password));
         self
     }
 
-    /// Timeouts, TLS and retry limits.
-    pub fn client_options(mut self, options: ClientOptions) -> Self {
+    /// Timeouts, TLS, retry limits and the cleartext rule (`allow_insecure_http`).
+    pub fn options(mut self, options: ClientOptions) -> Self {
         self.options = options;
         self
     }
@@ -149,14 +162,15 @@ impl NextcloudProviderBuilder {
 
     /// Checks the settings and builds the provider.
     pub fn build(self) -> Result<NextcloudProvider> {
-        let (user, password) = self
-            .admin
-            .ok_or_else(|| Error::invalid("admin user", "not set (call admin(user, password))"))?;
+        let (user, password) = self.admin.ok_or_else(|| {
+            Error::invalid("admin user", "not set (call credentials(user, password))")
+        })?;
         let user = Username::new(user)?;
         if self.page_size == 0 {
             return Err(Error::invalid("page size", "must be at least 1"));
         }
-        let client = NextcloudClient::new(&self.base_url, user, password, &self.options)?
+        let endpoint = self.options.endpoint(&self.base_url)?;
+        let client = NextcloudClient::new(&endpoint, user, password, &self.options)?
             .with_ocs_version(self.version);
         Ok(NextcloudProvider {
             client,
@@ -165,13 +179,34 @@ impl NextcloudProviderBuilder {
     }
 }
 
-/// One step to take back when a later step of a multi-step operation fails.
-enum Undo {
-    DeleteUser(Username),
-    DeleteGroupIfEmpty(GroupName),
-    SetQuota(Username, Option<QuotaValue>),
-    Join(Username, GroupName),
-    Leave(Username, GroupName),
+impl ProviderBuilder for NextcloudProviderBuilder {
+    const BACKEND: &'static str = BACKEND;
+    const SETTING_KEYS: &'static [&'static str] = &[KEY_PAGE_SIZE, KEY_OCS_VERSION];
+
+    fn new(url: &str) -> Self {
+        NextcloudProvider::builder(url)
+    }
+
+    fn credentials(self, user: &str, password: SecretString) -> Self {
+        NextcloudProviderBuilder::credentials(self, user, password)
+    }
+
+    fn options(self, options: ClientOptions) -> Self {
+        NextcloudProviderBuilder::options(self, options)
+    }
+
+    /// `page_size` (a whole number, at least 1) and `ocs_version` (`v1` or `v2`).
+    fn with_config(self, key: &str, value: &str) -> Result<Self> {
+        match key {
+            KEY_PAGE_SIZE => Ok(self.page_size(parse_setting(key, value)?)),
+            KEY_OCS_VERSION => Ok(self.ocs_version(parse_setting(key, value)?)),
+            _ => Err(unknown_key(BACKEND, key, Self::SETTING_KEYS)),
+        }
+    }
+
+    fn build_provider(self) -> Result<Arc<dyn StorageProvider>> {
+        Ok(Arc::new(self.build()?))
+    }
 }
 
 impl NextcloudProvider {
@@ -186,30 +221,17 @@ impl NextcloudProvider {
         }
     }
 
-    /// A provider from `PROVISION_NEXTCLOUD_URL`, `PROVISION_NEXTCLOUD_USER` and
-    /// `PROVISION_NEXTCLOUD_PASSWORD`; None when the URL is unset or empty, an error
-    /// when the URL is set but a credential is missing.
+    /// A provider from the environment, in core's one scheme
+    /// ([`ProviderBuilder::from_env`]): [`ENV_URL`], [`ENV_USER`], [`ENV_PASSWORD`] or
+    /// [`ENV_PASSWORD_FILE`], the client options upper-cased
+    /// (`PROVISION_NEXTCLOUD_TIMEOUT`, `PROVISION_NEXTCLOUD_TLS_CA_FILE`, ...) and
+    /// `PROVISION_NEXTCLOUD_PAGE_SIZE`, `PROVISION_NEXTCLOUD_OCS_VERSION`. None when the
+    /// URL is unset or empty, an error when it is set but a credential is missing or a
+    /// value does not parse.
     pub fn from_env() -> Result<Option<NextcloudProvider>> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let Some(url) = var(ENV_URL) else {
-            return Ok(None);
-        };
-        let user = var(ENV_USER).ok_or_else(|| {
-            Error::invalid(
-                "admin user",
-                format!("{ENV_URL} is set but {ENV_USER} is not"),
-            )
-        })?;
-        let password = var(ENV_PASSWORD).ok_or_else(|| {
-            Error::invalid(
-                "admin password",
-                format!("{ENV_URL} is set but {ENV_PASSWORD} is not"),
-            )
-        })?;
-        NextcloudProvider::builder(url)
-            .admin(user, SecretString::from(password))
-            .build()
-            .map(Some)
+        <NextcloudProviderBuilder as ProviderBuilder>::from_env()?
+            .map(NextcloudProviderBuilder::build)
+            .transpose()
     }
 
     /// Nextcloud's rules for account ids.
@@ -255,60 +277,61 @@ impl NextcloudProvider {
         }
     }
 
-    async fn undo(&self, step: Undo) -> Result<()> {
-        match step {
-            Undo::DeleteUser(user) => match self.client.delete_user(&user).await {
-                Err(e) if !is_not_found(&e) => Err(e),
-                _ => Ok(()),
-            },
-            // Another account may have joined the group meanwhile: only an empty group
-            // is ours to remove.
-            Undo::DeleteGroupIfEmpty(group) => {
-                if self.client.group_members(&group).await?.is_empty() {
-                    self.client.delete_group(&group).await?;
-                }
-                Ok(())
-            }
-            Undo::SetQuota(user, Some(quota)) => {
-                self.client.edit_user(&user, UserField::Quota(quota)).await
-            }
-            Undo::SetQuota(user, None) => Err(Error::protocol(
+    /// Undo of a create: deletes the account; one already gone is fine.
+    async fn delete_account(&self, user: &Username) -> Result<()> {
+        match self.client.delete_user(user).await {
+            Err(e) if !is_not_found(&e) => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    /// Undo of a group this provider made: another account may have joined it
+    /// meanwhile, so only an empty group is ours to remove.
+    async fn delete_group_if_empty(&self, group: &GroupName) -> Result<()> {
+        if self.client.group_members(group).await?.is_empty() {
+            self.client.delete_group(group).await?;
+        }
+        Ok(())
+    }
+
+    /// Undo of a quota change: sets the quota the account had, when it was reported.
+    async fn restore_quota(&self, user: &Username, previous: Option<QuotaValue>) -> Result<()> {
+        match previous {
+            Some(quota) => self.client.edit_user(user, UserField::Quota(quota)).await,
+            None => Err(Error::protocol(
                 BACKEND,
                 format!("cannot restore the quota of {user}: the server did not report it"),
             )),
-            Undo::Join(user, group) => self.client.add_to_group(&user, &group).await,
-            Undo::Leave(user, group) => self.client.remove_from_group(&user, &group).await,
         }
     }
 
-    /// Takes back `steps` in reverse order and returns `error`, or
-    /// [`Error::RollbackFailed`] naming the first undo that failed.
-    async fn roll_back(&self, operation: &'static str, error: Error, steps: Vec<Undo>) -> Error {
-        let mut first_failure = None;
-        for step in steps.into_iter().rev() {
-            if let Err(e) = self.undo(step).await {
-                tracing::warn!(backend = BACKEND, operation, error = %e, "undo step failed");
-                first_failure.get_or_insert(e);
+    /// Creates `group` unless it exists, and remembers its removal in `op` when this
+    /// call made it.
+    async fn ensure_group_undoably<'a>(
+        &'a self,
+        op: &mut Undoable<'a>,
+        group: &'a GroupName,
+    ) -> Result<()> {
+        match self.ensure_group(group).await {
+            Ok(true) => {
+                op.remember(format!("group {group}"), move || {
+                    self.delete_group_if_empty(group)
+                });
+                Ok(())
             }
-        }
-        match first_failure {
-            None => error,
-            Some(rollback) => Error::RollbackFailed {
-                operation,
-                error: Box::new(error),
-                rollback: Box::new(rollback),
-            },
+            Ok(false) => Ok(()),
+            Err(e) => Err(op.fail(e).await),
         }
     }
 
-    /// After a timed-out create found the account: applies what the cut-short call may
-    /// have left out (groups, quota).
+    /// After a create whose answer was lost found the account: applies what the
+    /// cut-short call may have left out (groups, quota) and reads the account back.
     async fn complete_create(
         &self,
         record: &UserRecord,
         spec: &AccountSpec,
         quota: QuotaValue,
-    ) -> Result<()> {
+    ) -> Result<AccountInfo> {
         for group in &spec.plan.groups {
             if !record.groups.iter().any(|g| g == group.as_str()) {
                 self.client.add_to_group(&spec.username, group).await?;
@@ -319,19 +342,53 @@ impl NextcloudProvider {
                 .edit_user(&spec.username, UserField::Quota(quota))
                 .await?;
         }
-        Ok(())
+        account_info(self.client.user(&spec.username).await?)
     }
 
-    async fn create_steps(
-        &self,
-        spec: &AccountSpec,
+    /// Sends the create. A definite refusal is looked up once, because Nextcloud
+    /// refuses an invalid quota *after* creating the account: then the account is
+    /// partial work to undo, not nothing.
+    async fn send_create(&self, new: &NewUser<'_>) -> Result<Created> {
+        let error = match self.client.create_user(new).await {
+            Ok(()) => return Ok(Created::Answered),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+                return Err(Error::AccountExists {
+                    username: new.id.to_string(),
+                })
+            }
+            // A lost answer: settled by the caller's one lookup.
+            Err(e) if e.is_ambiguous() || !matches!(e, Error::Server(_)) => return Err(e),
+            Err(e) => e,
+        };
+        match self.client.user(new.id).await {
+            Ok(_) => Ok(Created::RefusedAfterCreating(error)),
+            Err(lookup) if is_not_found(&lookup) => Err(error),
+            Err(_) => Err(Error::OutcomeUnknown {
+                operation: "create account",
+                error: Box::new(error),
+                may_remain: vec![format!("account {}", new.id)],
+            }),
+        }
+    }
+
+    /// The settling lookup of a create whose answer was lost: the account did not exist
+    /// before, so finding it means the create was carried out.
+    async fn find_created(&self, user: &Username) -> Result<Option<Created>> {
+        match self.client.user(user).await {
+            Ok(record) => Ok(Some(Created::Found(record))),
+            Err(e) if is_not_found(&e) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn create_steps<'a>(
+        &'a self,
+        op: &mut Undoable<'a>,
+        spec: &'a AccountSpec,
         quota: QuotaValue,
-        undo: &mut Vec<Undo>,
     ) -> Result<AccountInfo> {
         for group in &spec.plan.groups {
-            if self.ensure_group(group).await? {
-                undo.push(Undo::DeleteGroupIfEmpty(group.clone()));
-            }
+            self.ensure_group_undoably(op, group).await?;
         }
         let email = spec.email.as_deref().map(str::trim);
         let new = NewUser {
@@ -342,54 +399,34 @@ impl NextcloudProvider {
             groups: &spec.plan.groups,
             quota: Some(quota),
         };
-        match self.client.create_user(&new).await {
-            Ok(()) => Ok(AccountInfo {
-                username: spec.username.clone(),
-                status: AccountStatus::Active,
-                // The server trims and lower-cases e-mail addresses.
-                email: email.map(str::to_lowercase),
-                display_name: spec.display_name.clone(),
-                quota: quota_of(limit_of(quota)),
-                groups: spec.plan.groups.clone(),
-            }),
-            Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(Error::AccountExists {
-                username: spec.username.to_string(),
-            }),
-            Err(e) if e.may_have_reached_server() => {
-                // Settle by looking the account up: it did not exist before this call.
-                let record = match self.client.user(&spec.username).await {
-                    Ok(record) => record,
-                    Err(lookup) if is_not_found(&lookup) => return Err(e),
-                    Err(lookup) => {
-                        return Err(Error::RollbackFailed {
-                            operation: "create account",
-                            error: Box::new(e),
-                            rollback: Box::new(lookup),
-                        })
-                    }
-                };
-                undo.push(Undo::DeleteUser(spec.username.clone()));
-                if matches!(e, Error::Transport(_)) {
-                    // No answer arrived, but the account is there: it is ours.
-                    self.complete_create(&record, spec, quota).await?;
-                    let record = self.client.user(&spec.username).await?;
-                    account_info(record)
-                } else {
-                    // The server refused after creating (an invalid quota does that):
-                    // partial work, undone by the caller.
-                    Err(e)
-                }
-            }
-            Err(e) => Err(e),
+        let created = op
+            .step_settled(
+                format!("account {}", spec.username),
+                self.send_create(&new),
+                || self.find_created(&spec.username),
+                move || self.delete_account(&spec.username),
+            )
+            .await?;
+        match created {
+            Created::Answered => Ok(
+                AccountInfo::new(spec.username.clone(), AccountStatus::Active)
+                    // The server trims and lower-cases e-mail addresses.
+                    .with_email(email.map(str::to_lowercase))
+                    .with_display_name(spec.display_name.clone())
+                    .with_quota(quota_of(limit_of(quota)))
+                    .with_groups(spec.plan.groups.clone()),
+            ),
+            Created::Found(record) => self.complete_create(&record, spec, quota).await,
+            Created::RefusedAfterCreating(error) => Err(error),
         }
     }
 
-    async fn change_plan_steps(
-        &self,
-        user: &Username,
-        from: &Plan,
-        to: &Plan,
-        undo: &mut Vec<Undo>,
+    async fn change_plan_steps<'a>(
+        &'a self,
+        op: &mut Undoable<'a>,
+        user: &'a Username,
+        from: &'a Plan,
+        to: &'a Plan,
     ) -> Result<()> {
         let record = self
             .client
@@ -399,30 +436,40 @@ impl NextcloudProvider {
         let quota = wire_quota(to.quota)?;
         // Edits are rate-limited: only send one when the value changes.
         if !same_quota(record.storage.limit, quota) {
-            self.client
-                .edit_user(user, UserField::Quota(quota))
-                .await
-                .map_err(|e| account_error(e, user))?;
-            undo.push(Undo::SetQuota(
-                user.clone(),
-                previous_quota(record.storage.limit),
-            ));
+            let previous = previous_quota(record.storage.limit);
+            op.step(
+                format!("quota of {user}"),
+                async {
+                    self.client
+                        .edit_user(user, UserField::Quota(quota))
+                        .await
+                        .map_err(|e| account_error(e, user))
+                },
+                move || self.restore_quota(user, previous),
+            )
+            .await?;
         }
         let is_member = |group: &GroupName| record.groups.iter().any(|g| g == group.as_str());
         for group in to.groups.iter().filter(|g| !is_member(g)) {
-            if self.ensure_group(group).await? {
-                undo.push(Undo::DeleteGroupIfEmpty(group.clone()));
-            }
-            self.client.add_to_group(user, group).await?;
-            undo.push(Undo::Leave(user.clone(), group.clone()));
+            self.ensure_group_undoably(op, group).await?;
+            op.step(
+                format!("membership of {user} in {group}"),
+                self.client.add_to_group(user, group),
+                move || self.client.remove_from_group(user, group),
+            )
+            .await?;
         }
         for group in from
             .groups
             .iter()
             .filter(|g| is_member(g) && !to.groups.contains(g))
         {
-            self.client.remove_from_group(user, group).await?;
-            undo.push(Undo::Join(user.clone(), group.clone()));
+            op.step(
+                format!("departure of {user} from {group}"),
+                self.client.remove_from_group(user, group),
+                move || self.client.add_to_group(user, group),
+            )
+            .await?;
         }
         Ok(())
     }
@@ -465,12 +512,9 @@ impl NextcloudProvider {
 #[async_trait]
 impl StorageProvider for NextcloudProvider {
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            quota_enforcement: QuotaEnforcement::Native,
-            groups: true,
-            buckets: false,
-            bulk_usage: true,
-        }
+        Capabilities::new(QuotaEnforcement::Native)
+            .with_groups(true)
+            .with_bulk_usage(true)
     }
 
     fn name_policy(&self) -> &NamePolicy {
@@ -481,21 +525,14 @@ impl StorageProvider for NextcloudProvider {
         let version = self.client.capabilities().await?;
         // Reading one's own groups needs valid credentials, and shows admin rights.
         let groups = self.client.user_groups(self.client.admin_user()).await?;
-        let mut details = BTreeMap::new();
-        details.insert(
-            "admin_user".to_string(),
-            self.client.admin_user().to_string(),
-        );
-        if let Some(edition) = &version.edition {
-            details.insert("edition".to_string(), edition.clone());
+        let mut info = ServerInfo::new(BACKEND, "Nextcloud")
+            .with_version(Some(version.version).filter(|v| !v.is_empty()))
+            .with_admin(groups.iter().any(|g| g == "admin"))
+            .with_detail("admin_user", self.client.admin_user().to_string());
+        if let Some(edition) = version.edition {
+            info = info.with_detail("edition", edition);
         }
-        Ok(ServerInfo {
-            backend: BACKEND,
-            product: "Nextcloud".to_string(),
-            version: Some(version.version).filter(|v| !v.is_empty()),
-            is_admin: groups.iter().any(|g| g == "admin"),
-            details,
-        })
+        Ok(info)
     }
 
     async fn account(&self, user: &Username) -> Result<Option<AccountInfo>> {
@@ -524,11 +561,9 @@ impl StorageProvider for NextcloudProvider {
                 username: spec.username.to_string(),
             });
         }
-        let mut undo = Vec::new();
-        match self.create_steps(spec, quota, &mut undo).await {
-            Ok(info) => Ok(info),
-            Err(e) => Err(self.roll_back("create account", e, undo).await),
-        }
+        let mut op = Undoable::new("create account");
+        let created = self.create_steps(&mut op, spec, quota).await;
+        conclude(op, created).await
     }
 
     async fn suspend(&self, user: &Username) -> Result<()> {
@@ -568,11 +603,9 @@ impl StorageProvider for NextcloudProvider {
         wire_quota(to.quota)?;
         check_groups(&from.groups)?;
         check_groups(&to.groups)?;
-        let mut undo = Vec::new();
-        match self.change_plan_steps(user, from, to, &mut undo).await {
-            Ok(()) => Ok(()),
-            Err(e) => Err(self.roll_back("change plan", e, undo).await),
-        }
+        let mut op = Undoable::new("change plan");
+        let changed = self.change_plan_steps(&mut op, user, from, to).await;
+        conclude(op, changed).await
     }
 
     async fn usage(&self, user: &Username) -> Result<Usage> {
@@ -613,6 +646,29 @@ impl StorageProvider for NextcloudProvider {
             }
             offset = offset.saturating_add(self.page_size);
         }
+    }
+}
+
+/// What a create call did, as far as the provider can tell.
+enum Created {
+    /// The server answered success.
+    Answered,
+    /// The answer was lost, and the settling lookup found the account.
+    Found(UserRecord),
+    /// The server refused, but had created the account first (an invalid quota).
+    RefusedAfterCreating(Error),
+}
+
+/// Ends an operation: done when `result` is, otherwise every step still remembered is
+/// undone (a failed step has undone the earlier ones already; this catches failures
+/// outside a step, such as a read between steps).
+async fn conclude<T>(mut op: Undoable<'_>, result: Result<T>) -> Result<T> {
+    match result {
+        Ok(value) => {
+            op.finish();
+            Ok(value)
+        }
+        Err(e) => Err(op.fail(e).await),
     }
 }
 
@@ -772,11 +828,7 @@ fn quota_of(limit: QuotaLimit) -> Option<Quota> {
 }
 
 fn usage_of(record: &UserRecord) -> Usage {
-    Usage {
-        used: record.storage.used,
-        quota: quota_of(record.storage.limit),
-        measured_at: None,
-    }
+    Usage::new(record.storage.used, quota_of(record.storage.limit), None)
 }
 
 fn account_info(record: UserRecord) -> Result<AccountInfo> {
@@ -786,22 +838,22 @@ fn account_info(record: UserRecord) -> Result<AccountInfo> {
             format!("the server answered an unusable id {:?}: {e}", record.id),
         )
     })?;
-    Ok(AccountInfo {
-        username,
-        status: if record.enabled {
-            AccountStatus::Active
-        } else {
-            AccountStatus::Suspended
-        },
-        email: record.email,
-        display_name: record.display_name,
-        quota: quota_of(record.storage.limit),
-        groups: record
-            .groups
-            .into_iter()
-            .filter_map(|g| GroupName::new(g).ok())
-            .collect(),
-    })
+    let status = if record.enabled {
+        AccountStatus::Active
+    } else {
+        AccountStatus::Suspended
+    };
+    Ok(AccountInfo::new(username, status)
+        .with_email(record.email)
+        .with_display_name(record.display_name)
+        .with_quota(quota_of(record.storage.limit))
+        .with_groups(
+            record
+                .groups
+                .into_iter()
+                .filter_map(|g| GroupName::new(g).ok())
+                .collect(),
+        ))
 }
 
 #[cfg(test)]

@@ -7,20 +7,7 @@ use std::time::{Duration, Instant};
 use common::*;
 use provision_core::error::TransportFailure;
 use provision_core::{Error, ErrorKind, StorageProvider};
-use provision_nextcloud::mock::{Fault, MockNextcloud};
-use provision_nextcloud::NextcloudProvider;
-
-const CREATE_PATH: &str = "/ocs/v2.php/cloud/users";
-
-async fn with_timeout(timeout: Duration) -> (MockNextcloud, NextcloudProvider) {
-    let mock = MockNextcloud::start().await;
-    let provider = mock
-        .provider_builder()
-        .client_options(fast_options(timeout))
-        .build()
-        .unwrap();
-    (mock, provider)
-}
+use provision_nextcloud::mock::Fault;
 
 #[tokio::test]
 async fn server_errors_then_success_are_retried() {

@@ -368,7 +368,7 @@ async fn test_connection_reports_version_and_admin_rights() {
 
     mock.add_user("plainuser", PASSWORD);
     let plain = NextcloudProvider::builder(mock.url())
-        .admin("plainuser", secret(PASSWORD))
+        .credentials("plainuser", secret(PASSWORD))
         .build()
         .unwrap();
     assert!(!plain.test_connection().await.unwrap().is_admin);
@@ -379,7 +379,7 @@ async fn wrong_credentials_are_permission_denied_and_not_retried() {
     let mock = MockNextcloud::start().await;
     let provider = mock
         .provider_builder()
-        .admin(ADMIN_USER, secret("wrong password"))
+        .credentials(ADMIN_USER, secret("wrong password"))
         .build()
         .unwrap();
     let err = provider.test_connection().await.unwrap_err();
@@ -424,7 +424,7 @@ async fn the_v1_api_gives_the_same_results() {
 async fn a_base_url_with_a_sub_path_is_kept() {
     let mock = MockNextcloud::start().await;
     let provider = NextcloudProvider::builder(format!("{}/nextcloud/", mock.url()))
-        .admin(ADMIN_USER, mock.admin_password())
+        .credentials(ADMIN_USER, mock.admin_password())
         .build()
         .unwrap();
     let err = provider.test_connection().await.unwrap_err();
@@ -511,11 +511,11 @@ async fn builder_rejects_incomplete_settings() {
     let no_admin = NextcloudProvider::builder("https://cloud.example.com").build();
     assert_eq!(no_admin.unwrap_err().kind(), ErrorKind::InvalidInput);
     let bad_url = NextcloudProvider::builder("cloud.example.com")
-        .admin("admin", secret("pw"))
+        .credentials("admin", secret("pw"))
         .build();
     assert_eq!(bad_url.unwrap_err().kind(), ErrorKind::InvalidInput);
     let zero_page = NextcloudProvider::builder("https://cloud.example.com")
-        .admin("admin", secret("pw"))
+        .credentials("admin", secret("pw"))
         .page_size(0)
         .build();
     assert_eq!(zero_page.unwrap_err().kind(), ErrorKind::InvalidInput);
@@ -524,7 +524,7 @@ async fn builder_rejects_incomplete_settings() {
 #[test]
 fn secrets_never_show_in_debug() {
     let builder = NextcloudProvider::builder("https://cloud.example.com")
-        .admin("admin", secret("s3cret-admin-pw"));
+        .credentials("admin", secret("s3cret-admin-pw"));
     assert!(!format!("{builder:?}").contains("s3cret"));
     let provider = builder.build().unwrap();
     assert!(!format!("{provider:?}").contains("s3cret"));

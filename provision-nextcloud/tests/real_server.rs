@@ -1,6 +1,8 @@
 //! Opt-in tests against a real Nextcloud, chosen by PROVISION_NEXTCLOUD_URL,
-//! PROVISION_NEXTCLOUD_USER and PROVISION_NEXTCLOUD_PASSWORD (the admin's account
-//! password: Nextcloud 34 refuses provisioning writes made with an app password).
+//! PROVISION_NEXTCLOUD_USER and PROVISION_NEXTCLOUD_PASSWORD or
+//! PROVISION_NEXTCLOUD_PASSWORD_FILE (the admin's account password: Nextcloud 34
+//! refuses provisioning writes made with an app password), plus any client option
+//! upper-cased (PROVISION_NEXTCLOUD_TLS_CA_FILE, PROVISION_NEXTCLOUD_TIMEOUT, ...).
 //! They skip, saying why, when the variables are unset, and remove what they create.
 
 mod common;
@@ -14,7 +16,7 @@ fn provider_or_skip(test: &str) -> Option<NextcloudProvider> {
     match NextcloudProvider::from_env() {
         Ok(Some(provider)) => Some(provider),
         Ok(None) => {
-            eprintln!("skipping {test}: {ENV_URL} is not set (also set PROVISION_NEXTCLOUD_USER and PROVISION_NEXTCLOUD_PASSWORD to run it against a real Nextcloud)");
+            eprintln!("skipping {test}: {ENV_URL} is not set (also set PROVISION_NEXTCLOUD_USER and PROVISION_NEXTCLOUD_PASSWORD or _PASSWORD_FILE to run it against a real Nextcloud)");
             None
         }
         Err(e) => panic!("{test}: the PROVISION_NEXTCLOUD_* variables are incomplete: {e}"),

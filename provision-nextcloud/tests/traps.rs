@@ -46,17 +46,13 @@ async fn app_passwords_cannot_write_and_the_error_says_so() {
 async fn rate_limited_edits_back_off_and_retry() {
     let mock = MockNextcloud::start().await;
     mock.set_edit_rate_limit(Some((2, Duration::from_millis(300))));
-    let options = fast_options(Duration::from_secs(5)).with_retry(RetryConfig {
-        max_retries: 8,
-        initial_backoff: Duration::from_millis(100),
-        max_backoff: Duration::from_millis(400),
-        deadline: Duration::from_secs(10),
-    });
-    let provider = mock
-        .provider_builder()
-        .client_options(options)
-        .build()
-        .unwrap();
+    let options = fast_options(Duration::from_secs(5)).with_retry(RetryConfig::new(
+        8,
+        Duration::from_millis(100),
+        Duration::from_millis(400),
+        Duration::from_secs(10),
+    ));
+    let provider = mock.provider_builder().options(options).build().unwrap();
     mock.add_user("nora", PASSWORD);
 
     for i in 0..4 {
@@ -168,7 +164,7 @@ async fn a_failed_undo_is_rollback_failed() {
     let mock = MockNextcloud::start().await;
     let provider = mock
         .provider_builder()
-        .client_options(fast_options(Duration::from_secs(5)))
+        .options(fast_options(Duration::from_secs(5)))
         .build()
         .unwrap();
     mock.set_max_quota(Some(ByteSize::new(5 << 30)));
@@ -393,7 +389,7 @@ async fn a_failed_change_plan_is_undone() {
     let mock = MockNextcloud::start().await;
     let provider = mock
         .provider_builder()
-        .client_options(fast_options(Duration::from_secs(5)))
+        .options(fast_options(Duration::from_secs(5)))
         .build()
         .unwrap();
     let basic = plan("1 GB", &["plan-basic"]);

@@ -219,15 +219,15 @@ impl MockNextcloud {
     pub fn provider_builder(&self) -> NextcloudProviderBuilder {
         let options = ClientOptions::default()
             .with_timeout(Duration::from_secs(5))
-            .with_retry(RetryConfig {
-                max_retries: 4,
-                initial_backoff: Duration::from_millis(1),
-                max_backoff: Duration::from_millis(20),
-                deadline: Duration::from_secs(10),
-            });
+            .with_retry(RetryConfig::new(
+                4,
+                Duration::from_millis(1),
+                Duration::from_millis(20),
+                Duration::from_secs(10),
+            ));
         NextcloudProvider::builder(self.url())
-            .admin(ADMIN_USER, self.admin_password())
-            .client_options(options)
+            .credentials(ADMIN_USER, self.admin_password())
+            .options(options)
     }
 
     /// A provider aimed at this mock, built from [`provider_builder`](Self::provider_builder).

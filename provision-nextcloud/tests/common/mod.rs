@@ -46,12 +46,26 @@ pub fn spec(name: &str, plan: Plan) -> AccountSpec {
 pub fn fast_options(timeout: Duration) -> ClientOptions {
     ClientOptions::default()
         .with_timeout(timeout)
-        .with_retry(RetryConfig {
-            max_retries: 3,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(10),
-            deadline: Duration::from_secs(20),
-        })
+        .with_retry(RetryConfig::new(
+            3,
+            Duration::from_millis(1),
+            Duration::from_millis(10),
+            Duration::from_secs(20),
+        ))
+}
+
+/// The path of the create call (and, as a prefix, of every account's path).
+pub const CREATE_PATH: &str = "/ocs/v2.php/cloud/users";
+
+/// A mock and a provider on it with `timeout` and fast retries ([`fast_options`]).
+pub async fn with_timeout(timeout: Duration) -> (MockNextcloud, NextcloudProvider) {
+    let mock = MockNextcloud::start().await;
+    let provider = mock
+        .provider_builder()
+        .options(fast_options(timeout))
+        .build()
+        .unwrap();
+    (mock, provider)
 }
 
 pub async fn mock_and_provider() -> (MockNextcloud, NextcloudProvider) {
