@@ -81,6 +81,6 @@ mod user_locks;
 mod xml;
 
 pub use provider::{
-    MinioProvider, MinioProviderBuilder, DEFAULT_POLICY_PREFIX, ENV_ACCESS_KEY, ENV_SECRET_KEY,
-    ENV_URL, MIN_PASSWORD_BYTES, NAME_POLICY,
+    MinioProvider, MinioProviderBuilder, DEFAULT_POLICY_PREFIX, ENV_PASSWORD, ENV_URL, ENV_USER,
+    MIN_PASSWORD_BYTES, NAME_POLICY, SETTING_KEYS,
 };
