@@ -2,8 +2,9 @@
 //! tenant, read usage, restrict past the limit (writes refused, reads and deletes
 //! kept), lift it, suspend, change password and plan, terminate.
 //!
-//! Against a real MinIO or RustFS when PROVISION_MINIO_URL, PROVISION_MINIO_ACCESS_KEY
-//! and PROVISION_MINIO_SECRET_KEY are set; otherwise against the in-process mock.
+//! Against a real MinIO or RustFS when PROVISION_MINIO_URL, PROVISION_MINIO_USER (the
+//! access key) and PROVISION_MINIO_PASSWORD (the secret key) are set; otherwise against
+//! the in-process mock.
 //!
 //! ```sh
 //! cargo run --example minio

@@ -72,8 +72,8 @@ pub mod wire;
 mod xml;
 
 pub use provider::{
-    MinioProvider, MinioProviderBuilder, DEFAULT_POLICY_PREFIX, ENV_ACCESS_KEY, ENV_SECRET_KEY,
-    ENV_URL, MIN_PASSWORD_BYTES, NAME_POLICY,
+    MinioProvider, MinioProviderBuilder, DEFAULT_POLICY_PREFIX, ENV_PASSWORD, ENV_URL, ENV_USER,
+    MIN_PASSWORD_BYTES, NAME_POLICY, SETTING_KEYS,
 };
 pub use wire::policy::{Namespace, NamespaceError, PolicyError, PolicyKind, PolicyTemplate};
 pub use wire::sigv4::Credentials;

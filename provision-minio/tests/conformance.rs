@@ -47,7 +47,7 @@ async fn conformance_on_a_real_server() {
     let provider = match MinioProvider::builder_from_env() {
         Ok(Some(builder)) => builder.build().expect("provider from the environment"),
         Ok(None) => {
-            eprintln!("skipped: set PROVISION_MINIO_URL, PROVISION_MINIO_ACCESS_KEY and PROVISION_MINIO_SECRET_KEY to run against a real server");
+            eprintln!("skipped: set PROVISION_MINIO_URL, PROVISION_MINIO_USER and PROVISION_MINIO_PASSWORD to run against a real server");
             return;
         }
         Err(e) => panic!("the PROVISION_MINIO_* variables are incomplete: {e}"),

@@ -14,7 +14,7 @@ use provision_minio::MinioProvider;
 /// A provider whose request timeout a [`Fault::delay`] of two seconds outlasts.
 fn short_timeout_provider(mock: &MockMinio) -> MinioProvider {
     builder_for(mock)
-        .client_options(short_timeout_options())
+        .options(short_timeout_options())
         .build()
         .unwrap()
 }
@@ -22,7 +22,7 @@ fn short_timeout_provider(mock: &MockMinio) -> MinioProvider {
 /// A provider that sends every request once, without retries.
 fn no_retry_provider(mock: &MockMinio) -> MinioProvider {
     builder_for(mock)
-        .client_options(fast_options().with_retry(RetryConfig::none()))
+        .options(fast_options().with_retry(RetryConfig::none()))
         .build()
         .unwrap()
 }
@@ -60,12 +60,12 @@ async fn retries_spent_keep_the_servers_code() {
 async fn throttling_is_retried_after_a_backoff() {
     let mock = MockMinio::start().await;
     let provider = builder_for(&mock)
-        .client_options(fast_options().with_retry(RetryConfig {
-            max_retries: 3,
-            initial_backoff: Duration::from_millis(40),
-            max_backoff: Duration::from_millis(200),
-            deadline: Duration::from_secs(10),
-        }))
+        .options(fast_options().with_retry(RetryConfig::new(
+            3,
+            Duration::from_millis(40),
+            Duration::from_millis(200),
+            Duration::from_secs(10),
+        )))
         .build()
         .unwrap();
     mock.inject(Fault::throttle().times(2).retry_after(Duration::ZERO));
@@ -188,9 +188,9 @@ async fn a_create_failing_half_way_undoes_in_reverse_order() {
     assert_eq!(
         undo,
         [
-            // The answer came from the server: whether the bucket exists is looked up.
+            // The answer came from the server: whether the bucket exists is looked up
+            // (once), and a bucket that is not there is not deleted.
             "HEAD /alice",
-            "DELETE /alice",
             "PUT update-group-members",
             "PUT update-group-members",
             "DELETE remove-user",
@@ -260,10 +260,10 @@ async fn terminate_retries_through_transient_failures() {
 }
 
 #[tokio::test]
-async fn a_failed_lookup_after_a_lost_create_reports_the_create() {
+async fn a_failed_lookup_after_a_lost_create_is_outcome_unknown() {
     let mock = MockMinio::start().await;
     let provider = builder_for(&mock)
-        .client_options(short_timeout_options().with_retry(RetryConfig::none()))
+        .options(short_timeout_options().with_retry(RetryConfig::none()))
         .build()
         .unwrap();
     mock.inject(Fault::drop_connection().on_path("add-user"));
@@ -273,15 +273,27 @@ async fn a_failed_lookup_after_a_lost_create_reports_the_create() {
         .create_account(&spec("alice", plan(1, &[])))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Transport(_)), "{err}");
-    assert_eq!(count_matching(&mock, "user-info"), 2);
+    // Never "done", never a plain failure: the account may or may not exist.
+    let Error::OutcomeUnknown {
+        operation,
+        error,
+        may_remain,
+    } = &err
+    else {
+        panic!("expected OutcomeUnknown, got {err}");
+    };
+    assert_eq!(*operation, "create account");
+    assert!(matches!(**error, Error::Transport(_)), "{err}");
+    assert_eq!(may_remain, &["account alice".to_owned()]);
+    assert_eq!(count_matching(&mock, "user-info"), 2, "one lookup");
+    // The steps before it were undone.
     assert!(mock.policy("provision-alice").is_none());
 }
 
-#[tokio::test]
-async fn a_change_plan_failing_half_way_restores_the_groups() {
-    let mock = MockMinio::start().await;
-    let provider = no_retry_provider(&mock);
+/// Alice moved from the `small` plan to the `large` one by a provider without retries,
+/// with the policy write (the last step) failing and `also` injected: the error.
+async fn small_to_large_failing_at_the_policy(mock: &MockMinio, also: Option<Fault>) -> Error {
+    let provider = no_retry_provider(mock);
     let small = plan(1, &["small"]);
     let large = plan(2, &["large"]);
     provider
@@ -289,14 +301,68 @@ async fn a_change_plan_failing_half_way_restores_the_groups() {
         .await
         .unwrap();
     mock.inject(Fault::server_error(500).on_path("add-canned-policy"));
-    let err = provider
+    if let Some(fault) = also {
+        mock.inject(fault);
+    }
+    provider
         .change_plan(&user("alice"), &small, &large)
         .await
-        .unwrap_err();
+        .unwrap_err()
+}
+
+#[tokio::test]
+async fn a_change_plan_failing_half_way_restores_the_groups() {
+    let mock = MockMinio::start().await;
+    let err = small_to_large_failing_at_the_policy(&mock, None).await;
     assert_eq!(err.kind(), ErrorKind::Transient);
     assert_eq!(mock.user("alice").unwrap().groups, ["small"]);
     assert!(
         mock.group("large").is_none(),
         "the group change_plan made is left"
     );
+}
+
+#[tokio::test]
+async fn a_lost_group_join_is_settled_by_looking() {
+    let mock = MockMinio::start().await;
+    // No retries (a join is idempotent: a retry would resend it), and a timeout that
+    // the encrypted calls before the join keep well within on a busy machine.
+    let provider = builder_for(&mock)
+        .options(
+            fast_options()
+                .with_timeout(Duration::from_millis(1500))
+                .with_retry(RetryConfig::none()),
+        )
+        .build()
+        .unwrap();
+    // The join is carried out but answered after the client gave up.
+    mock.inject(Fault::delay(Duration::from_secs(4)).on_path("update-group-members"));
+    provider
+        .create_account(&spec("alice", plan(1, &["basic"])))
+        .await
+        .unwrap();
+    assert_eq!(mock.group("basic").unwrap().members, ["alice"]);
+    assert_eq!(count_matching(&mock, "PUT update-group-members"), 1);
+}
+
+#[tokio::test]
+async fn a_change_plan_whose_undo_fails_is_rollback_failed() {
+    let mock = MockMinio::start().await;
+    // The join of `large` and the leave of `small` pass; both undos fail.
+    let undo_fails = Fault::server_error(500)
+        .on_path("update-group-members")
+        .after(2)
+        .times(2);
+    let err = small_to_large_failing_at_the_policy(&mock, Some(undo_fails)).await;
+    let Error::RollbackFailed {
+        operation,
+        error,
+        rollback,
+    } = &err
+    else {
+        panic!("expected RollbackFailed, got {err}");
+    };
+    assert_eq!(*operation, "change plan");
+    assert_eq!(error.kind(), ErrorKind::Transient);
+    assert_eq!(rollback.server_code(), Some("InternalError"));
 }

@@ -27,7 +27,7 @@ async fn wrong_credentials_are_permission_denied() {
     let mock = MockMinio::start().await;
     let provider = provision_minio::MinioProvider::builder(mock.url())
         .credentials(mock.access_key(), secret("not-the-secret"))
-        .client_options(fast_options())
+        .options(fast_options())
         .build()
         .unwrap();
     let err = provider.test_connection().await.unwrap_err();

@@ -1,5 +1,6 @@
 //! Opt-in: the whole account life on a real MinIO or RustFS, chosen by
-//! `PROVISION_MINIO_URL`, `PROVISION_MINIO_ACCESS_KEY` and `PROVISION_MINIO_SECRET_KEY`.
+//! `PROVISION_MINIO_URL`, `PROVISION_MINIO_USER` (the access key) and
+//! `PROVISION_MINIO_PASSWORD` (the secret key), core's one environment scheme.
 //! It creates one account with a unique name and always terminates it.
 
 mod common;
@@ -15,8 +16,8 @@ fn provider_from_env() -> Option<MinioProvider> {
         Ok(Some(builder)) => Some(builder.build().expect("provider from the environment")),
         Ok(None) => {
             eprintln!(
-                "skipped: set PROVISION_MINIO_URL, PROVISION_MINIO_ACCESS_KEY and \
-                 PROVISION_MINIO_SECRET_KEY to run against a real server"
+                "skipped: set PROVISION_MINIO_URL, PROVISION_MINIO_USER and \
+                 PROVISION_MINIO_PASSWORD to run against a real server"
             );
             None
         }

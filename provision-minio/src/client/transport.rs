@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use chrono::Utc;
+use provision_core::endpoint::Endpoint;
 use provision_core::error::Error;
 use provision_core::http::{
     retry_after, send_with_retry, transport_error, ClientOptions, Idempotency, RetryConfig,
@@ -87,21 +88,22 @@ impl fmt::Debug for Transport {
 }
 
 impl Transport {
-    /// A transport to `endpoint` (`http(s)://host[:port]`, no path).
+    /// A transport to `endpoint` (`https://host[:port]`, or `http://` to loopback or
+    /// with `allow_insecure_http`; no path).
     pub(crate) fn new(
         endpoint: &str,
         credentials: Credentials,
         options: &ClientOptions,
     ) -> Result<Transport, Error> {
-        let endpoint = parse_endpoint(endpoint)?;
-        let host = host_header(&endpoint)?;
+        let endpoint = server_root(endpoint, options)?;
+        let host = host_header(endpoint.url())?;
         if credentials.access_key.is_empty() {
             return Err(Error::invalid("access key", "is empty"));
         }
         Ok(Transport {
             inner: Arc::new(Inner {
-                http: options.build_client()?,
-                endpoint,
+                http: options.build_client_for(BACKEND, &endpoint)?,
+                endpoint: endpoint.url().clone(),
                 host,
                 credentials,
                 retry: options.retry.clone(),
@@ -204,30 +206,18 @@ fn sigv4_time(amz_date: &str) -> Result<chrono::DateTime<Utc>, Error> {
         .map_err(|e| Error::invalid("clock", e.to_string()))
 }
 
-fn parse_endpoint(endpoint: &str) -> Result<Url, Error> {
-    let url = Url::parse(endpoint).map_err(|e| Error::invalid("endpoint", e.to_string()))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(Error::invalid(
-            "endpoint",
-            "the scheme must be http or https",
-        ));
-    }
-    if url.host_str().is_none() {
-        return Err(Error::invalid("endpoint", "has no host"));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::invalid(
-            "endpoint",
-            "must not hold credentials; pass them to the builder",
-        ));
-    }
-    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+/// Parses `endpoint` with core's rules (under `options`' cleartext rule) and keeps
+/// MinIO's own one: path-style S3 and the admin API live at the server root, and a
+/// request path replaces the URL's path, so a sub-path would be dropped silently.
+fn server_root(endpoint: &str, options: &ClientOptions) -> Result<Endpoint, Error> {
+    let endpoint = options.endpoint(endpoint)?;
+    if endpoint.url().path() != "/" {
         return Err(Error::invalid(
             "endpoint",
             "must be the server root (path-style S3 and the admin API live there)",
         ));
     }
-    Ok(url)
+    Ok(endpoint)
 }
 
 /// The `Host` header as the HTTP stack sends it: the port only when not the default.
@@ -247,17 +237,22 @@ mod tests {
 
     #[test]
     fn endpoints_are_checked() {
-        assert!(parse_endpoint("http://127.0.0.1:9000").is_ok());
-        assert!(parse_endpoint("https://s3.example.com/").is_ok());
+        let strict = ClientOptions::default();
+        assert!(server_root("http://127.0.0.1:9000", &strict).is_ok());
+        assert!(server_root("https://s3.example.com/", &strict).is_ok());
         for bad in [
             "ftp://h",
-            "http://h/prefix",
-            "http://user:pw@h",
-            "http://h/?a=b",
+            "http://127.0.0.1/prefix",
+            "https://h/prefix",
+            "http://user:pw@127.0.0.1",
+            "http://127.0.0.1/?a=b",
             "not a url",
+            "http://s3.example.com",
         ] {
-            assert!(parse_endpoint(bad).is_err(), "{bad}");
+            assert!(server_root(bad, &strict).is_err(), "{bad}");
         }
+        let lab = ClientOptions::default().with_allow_insecure_http(true);
+        assert!(server_root("http://s3.example.com:9000", &lab).is_ok());
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! Building a [`MinioProvider`]: endpoint, credentials, client options, namespace and
-//! policy settings, from code or from the environment.
+//! policy settings, from code, from string keys ([`ProviderBuilder`]: a configuration
+//! file, a URL with options) or from the environment (core's one scheme).
 
 use std::fmt;
 use std::sync::Arc;
 
+use provision_core::config::{self, ConfigError, ProviderBuilder};
 use provision_core::error::Error;
-use provision_core::http::ClientOptions;
+use provision_core::http::{parse_bool, ClientOptions};
+use provision_core::StorageProvider;
 use secrecy::SecretString;
 
 use super::{MinioProvider, ProviderConfig, NAME_POLICY};
@@ -16,12 +19,26 @@ use crate::wire::policy::{
 };
 use crate::wire::sigv4::Credentials;
 
-/// The environment variable holding the server address.
+/// The environment variable holding the server address (core's scheme:
+/// `PROVISION_<BACKEND>_URL`).
 pub const ENV_URL: &str = "PROVISION_MINIO_URL";
-/// The environment variable holding the administrator's access key.
-pub const ENV_ACCESS_KEY: &str = "PROVISION_MINIO_ACCESS_KEY";
-/// The environment variable holding the administrator's secret key.
-pub const ENV_SECRET_KEY: &str = "PROVISION_MINIO_SECRET_KEY";
+/// The environment variable holding the administrator's access key (the scheme's user).
+pub const ENV_USER: &str = "PROVISION_MINIO_USER";
+/// The environment variable holding the administrator's secret key (the scheme's
+/// password; `PROVISION_MINIO_PASSWORD_FILE` names a file holding it instead).
+pub const ENV_PASSWORD: &str = "PROVISION_MINIO_PASSWORD";
+
+/// The keys [`MinioProviderBuilder`] takes in [`ProviderBuilder::with_config`]: each
+/// builder setting by its method's name; the policy templates as JSON text.
+pub const SETTING_KEYS: &[&str] = &[
+    "region",
+    "bucket_prefix",
+    "policy_prefix",
+    "default_bucket",
+    "admin_prefix",
+    "standard_policy",
+    "limited_policy",
+];
 
 /// The default prefix of per-user policy names (`provision-<token>`).
 pub const DEFAULT_POLICY_PREFIX: &str = "provision-";
@@ -64,7 +81,7 @@ impl fmt::Debug for MinioProviderBuilder {
 }
 
 impl MinioProviderBuilder {
-    pub(super) fn new(endpoint: impl Into<String>) -> Self {
+    pub(super) fn for_endpoint(endpoint: impl Into<String>) -> Self {
         MinioProviderBuilder {
             endpoint: endpoint.into(),
             access_key: None,
@@ -94,8 +111,8 @@ impl MinioProviderBuilder {
         self
     }
 
-    /// Timeouts, TLS and retries (core's shared options).
-    pub fn client_options(mut self, options: ClientOptions) -> Self {
+    /// Timeouts, TLS, retries and the cleartext rule (core's shared options).
+    pub fn options(mut self, options: ClientOptions) -> Self {
         self.options = options;
         self
     }
@@ -210,31 +227,46 @@ fn check_policy_prefix(prefix: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Reads [`ENV_URL`], [`ENV_ACCESS_KEY`] and [`ENV_SECRET_KEY`]; `None` when the URL is
-/// unset, an error when it is set without both keys.
-pub(super) fn builder_from_env() -> Result<Option<MinioProviderBuilder>, Error> {
-    let Some(url) = std::env::var(ENV_URL).ok().filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    let access_key = std::env::var(ENV_ACCESS_KEY)
-        .ok()
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| {
-            Error::invalid(
-                "access key",
-                format!("{ENV_URL} is set but {ENV_ACCESS_KEY} is not"),
-            )
-        })?;
-    let secret_key = std::env::var(ENV_SECRET_KEY)
-        .ok()
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| {
-            Error::invalid(
-                "secret key",
-                format!("{ENV_URL} is set but {ENV_SECRET_KEY} is not"),
-            )
-        })?;
-    Ok(Some(
-        MinioProviderBuilder::new(url).credentials(access_key, SecretString::from(secret_key)),
-    ))
+impl ProviderBuilder for MinioProviderBuilder {
+    const BACKEND: &'static str = "minio";
+    const SETTING_KEYS: &'static [&'static str] = SETTING_KEYS;
+
+    fn new(url: &str) -> Self {
+        MinioProviderBuilder::for_endpoint(url)
+    }
+
+    /// `user` is the administrator's access key, `password` its secret key.
+    fn credentials(self, user: &str, password: SecretString) -> Self {
+        MinioProviderBuilder::credentials(self, user, password)
+    }
+
+    fn options(self, options: ClientOptions) -> Self {
+        MinioProviderBuilder::options(self, options)
+    }
+
+    fn with_config(self, key: &str, value: &str) -> Result<Self, Error> {
+        Ok(match key {
+            "region" => self.region(value),
+            "bucket_prefix" => self.bucket_prefix(value),
+            "policy_prefix" => self.policy_prefix(value),
+            "default_bucket" => self.default_bucket(parse_bool("default_bucket", value)?),
+            "admin_prefix" => self.admin_prefix(value),
+            "standard_policy" => {
+                self.policy_template(PolicyKind::Standard, template_setting(key, value)?)
+            }
+            "limited_policy" => {
+                self.policy_template(PolicyKind::Limited, template_setting(key, value)?)
+            }
+            _ => return Err(config::unknown_key(Self::BACKEND, key, SETTING_KEYS)),
+        })
+    }
+
+    fn build_provider(self) -> Result<Arc<dyn StorageProvider>, Error> {
+        Ok(Arc::new(self.build()?))
+    }
+}
+
+/// A policy template given as JSON text under `key`; its safety is checked by `build`.
+fn template_setting(key: &str, json: &str) -> Result<PolicyTemplate, Error> {
+    PolicyTemplate::parse(json).map_err(|e| ConfigError::new(key, e.to_string()).into())
 }

@@ -7,15 +7,16 @@
 //! mapping change); usage comes from one data-usage call for everyone.
 
 mod builder;
-mod rollback;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use provision_core::config::ProviderBuilder;
 use provision_core::error::Error;
 use provision_core::provider::is_not_found;
 use provision_core::rules::{CaseRule, EdgeRule, NamePolicy};
+use provision_core::undo::Undoable;
 use provision_core::{
     AccountInfo, AccountSpec, AccountStatus, ByteSize, Capabilities, GroupName, Plan, Quota,
     QuotaEnforcement, ServerInfo, StorageProvider, Usage, Username,
@@ -23,9 +24,8 @@ use provision_core::{
 use secrecy::{ExposeSecret, SecretString};
 
 pub use builder::{
-    MinioProviderBuilder, DEFAULT_POLICY_PREFIX, ENV_ACCESS_KEY, ENV_SECRET_KEY, ENV_URL,
+    MinioProviderBuilder, DEFAULT_POLICY_PREFIX, ENV_PASSWORD, ENV_URL, ENV_USER, SETTING_KEYS,
 };
-use rollback::{Rollback, Undo};
 
 use crate::client::{
     AdminClient, DataUsage, ObjectIdentifier, PolicyEntity, S3Client, UserInfo, UserStatus,
@@ -91,23 +91,28 @@ pub struct MinioProvider {
 }
 
 impl MinioProvider {
-    /// Starts configuring a provider for the server at `endpoint`
-    /// (`http(s)://host[:port]`).
+    /// Starts configuring a provider for the server whose S3 and admin APIs live at
+    /// `endpoint` (`https://host[:port]`; `http://` to loopback, or elsewhere with
+    /// `allow_insecure_http` in the options).
     pub fn builder(endpoint: impl Into<String>) -> MinioProviderBuilder {
-        MinioProviderBuilder::new(endpoint)
+        MinioProviderBuilder::for_endpoint(endpoint)
     }
 
-    /// A provider from `PROVISION_MINIO_URL`, `PROVISION_MINIO_ACCESS_KEY` and
-    /// `PROVISION_MINIO_SECRET_KEY`; `None` when the URL is unset.
+    /// A provider from core's environment scheme: `PROVISION_MINIO_URL`,
+    /// `PROVISION_MINIO_USER` (the access key), `PROVISION_MINIO_PASSWORD` (the secret
+    /// key) or `PROVISION_MINIO_PASSWORD_FILE`, the client options
+    /// (`PROVISION_MINIO_TIMEOUT`, `PROVISION_MINIO_TLS_CA_FILE`, ...) and each of
+    /// [`SETTING_KEYS`] upper-cased (`PROVISION_MINIO_REGION`, ...); `None` when the URL
+    /// is unset.
     pub fn from_env() -> Result<Option<MinioProvider>, Error> {
-        builder::builder_from_env()?
+        Self::builder_from_env()?
             .map(MinioProviderBuilder::build)
             .transpose()
     }
 
     /// The same settings as [`from_env`](Self::from_env), as a builder to adjust.
     pub fn builder_from_env() -> Result<Option<MinioProviderBuilder>, Error> {
-        builder::builder_from_env()
+        <MinioProviderBuilder as ProviderBuilder>::from_env()
     }
 
     /// The admin API client underneath (escape hatch).
@@ -279,107 +284,157 @@ impl MinioProvider {
         }
     }
 
-    async fn create_steps(
-        &self,
+    /// The steps of a create, each with its undo in `op`: the policy, the user, the
+    /// mapping, the groups, the default bucket. A lost answer is settled by one lookup,
+    /// never by sending the call again blind.
+    async fn create_steps<'s>(
+        &'s self,
+        op: &mut Undoable<'s>,
         spec: &AccountSpec,
         namespace: &Namespace,
         document: &PolicyDocument,
-        undo: &mut Rollback,
     ) -> Result<(), Error> {
+        let admin = &self.admin;
         let user = spec.username.as_str();
         let policy = self.policy_name_of(namespace);
 
-        undo.push(Undo::RemovePolicy(policy.clone()));
-        self.admin
-            .add_canned_policy(&policy, document.as_json())
-            .await?;
+        let removed_policy = policy.clone();
+        op.step_settled(
+            format!("policy {policy}"),
+            admin.add_canned_policy(&policy, document.as_json()),
+            || async { Ok(admin.canned_policy(&policy).await?.map(drop)) },
+            move || async move { admin.remove_canned_policy(&removed_policy).await },
+        )
+        .await?;
 
-        // Registered first: a timed-out add-user may have created the user.
-        undo.push(Undo::RemoveUser(user.to_owned()));
-        if let Err(e) = self
-            .admin
-            .add_user(user, &spec.password, UserStatus::Enabled)
-            .await
-        {
-            // Never sent again blind: the lookup settles whether it happened (and when
-            // the lookup fails too, the create failed with its own error).
-            let happened = e.may_have_reached_server()
-                && matches!(self.admin.user_info(user).await, Ok(Some(_)));
-            if !happened {
-                return Err(e);
-            }
-        }
+        let removed_user = user.to_owned();
+        op.step_settled(
+            format!("account {user}"),
+            admin.add_user(user, &spec.password, UserStatus::Enabled),
+            || async { Ok(admin.user_info(user).await?.map(drop)) },
+            move || async move { admin.remove_user(&removed_user).await.map(drop) },
+        )
+        .await?;
 
-        // remove-user also drops the mapping, so the RemoveUser undo covers it.
-        self.admin
+        // No undo of its own: remove-user (above) drops the mapping too.
+        admin
             .attach_policies(PolicyEntity::User(user), &[&policy])
             .await?;
 
         for group in &spec.plan.groups {
-            self.join_group(group, user, undo).await?;
+            self.change_membership(op, Membership::Join, group, user)
+                .await?;
         }
 
         if self.config.default_bucket {
+            let s3 = &self.s3;
             let bucket = namespace.default_bucket();
-            undo.push(Undo::DeleteBucket(bucket.to_owned()));
-            if let Err(e) = self.s3.make_bucket(bucket).await {
-                let happened = e.may_have_reached_server()
-                    && matches!(self.s3.bucket_exists(bucket).await, Ok(true));
-                if !happened {
-                    return Err(e);
-                }
-            }
+            let deleted = bucket.to_owned();
+            op.step_settled(
+                format!("bucket {bucket}"),
+                s3.make_bucket(bucket),
+                || async { Ok(s3.bucket_exists(bucket).await?.then_some(())) },
+                move || async move { s3.delete_bucket(&deleted).await.map(drop) },
+            )
+            .await?;
         }
         Ok(())
     }
 
-    /// Adds `user` to `group` (MinIO makes the group on demand), registering the undo
-    /// first: it leaves the group again, and removes it when this join created it.
-    async fn join_group(
-        &self,
+    /// Puts `user` into `group` (MinIO makes the group on demand) or takes it out, as a
+    /// step of `op` settled by one look at the group. The undo does the opposite, and
+    /// removes the group when this join created it.
+    async fn change_membership<'s>(
+        &'s self,
+        op: &mut Undoable<'s>,
+        change: Membership,
         group: &GroupName,
         user: &str,
-        undo: &mut Rollback,
     ) -> Result<(), Error> {
-        let created = self.admin.group_info(group.as_str()).await?.is_none();
-        undo.push(Undo::LeaveGroup {
-            group: group.to_string(),
-            user: user.to_owned(),
-            created,
-        });
-        self.admin
-            .update_group_members(group.as_str(), &[user], false)
-            .await
+        let admin = &self.admin;
+        let join = change == Membership::Join;
+        let created = join && admin.group_info(group.as_str()).await?.is_none();
+        let (undo_group, undo_user) = (group.to_string(), user.to_owned());
+        op.step_settled(
+            format!("{change:?} of {user} in {group}"),
+            admin.update_group_members(group.as_str(), &[user], !join),
+            || async { Ok((self.is_member(group, user).await? == join).then_some(())) },
+            move || async move {
+                if join {
+                    leave_group(admin, &undo_group, &undo_user, created).await
+                } else {
+                    admin
+                        .update_group_members(&undo_group, &[&undo_user], false)
+                        .await
+                }
+            },
+        )
+        .await
     }
 
-    async fn change_plan_steps(
-        &self,
+    async fn is_member(&self, group: &GroupName, user: &str) -> Result<bool, Error> {
+        Ok(self
+            .admin
+            .group_info(group.as_str())
+            .await?
+            .is_some_and(|g| g.members.iter().any(|m| m == user)))
+    }
+
+    /// The steps of a plan change in `op`: groups joined and left (each undone on a
+    /// later failure), then the policy document the new quota calls for.
+    async fn change_plan_steps<'s>(
+        &'s self,
+        op: &mut Undoable<'s>,
         user: &Username,
         namespace: &Namespace,
         info: &UserInfo,
         from: &Plan,
         to: &Plan,
-        undo: &mut Rollback,
     ) -> Result<(), Error> {
         let member_of = |g: &GroupName| info.member_of.iter().any(|m| m == g.as_str());
         for group in to.groups.iter().filter(|g| !member_of(g)) {
-            self.join_group(group, user.as_str(), undo).await?;
+            self.change_membership(op, Membership::Join, group, user.as_str())
+                .await?;
         }
         for group in from
             .groups
             .iter()
             .filter(|g| !to.groups.contains(g) && member_of(g))
         {
-            undo.push(Undo::RejoinGroup {
-                group: group.to_string(),
-                user: user.to_string(),
-            });
-            self.admin
-                .update_group_members(group.as_str(), &[user.as_str()], true)
+            self.change_membership(op, Membership::Leave, group, user.as_str())
                 .await?;
         }
         let kind = self.kind_by_usage(namespace, to.quota).await?;
         self.apply_policy(user, namespace, info, kind).await
+    }
+}
+
+/// A change of one user's group membership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Membership {
+    Join,
+    Leave,
+}
+
+/// Undoes a group join: `user` leaves `group`, and the group is removed when the join
+/// `created` it. Either being gone already is fine.
+async fn leave_group(
+    admin: &AdminClient,
+    group: &str,
+    user: &str,
+    created: bool,
+) -> Result<(), Error> {
+    match admin.update_group_members(group, &[user], true).await {
+        // The user is gone already (or never joined): nothing to leave.
+        Err(e) if is_not_found(&e) => {}
+        other => other?,
+    }
+    if !created {
+        return Ok(());
+    }
+    match admin.update_group_members(group, &[], true).await {
+        Err(e) if is_not_found(&e) => Ok(()),
+        other => other,
     }
 }
 
@@ -392,11 +447,11 @@ fn usage_of(usage: &DataUsage, namespace: &Namespace) -> Usage {
         .filter(|(bucket, _)| namespace.contains(bucket))
         .map(|(_, b)| b.size)
         .sum();
-    Usage {
-        used: scanned.then_some(ByteSize::new(used)),
-        quota: None,
-        measured_at: usage.last_update,
-    }
+    Usage::new(
+        scanned.then_some(ByteSize::new(used)),
+        None,
+        usage.last_update,
+    )
 }
 
 fn check_password(password: &SecretString) -> Result<(), Error> {
@@ -425,12 +480,10 @@ fn check_groups(groups: &[GroupName]) -> Result<(), Error> {
 #[async_trait]
 impl StorageProvider for MinioProvider {
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            quota_enforcement: QuotaEnforcement::PolicySwitch,
-            groups: true,
-            buckets: true,
-            bulk_usage: true,
-        }
+        Capabilities::new(QuotaEnforcement::PolicySwitch)
+            .with_groups(true)
+            .with_buckets(true)
+            .with_bulk_usage(true)
     }
 
     fn name_policy(&self) -> &NamePolicy {
@@ -439,26 +492,22 @@ impl StorageProvider for MinioProvider {
 
     async fn test_connection(&self) -> Result<ServerInfo, Error> {
         let info = self.admin.server_info().await?;
-        let mut details = BTreeMap::new();
-        details.insert("admin_prefix".to_owned(), self.admin.admin_prefix());
-        details.insert("servers".to_owned(), info.servers.len().to_string());
-        if let Some(mode) = &info.mode {
-            details.insert("mode".to_owned(), mode.clone());
-        }
-        if let Some(id) = &info.deployment_id {
-            details.insert("deployment_id".to_owned(), id.clone());
-        }
-        if let Some(region) = &info.region {
-            details.insert("region".to_owned(), region.clone());
-        }
-        Ok(ServerInfo {
-            backend: BACKEND,
-            product: info.product.name().to_owned(),
-            version: info.version().map(str::to_owned),
+        let mut server = ServerInfo::new(BACKEND, info.product.name())
+            .with_version(info.version().map(str::to_owned))
             // The info call needs admin:ServerInfo: an answer proves admin rights.
-            is_admin: true,
-            details,
-        })
+            .with_admin(true)
+            .with_detail("admin_prefix", self.admin.admin_prefix())
+            .with_detail("servers", info.servers.len().to_string());
+        for (key, value) in [
+            ("mode", &info.mode),
+            ("deployment_id", &info.deployment_id),
+            ("region", &info.region),
+        ] {
+            if let Some(value) = value {
+                server = server.with_detail(key, value.clone());
+            }
+        }
+        Ok(server)
     }
 
     async fn account(&self, user: &Username) -> Result<Option<AccountInfo>, Error> {
@@ -466,22 +515,20 @@ impl StorageProvider for MinioProvider {
         let Some(info) = self.admin.user_info(user.as_str()).await? else {
             return Ok(None);
         };
-        Ok(Some(AccountInfo {
-            username: user.clone(),
-            status: match info.status {
-                UserStatus::Enabled => AccountStatus::Active,
-                UserStatus::Disabled => AccountStatus::Suspended,
-            },
-            email: None,
-            display_name: None,
-            // MinIO keeps no per-user quota: the library enforces it by policy.
-            quota: None,
-            groups: info
-                .member_of
-                .iter()
-                .filter_map(|g| GroupName::new(g.as_str()).ok())
-                .collect(),
-        }))
+        let status = match info.status {
+            UserStatus::Enabled => AccountStatus::Active,
+            UserStatus::Disabled => AccountStatus::Suspended,
+        };
+        // MinIO keeps no per-user quota (the library enforces it by policy), no e-mail
+        // and no display name.
+        Ok(Some(
+            AccountInfo::new(user.clone(), status).with_groups(
+                info.member_of
+                    .iter()
+                    .filter_map(|g| GroupName::new(g.as_str()).ok())
+                    .collect(),
+            ),
+        ))
     }
 
     async fn create_account(&self, spec: &AccountSpec) -> Result<AccountInfo, Error> {
@@ -502,21 +549,18 @@ impl StorageProvider for MinioProvider {
             });
         }
 
-        let mut undo = Rollback::default();
+        let mut op = Undoable::new("create account");
         if let Err(e) = self
-            .create_steps(spec, &namespace, &document, &mut undo)
+            .create_steps(&mut op, spec, &namespace, &document)
             .await
         {
-            return Err(undo.fail("create account", e, &self.admin, &self.s3).await);
+            // A failed step has undone the others already (this returns its error as
+            // is); an error between steps undoes them here.
+            return Err(op.fail(e).await);
         }
-        Ok(AccountInfo {
-            username: user.clone(),
-            status: AccountStatus::Active,
-            email: None,
-            display_name: None,
-            quota: None,
-            groups: spec.plan.groups.clone(),
-        })
+        op.finish();
+        Ok(AccountInfo::new(user.clone(), AccountStatus::Active)
+            .with_groups(spec.plan.groups.clone()))
     }
 
     async fn suspend(&self, user: &Username) -> Result<(), Error> {
@@ -578,13 +622,14 @@ impl StorageProvider for MinioProvider {
 
         let _guard = self.locks.lock(user.as_str()).await;
         let info = self.require_user(user).await?;
-        let mut undo = Rollback::default();
+        let mut op = Undoable::new("change plan");
         if let Err(e) = self
-            .change_plan_steps(user, &namespace, &info, from, to, &mut undo)
+            .change_plan_steps(&mut op, user, &namespace, &info, from, to)
             .await
         {
-            return Err(undo.fail("change plan", e, &self.admin, &self.s3).await);
+            return Err(op.fail(e).await);
         }
+        op.finish();
         Ok(())
     }
 
@@ -622,11 +667,11 @@ impl StorageProvider for MinioProvider {
             let used = by_token.get(namespace.token()).copied().unwrap_or(0);
             all.push((
                 user,
-                Usage {
-                    used: scanned.then_some(ByteSize::new(used)),
-                    quota: None,
-                    measured_at: usage.last_update,
-                },
+                Usage::new(
+                    scanned.then_some(ByteSize::new(used)),
+                    None,
+                    usage.last_update,
+                ),
             ));
         }
         Ok(all)

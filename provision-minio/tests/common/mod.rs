@@ -20,12 +20,12 @@ use provision_minio::{MinioProvider, MinioProviderBuilder};
 pub fn fast_options() -> ClientOptions {
     ClientOptions::default()
         .with_timeout(Duration::from_secs(2))
-        .with_retry(RetryConfig {
-            max_retries: 3,
-            initial_backoff: Duration::from_millis(2),
-            max_backoff: Duration::from_millis(10),
-            deadline: Duration::from_secs(10),
-        })
+        .with_retry(RetryConfig::new(
+            3,
+            Duration::from_millis(2),
+            Duration::from_millis(10),
+            Duration::from_secs(10),
+        ))
 }
 
 /// Options whose timeout a [`provision_minio::mock::Fault::delay`] can outlast.
@@ -36,7 +36,7 @@ pub fn short_timeout_options() -> ClientOptions {
 pub fn builder_for(mock: &MockMinio) -> MinioProviderBuilder {
     MinioProvider::builder(mock.url())
         .credentials(mock.access_key(), mock.secret_key())
-        .client_options(fast_options())
+        .options(fast_options())
 }
 
 pub fn provider_for(mock: &MockMinio) -> MinioProvider {
