@@ -302,7 +302,7 @@ impl StorageProvider for SynologyProvider {
         Ok(usage)
     }
 
-    /// Reads in batches of [`SynologyProviderBuilder::usage_batch`] accounts per request
+    /// Reads in batches of [`SynologyProviderBuilder::usage_batch`](super::SynologyProviderBuilder::usage_batch) accounts per request
     /// (`SYNO.Entry.Request`), with about `concurrency` accounts being read at once.
     async fn usage_many(
         &self,
