@@ -3,8 +3,8 @@
 //!
 //! Against a real DSM when PROVISION_SYNOLOGY_URL, PROVISION_SYNOLOGY_USER,
 //! PROVISION_SYNOLOGY_PASSWORD and PROVISION_SYNOLOGY_GROUP (a plan group that exists on
-//! the DSM) are set — with PROVISION_SYNOLOGY_OTP or PROVISION_SYNOLOGY_DEVICE_TOKEN for
-//! an account with two-step verification and PROVISION_SYNOLOGY_INSECURE_TLS=1 for a
+//! the DSM) are set — with PROVISION_SYNOLOGY_OTP_CODE or PROVISION_SYNOLOGY_DEVICE_TOKEN for
+//! an account with two-step verification and PROVISION_SYNOLOGY_TLS_INSECURE=1 for a
 //! self-signed certificate; otherwise against the in-process mock DSM.
 //!
 //! ```sh

@@ -14,7 +14,12 @@
 //!   ([`SynologyProvider::device_token`]) and pass it on later runs.
 //! - TLS: HTTPS on port 5001 by default; a self-signed DSM takes core's
 //!   `Tls::ExtraCa` or, explicitly, `Tls::Insecure`. Plain HTTP is refused except to
-//!   loopback, since DSM would receive passwords in clear.
+//!   loopback (core's `Endpoint` rule), since DSM would receive passwords in clear,
+//!   unless the client options say `allow_insecure_http`.
+//! - Configuration: [`SynologyProviderBuilder`] implements core's `ProviderBuilder`
+//!   (`credentials`, `options`, `with_config` with the keys in `SETTING_KEYS`), so a
+//!   DSM is built from code, a URL with options, a configuration file or the
+//!   environment ([`mod@env`]).
 //! - Terminate deletes the DSM user; whether DSM also deletes `homes/<name>` is not
 //!   established (see the facts sheet), so check a real unit before relying on it.
 //!

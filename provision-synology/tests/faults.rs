@@ -9,20 +9,6 @@ use common::*;
 use provision_core::http::RetryConfig;
 use provision_core::{ByteSize, Error, ErrorKind, StorageProvider};
 use provision_synology::mock::{Fault, MockSynology};
-use provision_synology::SynologyProvider;
-
-/// A provider whose requests time out after `timeout`.
-async fn with_timeout(dsm: &MockSynology, timeout: Duration) -> SynologyProvider {
-    let options = MockSynology::fast_client_options().with_timeout(timeout);
-    let provider = dsm
-        .provider_builder()
-        .client_options(options)
-        .build()
-        .unwrap();
-    provider.client().login().await.unwrap();
-    dsm.reset_request_count();
-    provider
-}
 
 #[tokio::test]
 async fn a_5xx_is_retried_until_it_passes() {
@@ -97,9 +83,7 @@ async fn a_timed_out_read_is_retried() {
 
 #[tokio::test]
 async fn a_timed_out_create_is_looked_up_not_sent_again() {
-    let dsm = MockSynology::start().await;
-    dsm.add_group(SMALL, "1 GB".parse().unwrap());
-    let provider = with_timeout(&dsm, Duration::from_millis(300)).await;
+    let (dsm, provider) = impatient_setup().await;
     // DSM creates the user, but the answer comes too late.
     dsm.inject(Fault::delay(Duration::from_millis(900)).only(".create"));
     let info = provider
@@ -122,9 +106,7 @@ async fn a_timed_out_create_is_looked_up_not_sent_again() {
 
 #[tokio::test]
 async fn a_dropped_create_that_never_ran_fails_without_a_second_send() {
-    let dsm = MockSynology::start().await;
-    dsm.add_group(SMALL, "1 GB".parse().unwrap());
-    let provider = with_timeout(&dsm, Duration::from_millis(300)).await;
+    let (dsm, provider) = impatient_setup().await;
     dsm.inject(Fault::drop_connection().only(".create"));
     let err = provider
         .create_account(&spec("alice", small()))
@@ -289,11 +271,7 @@ async fn an_unknown_route_answers_loudly() {
 async fn no_retries_means_one_attempt() {
     let dsm = MockSynology::start().await;
     let options = MockSynology::fast_client_options().with_retry(RetryConfig::none());
-    let provider = dsm
-        .provider_builder()
-        .client_options(options)
-        .build()
-        .unwrap();
+    let provider = dsm.provider_builder().options(options).build().unwrap();
     provider.client().login().await.unwrap();
     dsm.reset_request_count();
     dsm.inject(Fault::http_status(500));
@@ -335,4 +313,95 @@ async fn a_dsm_without_the_password_policy_api_still_provisions() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
     assert_eq!(err.server_code(), Some("3121"));
+}
+
+#[tokio::test]
+async fn a_lost_create_answer_with_a_failing_lookup_is_outcome_unknown() {
+    let (dsm, provider) = impatient_setup().await;
+    // DSM creates the user, the answer is lost, and the one lookup fails too.
+    dsm.inject(Fault::delay(Duration::from_millis(900)).only(".create"));
+    dsm.inject(Fault::api_error(100).only("SYNO.Core.User.list").after(1));
+    let err = provider
+        .create_account(&spec("alice", small()))
+        .await
+        .unwrap_err();
+    let Error::OutcomeUnknown {
+        operation,
+        may_remain,
+        ..
+    } = &err
+    else {
+        panic!("expected OutcomeUnknown, got {err:?}");
+    };
+    assert_eq!(*operation, "create_account");
+    assert_eq!(may_remain, &["account alice".to_string()]);
+    assert_eq!(dsm.calls("SYNO.Core.User", "create"), 1);
+    assert_eq!(
+        dsm.calls("SYNO.Core.User", "list"),
+        2,
+        "one lookup, no more"
+    );
+}
+
+/// A join whose every answer is lost (DSM joins, the answer comes too late).
+fn lost_join_answers() -> Fault {
+    Fault::delay(Duration::from_millis(900))
+        .only("SYNO.Core.Group.Member.add")
+        .times(1000)
+}
+
+#[tokio::test]
+async fn a_lost_join_answer_with_a_failing_lookup_is_never_done() {
+    let (dsm, provider) = impatient_setup().await;
+    dsm.inject(lost_join_answers());
+    dsm.inject(Fault::api_error(100).only("SYNO.Core.User.Group.get"));
+    let err = provider
+        .create_account(&spec("alice", small()))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::OutcomeUnknown {
+            operation,
+            may_remain,
+            ..
+        } => {
+            assert_eq!(*operation, "create_account");
+            assert_eq!(
+                may_remain.first().map(String::as_str),
+                Some("membership of plan-small")
+            );
+        }
+        other => panic!("expected OutcomeUnknown, got {other:?}"),
+    }
+    assert!(dsm.user("alice").is_none(), "the account was undone");
+    assert_eq!(dsm.calls("SYNO.Core.User.Group", "get"), 1, "one lookup");
+}
+
+#[tokio::test]
+async fn a_lost_join_answer_is_settled_by_the_membership() {
+    let (dsm, provider) = impatient_setup().await;
+    dsm.inject(lost_join_answers());
+    let info = provider
+        .create_account(&spec("alice", small()))
+        .await
+        .unwrap();
+    assert!(info.groups.iter().any(|g| g.as_str() == SMALL));
+    assert!(in_group(&dsm, "alice", SMALL));
+}
+
+#[tokio::test]
+async fn a_lost_join_that_did_not_happen_is_undone() {
+    let (dsm, provider) = impatient_setup().await;
+    // Dropped without being handled: the membership is absent, the lookup says so.
+    dsm.inject(
+        Fault::drop_connection()
+            .only("SYNO.Core.Group.Member.add")
+            .times(1000),
+    );
+    let err = provider
+        .create_account(&spec("alice", small()))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(dsm.user("alice").is_none(), "the account was undone");
 }

@@ -28,7 +28,7 @@ async fn a_non_admin_account_is_reported_as_such() {
     dsm.add_user("operator", "Op3rator-pw");
     let provider = provision_synology::SynologyProvider::builder(dsm.url())
         .credentials("operator", secret("Op3rator-pw"))
-        .client_options(MockSynology::fast_client_options())
+        .options(MockSynology::fast_client_options())
         .build()
         .unwrap();
     assert!(!provider.test_connection().await.unwrap().is_admin);

@@ -394,7 +394,7 @@ async fn a_credentials_error_is_never_retried() {
     let dsm = MockSynology::start().await;
     let provider = provision_synology::SynologyProvider::builder(dsm.url())
         .credentials(MockSynology::ADMIN_ACCOUNT, secret("wrong-password"))
-        .client_options(MockSynology::fast_client_options())
+        .options(MockSynology::fast_client_options())
         .build()
         .unwrap();
     for _ in 0..3 {
@@ -433,7 +433,7 @@ async fn a_disabled_account_cannot_log_in() {
     dsm.set_expired("ops", "now");
     let provider = provision_synology::SynologyProvider::builder(dsm.url())
         .credentials("ops", secret("0ps-Password"))
-        .client_options(MockSynology::fast_client_options())
+        .options(MockSynology::fast_client_options())
         .build()
         .unwrap();
     assert_eq!(

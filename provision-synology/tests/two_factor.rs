@@ -21,7 +21,7 @@ async fn dsm_with_2fa_admin() -> (MockSynology, String) {
 fn builder(dsm: &MockSynology) -> provision_synology::SynologyProviderBuilder {
     SynologyProvider::builder(dsm.url())
         .credentials(OPERATOR, secret(OPERATOR_PASSWORD))
-        .client_options(MockSynology::fast_client_options())
+        .options(MockSynology::fast_client_options())
 }
 
 #[tokio::test]

@@ -4,17 +4,18 @@
 //! Every call is a POST with a form body (secrets and sids stay out of URLs and DSM's
 //! access log), parameters of `requestFormat: JSON` APIs JSON-encoded, the sid as
 //! `_sid`, the CSRF token as `X-SYNO-TOKEN` and, after a Noise login, `X-SYNO-HASH`.
-//! HTTP-level retries follow core's rule; DSM's "busy" codes are retried for idempotent
-//! calls with the same backoff; a dead session is replaced once and the call re-sent
-//! once.
+//! Each call runs through core's one retry loop (see `exchange`): HTTP-level retries by
+//! core's rule, DSM's "busy" codes resent for idempotent calls within the same budget,
+//! a dead session replaced once and the call re-sent once.
 
+mod exchange;
 mod request;
 mod session;
 mod types;
 
 use std::sync::{Arc, Mutex as SyncMutex};
-use std::time::Instant;
 
+use provision_core::endpoint::Endpoint;
 use provision_core::error::{Error, ServerError};
 use provision_core::http::{
     send_with_retry, transport_error, ClientOptions, Idempotency, RetryConfig,
@@ -25,9 +26,10 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use url::Url;
 
-use crate::error::{is_busy, is_session_error, BACKEND};
-use request::{ApiCall, ApiEntry, ApiTable};
-use session::{Session, FORM};
+use crate::error::BACKEND;
+use exchange::Renewal;
+use request::{ApiCall, ApiTable};
+use session::Session;
 
 pub use types::{
     CreatedUser, DsmInfo, Group, HomeService, HomeUsage, NewUser, PasswordPolicy,
@@ -189,55 +191,21 @@ impl std::fmt::Debug for SynologyClient {
     }
 }
 
-/// Turns an address into the Web API base `scheme://host:port/<prefix>/webapi/`:
-/// HTTPS on 5001 when neither scheme nor port is given, HTTP only to loopback (DSM
-/// would see passwords in clear otherwise).
-pub(crate) fn normalize_base_url(input: &str) -> Result<Url, Error> {
+/// The Web API base `scheme://host:port/<prefix>/webapi/` for an address. The address
+/// follows core's [`Endpoint`] rules (no credentials, query or fragment; cleartext
+/// `http://` only to loopback unless the options allow it), plus DSM's defaults: HTTPS
+/// when no scheme is written, port 5001 (5000 for HTTP) when none is, and `webapi/`.
+pub(crate) fn webapi_base(input: &str, options: &ClientOptions) -> Result<(Endpoint, Url), Error> {
     let input = input.trim();
-    if input.is_empty() {
-        return Err(Error::invalid("base_url", "the DSM address is empty"));
-    }
     let with_scheme = if input.contains("://") {
         input.to_string()
     } else {
         format!("https://{input}")
     };
-    let mut url =
-        Url::parse(&with_scheme).map_err(|e| Error::invalid("base_url", format!("{e}")))?;
-    let https = match url.scheme() {
-        "https" => true,
-        "http" => false,
-        other => {
-            return Err(Error::invalid(
-                "base_url",
-                format!("scheme {other:?} (expected https)"),
-            ))
-        }
-    };
-    if url.host().is_none() {
-        return Err(Error::invalid("base_url", "the address has no host"));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::invalid(
-            "base_url",
-            "credentials belong in the builder, not in the address",
-        ));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::invalid(
-            "base_url",
-            "the address has a query or fragment",
-        ));
-    }
-    if !https && !is_loopback(&url) {
-        return Err(Error::invalid(
-            "base_url",
-            "plain HTTP would send passwords in clear; use https (with an extra CA or \
-             Tls::Insecure for a self-signed DSM)",
-        ));
-    }
+    let endpoint = options.endpoint(&with_scheme)?;
+    let mut url = endpoint.url().clone();
     if !has_explicit_port(&with_scheme) {
-        let port = if https { 5001 } else { 5000 };
+        let port = if endpoint.is_cleartext() { 5000 } else { 5001 };
         url.set_port(Some(port))
             .map_err(|_| Error::invalid("base_url", "cannot set a port on this address"))?;
     }
@@ -248,16 +216,7 @@ pub(crate) fn normalize_base_url(input: &str) -> Result<Url, Error> {
         format!("{path}/webapi/")
     };
     url.set_path(&path);
-    Ok(url)
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
+    Ok((endpoint, url))
 }
 
 /// Whether the authority of `url` (which has a scheme) names a port; the url crate
@@ -309,7 +268,7 @@ impl SynologyClient {
         session_label: &str,
         options: &ClientOptions,
     ) -> Result<Self, Error> {
-        let base = normalize_base_url(base_url)?;
+        let (endpoint, base) = webapi_base(base_url, options)?;
         credentials.validate()?;
         if session_label.trim().is_empty() {
             return Err(Error::invalid(
@@ -319,7 +278,7 @@ impl SynologyClient {
         }
         Ok(SynologyClient {
             inner: Arc::new(Inner {
-                http: options.build_client()?,
+                http: options.build_client_for(BACKEND, &endpoint)?,
                 base,
                 retry: options.retry.clone(),
                 otp_code: SyncMutex::new(credentials.otp_code.clone()),
@@ -399,67 +358,13 @@ impl SynologyClient {
         Ok(())
     }
 
-    /// Sends `call` once (HTTP retries by core's rule) and reads the envelope.
-    async fn send_once<T: DeserializeOwned>(
-        &self,
-        entry: &ApiEntry,
-        call: &ApiCall,
-        session: Option<&Session>,
-    ) -> Result<Option<T>, Error> {
-        let url =
-            self.inner.base.join(&entry.path).map_err(|e| {
-                Error::protocol(BACKEND, format!("bad API path {}: {e}", entry.path))
-            })?;
-        let body = call.form_body(session.map(|s| &s.sid))?;
-        let http = &self.inner.http;
-        let no_retries = RetryConfig::none();
-        let retry = if call.at_most_once {
-            &no_retries
-        } else {
-            &self.inner.retry
-        };
-        let response = send_with_retry(BACKEND, retry, call.idempotency, || {
-            let mut request = http
-                .post(url.clone())
-                .header(reqwest::header::CONTENT_TYPE, FORM)
-                .body(body.clone());
-            if let Some(session) = session {
-                request = request.header("X-SYNO-TOKEN", session.synotoken.expose_secret());
-                // Every attempt consumes a nonce, so the hash is made per attempt.
-                if let Some(hash) = session.next_hash()? {
-                    request = request.header("X-SYNO-HASH", hash);
-                }
-            }
-            Ok(request)
-        })
-        .await?;
-        read_response(call.api, response).await
-    }
-
-    /// [`Self::send_once`], retried with backoff while DSM says it is busy, for idempotent
-    /// calls only.
-    async fn send_patiently<T: DeserializeOwned>(
-        &self,
-        entry: &ApiEntry,
-        call: &ApiCall,
-        session: &Session,
-    ) -> Result<Option<T>, Error> {
-        let retry = &self.inner.retry;
-        let started = Instant::now();
-        let mut attempt = 0;
-        loop {
-            match self.send_once(entry, call, Some(session)).await {
-                Err(e) if is_busy(&e) && call.idempotency == Idempotency::Idempotent => {
-                    let wait = retry.backoff(attempt + 1);
-                    if attempt >= retry.max_retries || started.elapsed() + wait >= retry.deadline {
-                        return Err(e);
-                    }
-                    attempt += 1;
-                    tokio::time::sleep(wait).await;
-                }
-                other => return other,
-            }
-        }
+    /// The URL of `call`'s API, when the DSM offers it at the call's version.
+    pub(super) async fn api_url(&self, call: &ApiCall) -> Result<Url, Error> {
+        let entry = self.apis().await?.entry_for(call.api, call.version)?;
+        self.inner
+            .base
+            .join(&entry.path)
+            .map_err(|e| Error::protocol(BACKEND, format!("bad API path {}: {e}", entry.path)))
     }
 
     /// Runs an authenticated call: logs in when needed and, when DSM declares the
@@ -471,17 +376,11 @@ impl SynologyClient {
 
     /// [`Self::call`], with the answer's `data` read straight into `T` (None when DSM
     /// sent none).
-    async fn call_as<T: DeserializeOwned>(&self, call: ApiCall) -> Result<Option<T>, Error> {
-        let apis = self.apis().await?;
-        let entry = apis.entry_for(call.api, call.version)?;
+    async fn call_as<T: DeserializeOwned + Send>(&self, call: ApiCall) -> Result<Option<T>, Error> {
+        let url = self.api_url(&call).await?;
         let session = self.session().await?;
-        match self.send_patiently(entry, &call, &session).await {
-            Err(e) if is_session_error(&e) => {
-                let fresh = self.renew(&session).await?;
-                self.send_patiently(entry, &call, &fresh).await
-            }
-            other => other,
-        }
+        self.exchange(url, &call, Some(session), Renewal::Allowed)
+            .await
     }
 
     /// Logs in (when not yet) and describes the session.
@@ -830,7 +729,8 @@ mod tests {
 
     #[test]
     fn addresses_default_to_https_on_5001() {
-        let url = |s: &str| normalize_base_url(s).map(|u| u.to_string());
+        let url =
+            |s: &str| webapi_base(s, &ClientOptions::default()).map(|(_, base)| base.to_string());
         assert_eq!(
             url("nas.example.com").unwrap(),
             "https://nas.example.com:5001/webapi/"
@@ -874,7 +774,10 @@ mod tests {
             "https://u:p@nas",
             "https://nas/?x=1",
         ] {
-            assert!(normalize_base_url(bad).is_err(), "{bad:?} accepted");
+            assert!(
+                webapi_base(bad, &ClientOptions::default()).is_err(),
+                "{bad:?} accepted"
+            );
         }
     }
 

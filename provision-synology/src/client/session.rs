@@ -12,6 +12,7 @@ use provision_core::http::{send_with_retry, Idempotency};
 use secrecy::SecretString;
 use serde_json::Value;
 
+use super::exchange::Renewal;
 use super::request::{ApiCall, ApiTable};
 use super::SynologyClient;
 use crate::error::{dsm_code, BACKEND};
@@ -89,11 +90,10 @@ impl SynologyClient {
         let Some(session) = session else {
             return Ok(());
         };
-        let apis = self.apis().await?;
-        let entry = apis.entry_for("SYNO.API.Auth", session.auth_version)?;
         let call = ApiCall::new("SYNO.API.Auth", session.auth_version, "logout")
             .raw("session", &self.inner.session_label);
-        self.send_once::<serde::de::IgnoredAny>(entry, &call, Some(&session))
+        let url = self.api_url(&call).await?;
+        self.exchange::<serde::de::IgnoredAny>(url, &call, Some(session), Renewal::Never)
             .await
             .map(drop)
     }
@@ -125,7 +125,6 @@ impl SynologyClient {
             .ok_or_else(|| Error::Unsupported("this DSM does not offer SYNO.API.Auth".into()))?;
         // Version 7 where offered, else the highest the DSM has (DSM 6).
         let version = auth.max_version.min(AUTH_VERSION);
-        let entry = apis.entry_for("SYNO.API.Auth", version)?;
         let credentials = &self.inner.credentials;
         let mut call = ApiCall::new("SYNO.API.Auth", version, "login")
             .not_idempotent()
@@ -172,7 +171,11 @@ impl SynologyClient {
             }
         }
 
-        let data = match self.send_once::<Value>(entry, &call, None).await {
+        let url = self.api_url(&call).await?;
+        let data = match self
+            .exchange::<Value>(url, &call, None, Renewal::Never)
+            .await
+        {
             Ok(data) => data.unwrap_or(Value::Null),
             Err(e) => {
                 // A code DSM never saw stays usable for the next attempt.

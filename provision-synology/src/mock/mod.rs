@@ -332,12 +332,12 @@ impl MockSynology {
     pub fn fast_client_options() -> ClientOptions {
         ClientOptions::default()
             .with_timeout(Duration::from_secs(5))
-            .with_retry(RetryConfig {
-                max_retries: 3,
-                initial_backoff: Duration::from_millis(2),
-                max_backoff: Duration::from_millis(10),
-                deadline: Duration::from_secs(5),
-            })
+            .with_retry(RetryConfig::new(
+                3,
+                Duration::from_millis(2),
+                Duration::from_millis(10),
+                Duration::from_secs(5),
+            ))
     }
 
     /// A provider builder aimed at this mock with the administrator's credentials and
@@ -345,7 +345,7 @@ impl MockSynology {
     pub fn provider_builder(&self) -> SynologyProviderBuilder {
         SynologyProvider::builder(self.url())
             .credentials(Self::ADMIN_ACCOUNT, self.admin_password())
-            .client_options(Self::fast_client_options())
+            .options(Self::fast_client_options())
     }
 
     // --- state ---------------------------------------------------------------------
