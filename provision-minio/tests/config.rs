@@ -245,7 +245,7 @@ fn cleartext_http_to_another_host_is_refused_unless_allowed() {
     // The URL's rules hold for the wire clients too.
     assert!(provision_minio::client::S3Client::new(
         "http://s3.example.com:9000",
-        provision_minio::sigv4::Credentials::new("admin", secret("admin-secret")),
+        provision_minio::Credentials::new("admin", secret("admin-secret")),
         provision_minio::client::DEFAULT_REGION,
         &fast_options(),
     )
