@@ -119,17 +119,18 @@ async fn main() -> Result<(), BoxError> {
             None => format!("{mock_label} (mock server; set {prefix}URL for a real one)"),
         };
         let provider = build_provider(entry)?;
+        let backend = entry.backend.clone();
         let mut product = product(&config, server)?;
         let mut bigger = product_plan(&config, &format!("{server}-bigger"))?;
         // A real DSM names its own plan group.
         if let (Some(_), Ok(group)) = (&real, std::env::var("PROVISION_SYNOLOGY_GROUP")) {
-            if entry.backend == "synology" {
+            if backend == "synology" {
                 product.groups = vec![GroupName::new(group)?];
                 bigger.groups = product.groups.clone();
             }
         }
         // MinIO's mock fills an account's default bucket, which the provider names.
-        let set_usage = match (set_usage, entry.backend.as_str()) {
+        let set_usage = match (set_usage, backend.as_str()) {
             (Some(_), "minio") => Some(minio_usage(&minio_mock)),
             (other, _) => other,
         };
