@@ -43,6 +43,7 @@ async fn conformance_on_a_legacy_minio_mock() {
 }
 
 #[tokio::test]
+#[ignore = "needs a real MinIO: set PROVISION_MINIO_URL and run with --ignored"]
 async fn conformance_on_a_real_server() {
     let provider = match MinioProvider::builder_from_env() {
         Ok(Some(builder)) => builder.build().expect("provider from the environment"),

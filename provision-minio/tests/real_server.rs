@@ -26,6 +26,7 @@ fn provider_from_env() -> Option<MinioProvider> {
 }
 
 #[tokio::test]
+#[ignore = "needs a real MinIO: set PROVISION_MINIO_URL and run with --ignored"]
 async fn account_life_on_a_real_server() {
     let Some(provider) = provider_from_env() else {
         return;
