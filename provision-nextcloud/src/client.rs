@@ -9,7 +9,6 @@
 //! Quotas go on the wire as a decimal byte count or `none`, never as a unit string
 //! (Nextcloud reads `500 MiB` as 500 bytes).
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use provision_core::endpoint::Endpoint;
@@ -20,11 +19,10 @@ use provision_core::{ByteSize, Error, GroupName, Result, Username};
 use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use serde_json::Value;
 use url::Url;
 
-use crate::details;
+use crate::details::parse_users_details;
 use crate::error::{bare_failure, ocs_failure, Operation, BACKEND};
 
 /// Which OCS endpoint family to call. Both expose the same routes; v2 answers with real
@@ -349,7 +347,7 @@ impl NextcloudClient {
                 Idempotency::Idempotent,
             )
             .await?;
-        details::parse_users_details(status, &body)
+        parse_users_details(status, &body)
     }
 
     /// Creates an account (`POST /cloud/users`). Not idempotent: a create that timed
@@ -724,118 +722,6 @@ fn parse_storage(quota: Option<&Value>) -> StorageInfo {
         .filter(|&n| measured && n >= 0.0)
         .map(|n| ByteSize::new(n.round() as u64));
     StorageInfo { limit, used }
-}
-
-/// Reads a `GET /cloud/users/details` answer: the accounts of the page, or the error
-/// the answer means (as every other call reads it, the OCS status code decides).
-///
-/// Exposed for callers that fetch pages themselves;
-/// [`NextcloudClient::users_details`] fetches and reads one.
-///
-/// `data.users` is a map keyed by id (read in key order, as a JSON object map yields
-/// it), `[]` when empty, or a list; any other `users`, or none, is a protocol error.
-/// Each record goes through the rules of `GET /cloud/users/{id}` (the same leniency
-/// about `enabled`, `quota` and the display-name keys); a repeated key counts once,
-/// the last time.
-pub fn parse_users_details(status: u16, body: &str) -> Result<Vec<UserRecord>> {
-    // Only the few fields used are built into values; the ~30 others of each record
-    // are skipped as raw text, so the page never becomes a JSON tree.
-    let data: Option<&RawValue> = parse_answer_as(Operation::ListUsers, status, body)?;
-    let mut data_fields = data.map_or_else(|| Ok(BTreeMap::new()), object_fields::<DataKey>)?;
-    let no_users = || Error::protocol(BACKEND, "users/details without a users field");
-    let users = data_fields.remove(&DataKey::Users).ok_or_else(no_users)?;
-    match users.get().as_bytes().first() {
-        Some(b'{') => parse_json::<BTreeMap<String, &RawValue>>(users.get())?
-            .into_values()
-            .map(listed_user)
-            .collect(),
-        Some(b'[') => parse_json::<Vec<&RawValue>>(users.get())?
-            .into_iter()
-            .map(listed_user)
-            .collect(),
-        _ => Err(no_users()),
-    }
-}
-
-/// The keys of a details page's `data` that are read.
-#[derive(Deserialize, PartialEq, Eq, PartialOrd, Ord)]
-#[serde(field_identifier)]
-enum DataKey {
-    #[serde(rename = "users")]
-    Users,
-    #[serde(other)]
-    Other,
-}
-
-/// The keys of an account record that [`parse_user`] reads, by their wire names.
-#[derive(Deserialize, PartialEq, Eq, PartialOrd, Ord, Clone, Copy)]
-#[serde(field_identifier)]
-enum RecordKey {
-    #[serde(rename = "id")]
-    Id,
-    #[serde(rename = "enabled")]
-    Enabled,
-    #[serde(rename = "email")]
-    Email,
-    #[serde(rename = "displayname")]
-    Displayname,
-    #[serde(rename = "display-name")]
-    DisplayName,
-    #[serde(rename = "groups")]
-    Groups,
-    #[serde(rename = "quota")]
-    Quota,
-    #[serde(other)]
-    Other,
-}
-
-impl RecordKey {
-    fn wire_name(self) -> Option<&'static str> {
-        Some(match self {
-            RecordKey::Id => "id",
-            RecordKey::Enabled => "enabled",
-            RecordKey::Email => "email",
-            RecordKey::Displayname => "displayname",
-            RecordKey::DisplayName => "display-name",
-            RecordKey::Groups => "groups",
-            RecordKey::Quota => "quota",
-            RecordKey::Other => return None,
-        })
-    }
-}
-
-/// One record of a details page: its used fields as values, then [`parse_user`].
-fn listed_user(record: &RawValue) -> Result<UserRecord> {
-    let mut used = serde_json::Map::new();
-    for (key, raw) in object_fields::<RecordKey>(record)? {
-        if let Some(name) = key.wire_name() {
-            used.insert(name.to_string(), parse_json::<Value>(raw.get())?);
-        }
-    }
-    parse_user(&Value::Object(used))
-}
-
-/// The entries of a JSON object under the keys `K` sorts them into, the last of each
-/// repeated key kept (as a [`Value`] map keeps it); none when `raw` is not an object.
-fn object_fields<'a, K: Deserialize<'a> + Ord>(
-    raw: &'a RawValue,
-) -> Result<BTreeMap<K, &'a RawValue>> {
-    if raw.get().starts_with('{') {
-        parse_json(raw.get())
-    } else {
-        Ok(BTreeMap::new())
-    }
-}
-
-/// Re-reads a piece of a page that already parsed as JSON, so a failure here is a
-/// value out of serde_json's range (such as `1e400`), reported as a protocol error.
-fn parse_json<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T> {
-    serde_json::from_str(text).map_err(|e| {
-        Error::protocol(
-            BACKEND,
-            format!("users/details holds an unreadable value: {e}"),
-        )
-    })
 }
 
 fn number(v: &Value) -> Option<f64> {

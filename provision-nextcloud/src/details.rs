@@ -7,6 +7,12 @@
 //! that is unusable becomes a protocol error naming it after the envelope was read,
 //! never a serde error (which would hide the OCS status code behind a bare failure).
 //! Repeated keys keep the last value, as a `Value` map does.
+//!
+//! Kept by measurement (issue 10): a page of 500 Nextcloud 34 records read here in
+//! 10.1 ms, against 26.8 ms (2.6x) for derived serde keys that skip unused fields as
+//! raw JSON and send each record through `parse_user`; the bar for replacing this file
+//! was 2x. Criterion, `cargo bench -p provision-nextcloud --bench users_details` at
+//! commit 43f5daa, on a shared 2-core machine under load (both cases alike).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -19,7 +25,7 @@ use crate::client::{parse_answer_as, QuotaLimit, StorageInfo, UserRecord};
 use crate::error::{Operation, BACKEND};
 
 /// The accounts of one details page, or the protocol error the page means.
-pub fn parse_users_details(status: u16, body: &str) -> Result<Vec<UserRecord>> {
+pub(crate) fn parse_users_details(status: u16, body: &str) -> Result<Vec<UserRecord>> {
     let data: DetailsData<'_> = parse_answer_as(Operation::ListUsers, status, body)?;
     match data.users {
         UsersField::Map(mut entries) => {
@@ -579,11 +585,6 @@ mod tests {
         let typed = outcome(parse_users_details(status, body));
         let value = outcome(details_via_value(status, body));
         assert_eq!(typed, value, "the two paths disagree on {body}");
-        let derived = outcome(crate::client::parse_users_details(status, body));
-        assert_eq!(
-            derived, value,
-            "the derived keys and the value path disagree on {body}"
-        );
         typed
     }
 
@@ -954,7 +955,6 @@ mod tests {
                 list.render(&mut body);
                 let typed = outcome(parse_users_details(200, &page(&body)));
                 prop_assert_eq!(&typed, &outcome(details_via_value(200, &page(&body))));
-                prop_assert_eq!(&typed, &outcome(crate::client::parse_users_details(200, &page(&body))));
                 for (_, record) in &records {
                     let mut text = String::new();
                     record.render(&mut text);
@@ -969,10 +969,6 @@ mod tests {
                 list.render(&mut body);
                 prop_assert_eq!(
                     outcome(parse_users_details(200, &page(&body))),
-                    outcome(details_via_value(200, &page(&body)))
-                );
-                prop_assert_eq!(
-                    outcome(crate::client::parse_users_details(200, &page(&body))),
                     outcome(details_via_value(200, &page(&body)))
                 );
             }

@@ -57,9 +57,6 @@
 
 pub mod client;
 mod details;
-/// The hand-written details reader, for the comparison in `benches/users_details.rs`.
-#[doc(hidden)]
-pub use details::parse_users_details as hand_written_users_details;
 mod error;
 mod human_size;
 #[cfg(feature = "mock")]
