@@ -275,6 +275,9 @@ pub enum Error {
         #[source]
         source: Option<BoxError>,
     },
+    /// The ledger failed, or refused an operation in the service's state.
+    #[error(transparent)]
+    Ledger(#[from] crate::ledger::LedgerError),
 }
 
 impl Error {
@@ -308,6 +311,7 @@ impl Error {
                 error.kind()
             }
             Error::Store { .. } => ErrorKind::Unexpected,
+            Error::Ledger(e) => e.kind(),
         }
     }
 

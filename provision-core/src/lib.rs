@@ -40,11 +40,13 @@
 
 pub mod concurrency;
 pub mod config;
+pub mod cycle;
 pub mod endpoint;
 pub mod error;
 pub mod history;
 #[cfg(feature = "http")]
 pub mod http;
+pub mod ledger;
 pub mod memory;
 pub mod notify;
 pub mod options;

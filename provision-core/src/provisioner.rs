@@ -413,7 +413,7 @@ impl Provisioner {
         history: &dyn HistoryStore,
         now: DateTime<Utc>,
     ) -> Result<SweepReport> {
-        let usages = self.read_usages(accounts).await?;
+        let usages = read_usages(self.provider.as_ref(), accounts, self.concurrency).await?;
         Self::record_usages(accounts, usages, history, now).await
     }
 
@@ -485,51 +485,6 @@ impl Provisioner {
         Ok(report)
     }
 
-    /// The usage of each account in order, or why it could not be read.
-    async fn read_usages(&self, accounts: &[SweepAccount]) -> Result<Vec<Result<Usage>>> {
-        if self.provider.capabilities().bulk_usage {
-            let fold = self.provider.name_policy().case != CaseRule::Sensitive;
-            let key = |name: &str| {
-                if fold {
-                    name.to_lowercase()
-                } else {
-                    name.to_string()
-                }
-            };
-            let all: HashMap<String, Usage> = self
-                .provider
-                .usage_all()
-                .await?
-                .into_iter()
-                .map(|(name, usage)| (key(name.as_str()), usage))
-                .collect();
-            return Ok(accounts
-                .iter()
-                .map(|a| {
-                    all.get(&key(a.username.as_str())).copied().ok_or_else(|| {
-                        Error::AccountNotFound {
-                            username: a.username.to_string(),
-                        }
-                    })
-                })
-                .collect());
-        }
-        let names: Vec<Username> = accounts.iter().map(|a| a.username.clone()).collect();
-        let results = self.provider.usage_many(&names, self.concurrency).await?;
-        if results.len() != accounts.len() {
-            // A provider's bug, not the server's: never misattribute usages.
-            return Err(Error::protocol(
-                "provisioner",
-                format!(
-                    "usage_many answered {} results for {} accounts",
-                    results.len(),
-                    accounts.len()
-                ),
-            ));
-        }
-        Ok(results)
-    }
-
     /// Carries out the policy switches a sweep asks for, on a backend that enforces
     /// quota by policy (MinIO): LimitExceeded restricts the account, BackUnderLimit lifts
     /// it. Returns each account switched with the result; nothing on other backends.
@@ -554,4 +509,53 @@ impl Provisioner {
         )
         .await
     }
+}
+
+/// The usage of each account in order, or why it could not be read: in bulk where the
+/// provider can, else at most `concurrency` reads at once.
+pub(crate) async fn read_usages(
+    provider: &dyn StorageProvider,
+    accounts: &[SweepAccount],
+    concurrency: usize,
+) -> Result<Vec<Result<Usage>>> {
+    if provider.capabilities().bulk_usage {
+        let fold = provider.name_policy().case != CaseRule::Sensitive;
+        let key = |name: &str| {
+            if fold {
+                name.to_lowercase()
+            } else {
+                name.to_string()
+            }
+        };
+        let all: HashMap<String, Usage> = provider
+            .usage_all()
+            .await?
+            .into_iter()
+            .map(|(name, usage)| (key(name.as_str()), usage))
+            .collect();
+        return Ok(accounts
+            .iter()
+            .map(|a| {
+                all.get(&key(a.username.as_str()))
+                    .copied()
+                    .ok_or_else(|| Error::AccountNotFound {
+                        username: a.username.to_string(),
+                    })
+            })
+            .collect());
+    }
+    let names: Vec<Username> = accounts.iter().map(|a| a.username.clone()).collect();
+    let results = provider.usage_many(&names, concurrency).await?;
+    if results.len() != accounts.len() {
+        // A provider's bug, not the server's: never misattribute usages.
+        return Err(Error::protocol(
+            "provisioner",
+            format!(
+                "usage_many answered {} results for {} accounts",
+                results.len(),
+                accounts.len()
+            ),
+        ));
+    }
+    Ok(results)
 }

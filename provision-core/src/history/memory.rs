@@ -137,7 +137,7 @@ impl HistoryStore for InMemoryHistory {
         days: u32,
         now: DateTime<Utc>,
     ) -> Result<Vec<DailyPoint>> {
-        let window = DayWindow::new(days, now)?;
+        let window = DayWindow::new(days, now, chrono_tz::Tz::UTC)?;
         let inner = self.lock()?;
         let series = inner.samples.get(account);
         Ok(window.series(usage_in(series, window.start_ms, window.end_ms)))
@@ -149,7 +149,7 @@ impl HistoryStore for InMemoryHistory {
         months: u32,
         now: DateTime<Utc>,
     ) -> Result<Vec<MonthlyPoint>> {
-        let window = MonthWindow::new(months, now)?;
+        let window = MonthWindow::new(months, now, chrono_tz::Tz::UTC)?;
         let inner = self.lock()?;
         let series = inner.samples.get(account);
         window.series(usage_in(series, window.start_ms, window.end_ms))

@@ -44,7 +44,7 @@
 //! ```
 
 mod memory;
-mod series;
+pub(crate) mod series;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 #[cfg(test)]

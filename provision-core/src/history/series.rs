@@ -1,6 +1,7 @@
 //! The arithmetic both stores share: millisecond keys, series windows, aggregation.
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
 
 use super::{DailyPoint, MonthlyPoint};
 use crate::error::{Error, Result};
@@ -11,8 +12,6 @@ pub const MAX_DAILY_DAYS: u32 = 36_600;
 
 /// The longest monthly series a store computes (100 years).
 pub const MAX_MONTHLY_MONTHS: u32 = 1_200;
-
-const DAY_MS: i64 = 86_400_000;
 
 /// A time as whole milliseconds since the Unix epoch (rounded down), the stores' key.
 pub(crate) fn to_millis(time: DateTime<Utc>) -> i64 {
@@ -27,17 +26,30 @@ pub(crate) fn from_millis(millis: i64) -> Result<DateTime<Utc>> {
     })
 }
 
-fn midnight_millis(day: NaiveDate) -> i64 {
-    to_millis(day.and_time(NaiveTime::MIN).and_utc())
+/// The first instant of `day` in `zone`: its midnight, or where a change of clocks
+/// skips midnight, the first local time after the gap.
+fn day_start_millis(zone: Tz, day: NaiveDate) -> Result<i64> {
+    (0..24 * 4)
+        .filter_map(|quarter| NaiveTime::from_hms_opt(quarter / 4, (quarter % 4) * 15, 0))
+        .find_map(|time| zone.from_local_datetime(&day.and_time(time)).earliest())
+        .map(|start| start.timestamp_millis())
+        .ok_or_else(|| out_of_range("day"))
+}
+
+/// The calendar day in `zone` of a stored time.
+fn local_day(zone: Tz, at_ms: i64) -> Result<NaiveDate> {
+    Ok(from_millis(at_ms)?.with_timezone(&zone).date_naive())
 }
 
 fn out_of_range(field: &'static str) -> Error {
     Error::invalid(field, "the series would reach past the supported dates")
 }
 
-/// The days of a daily series: `days` whole UTC days ending with the day of `now`.
+/// The days of a daily series: `days` whole calendar days of `zone` ending with the
+/// day of `now`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct DayWindow {
+    zone: Tz,
     first_day: NaiveDate,
     days: u32,
     /// First millisecond of the first day.
@@ -47,7 +59,7 @@ pub(crate) struct DayWindow {
 }
 
 impl DayWindow {
-    pub(crate) fn new(days: u32, now: DateTime<Utc>) -> Result<Self> {
+    pub(crate) fn new(days: u32, now: DateTime<Utc>, zone: Tz) -> Result<Self> {
         if days > MAX_DAILY_DAYS {
             return Err(Error::invalid(
                 "days",
@@ -55,6 +67,7 @@ impl DayWindow {
             ));
         }
         let end_day = now
+            .with_timezone(&zone)
             .date_naive()
             .succ_opt()
             .ok_or_else(|| out_of_range("now"))?;
@@ -62,10 +75,11 @@ impl DayWindow {
             .checked_sub_days(Days::new(u64::from(days)))
             .ok_or_else(|| out_of_range("days"))?;
         Ok(DayWindow {
+            zone,
             first_day,
             days,
-            start_ms: midnight_millis(first_day),
-            end_ms: midnight_millis(end_day),
+            start_ms: day_start_millis(zone, first_day)?,
+            end_ms: day_start_millis(zone, end_day)?,
         })
     }
 
@@ -80,9 +94,12 @@ impl DayWindow {
             if !(self.start_ms..self.end_ms).contains(&at_ms) {
                 continue;
             }
-            // UTC days are exactly 86,400 s long (Unix time has no leap seconds).
-            let index = ((at_ms - self.start_ms) / DAY_MS) as usize;
-            if let Some(slot) = highest.get_mut(index) {
+            // Local days are 23 to 25 hours long: count calendar days, not hours.
+            let Ok(day) = local_day(self.zone, at_ms) else {
+                continue;
+            };
+            let index = day.signed_duration_since(self.first_day).num_days();
+            if let Some(slot) = usize::try_from(index).ok().and_then(|i| highest.get_mut(i)) {
                 *slot = Some(slot.map_or(used, |h| h.max(used)));
             }
         }
@@ -94,10 +111,11 @@ impl DayWindow {
     }
 }
 
-/// The months of a monthly series: `months` calendar months ending with the month of
-/// `now`.
+/// The months of a monthly series: `months` calendar months of `zone` ending with the
+/// month of `now`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct MonthWindow {
+    zone: Tz,
     /// `year * 12 + month0` of the first month.
     first_month: i64,
     months: u32,
@@ -118,22 +136,24 @@ fn first_day_of(month_number: i64) -> Option<NaiveDate> {
 }
 
 impl MonthWindow {
-    pub(crate) fn new(months: u32, now: DateTime<Utc>) -> Result<Self> {
+    pub(crate) fn new(months: u32, now: DateTime<Utc>, zone: Tz) -> Result<Self> {
         if months > MAX_MONTHLY_MONTHS {
             return Err(Error::invalid(
                 "months",
                 format!("{months} is more than {MAX_MONTHLY_MONTHS}"),
             ));
         }
-        let end_month = month_number(now.year(), now.month0()) + 1;
+        let local = now.with_timezone(&zone);
+        let end_month = month_number(local.year(), local.month0()) + 1;
         let first_month = end_month - i64::from(months);
         let start = first_day_of(first_month).ok_or_else(|| out_of_range("months"))?;
         let end = first_day_of(end_month).ok_or_else(|| out_of_range("now"))?;
         Ok(MonthWindow {
+            zone,
             first_month,
             months,
-            start_ms: midnight_millis(start),
-            end_ms: midnight_millis(end),
+            start_ms: day_start_millis(zone, start)?,
+            end_ms: day_start_millis(zone, end)?,
         })
     }
 
@@ -149,8 +169,8 @@ impl MonthWindow {
             if !(self.start_ms..self.end_ms).contains(&at_ms) {
                 continue;
             }
-            let at = from_millis(at_ms)?;
-            let index = month_number(at.year(), at.month0()) - self.first_month;
+            let day = local_day(self.zone, at_ms)?;
+            let index = month_number(day.year(), day.month0()) - self.first_month;
             if let Some((sum, count)) = usize::try_from(index).ok().and_then(|i| totals.get_mut(i))
             {
                 *sum += u128::from(used.bytes());

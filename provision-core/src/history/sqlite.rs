@@ -302,7 +302,7 @@ impl HistoryStore for SqliteHistory {
         days: u32,
         now: DateTime<Utc>,
     ) -> Result<Vec<DailyPoint>> {
-        let window = DayWindow::new(days, now)?;
+        let window = DayWindow::new(days, now, chrono_tz::Tz::UTC)?;
         let usage = self
             .usage_between(account, window.start_ms, window.end_ms)
             .await?;
@@ -315,7 +315,7 @@ impl HistoryStore for SqliteHistory {
         months: u32,
         now: DateTime<Utc>,
     ) -> Result<Vec<MonthlyPoint>> {
-        let window = MonthWindow::new(months, now)?;
+        let window = MonthWindow::new(months, now, chrono_tz::Tz::UTC)?;
         let usage = self
             .usage_between(account, window.start_ms, window.end_ms)
             .await?;

@@ -1,0 +1,1221 @@
+//! The billing cycle on a ledger: idempotent orders, sweeps with an outbox, and the
+//! desired limit state of MinIO accounts.
+//!
+//! [`BillingCycle`] holds a [`Ledger`], the providers of the servers it records and the
+//! products it sells. Every order names a service (server and service id) and runs
+//! under the service's lock, so two calls for one service never run at once, across
+//! processes too when the ledger is shared (PostgreSQL, or one SQLite file):
+//!
+//! - **create** is idempotent per service: the account name is chosen and recorded
+//!   before the account is made, so repeating an order, or retrying one whose process
+//!   died at any point, finds that name and finishes the account (or returns the
+//!   finished one), never making a second account. The password is handed back once,
+//!   by the call that set it.
+//! - **suspend, unsuspend, terminate, change-password, change-plan** check the
+//!   service's status and are journaled under an idempotency key: a key that finished
+//!   is answered from the journal without acting again.
+//! - **sweep** reads the usage of a server's services, and writes the samples, the new
+//!   threshold states and the actions they imply in one transaction; the actions wait
+//!   in the outbox ([`BillingCycle::pending_actions`]) until confirmed, so none is lost
+//!   when a mail fails or the process stops. On MinIO the limit policy follows from the
+//!   stored state (or an administrator's override) and is reconciled on every sweep,
+//!   so a failed switch heals on the next one.
+//! - **recover** finishes what a crashed process left: interrupted creates are undone
+//!   (their caller never got the password), interrupted terminations and status changes
+//!   are carried out.
+//!
+//! ```
+//! # #[cfg(feature = "sqlite")]
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use std::sync::Arc;
+//! use provision_core::cycle::BillingCycle;
+//! use provision_core::ledger::{ServerId, SqlLedger};
+//! use provision_core::memory::InMemoryProvider;
+//! use provision_core::provisioner::{ProductConfig, ServiceContext};
+//!
+//! let ledger = Arc::new(SqlLedger::sqlite_in_memory().await?);
+//! let server = ServerId::new("files1")?;
+//! let cycle = BillingCycle::new(ledger)
+//!     .with_server(server.clone(), Arc::new(InMemoryProvider::new()))
+//!     .with_product("basic", ProductConfig::new("cust{client_id}", "16", "10 GB")?);
+//!
+//! let ctx = ServiceContext::new("42", "7");
+//! let first = cycle.create(&server, &ctx, "basic").await?;
+//! assert_eq!(first.username.as_str(), "cust42");
+//! assert!(first.password.is_some());
+//!
+//! // The same order again: the same account, no second one, no new password.
+//! let again = cycle.create(&server, &ctx, "basic").await?;
+//! assert_eq!(again.username, first.username);
+//! assert!(again.password.is_none());
+//! # Ok::<_, provision_core::Error>(())
+//! # }).unwrap();
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use rand::{Rng, SeedableRng};
+use secrecy::SecretString;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::ledger::{
+    AccountKey, ActionId, Begun, Ledger, LedgerError, LedgerSample, LimitOverride, NewAction,
+    Operation, OperationKind, OperationState, PendingAction, ServerId, ServiceKey, ServiceRecord,
+    ServiceStatus, SweepRecord,
+};
+use crate::notify::NotificationValues;
+use crate::provider::{AccountInfo, AccountSpec, QuotaEnforcement, StorageProvider};
+use crate::provisioner::{read_usages, ProductConfig, ServiceContext, SweepAccount, SweepOutcome};
+use crate::rules::{resolve_unique, CollisionLimits, GeneratePassword, NameContext};
+use crate::threshold::{evaluate, ThresholdState};
+use crate::username::Username;
+
+/// How long a service's lock holds unless let go: longer than any one operation takes.
+pub const DEFAULT_LOCK_TTL: Duration = Duration::from_secs(300);
+
+/// How long a call waits for another call on the same service.
+pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(30);
+
+/// What a create returned.
+pub struct Created {
+    /// The service as the ledger now records it.
+    pub service: ServiceRecord,
+    /// The account's name.
+    pub username: Username,
+    /// The password, when this call set it; None when the order was done before (the
+    /// password was handed back once, by the call that set it).
+    pub password: Option<SecretString>,
+    /// What the server reported, when this call made or finished the account.
+    pub account: Option<AccountInfo>,
+    /// Whether an earlier attempt of this order made the account.
+    pub resumed: bool,
+}
+
+impl fmt::Debug for Created {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Created")
+            .field("service", &self.service)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "[redacted]"))
+            .field("account", &self.account)
+            .field("resumed", &self.resumed)
+            .finish()
+    }
+}
+
+/// What a sweep of one server did.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct CycleSweep {
+    /// One outcome per account whose usage was read.
+    pub outcomes: Vec<SweepOutcome>,
+    /// Accounts whose usage could not be read, with why (their state is unchanged).
+    pub failures: Vec<(Username, Error)>,
+    /// How many actions were written to the outbox.
+    pub actions_recorded: usize,
+    /// Limit policies switched (MinIO), with the result; a failed one is tried again
+    /// on the next sweep.
+    pub limit_switches: Vec<(Username, bool, Result<()>)>,
+}
+
+/// What [`BillingCycle::recover`] did.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct Recovery {
+    /// Services whose interrupted create was undone (the account removed, the service
+    /// marked failed).
+    pub undone: Vec<ServiceKey>,
+    /// Services whose interrupted operation was carried out.
+    pub finished: Vec<ServiceKey>,
+    /// Services that could not be settled now, with why (tried again next time).
+    pub failed: Vec<(ServiceKey, Error)>,
+}
+
+/// The billing cycle on a ledger. See the [module documentation](self).
+pub struct BillingCycle {
+    ledger: Arc<dyn Ledger>,
+    servers: BTreeMap<ServerId, Arc<dyn StorageProvider>>,
+    products: BTreeMap<String, ProductConfig>,
+    worker: String,
+    calls: AtomicU64,
+    lock_ttl: Duration,
+    lock_wait: Duration,
+    collision_limits: CollisionLimits,
+    concurrency: usize,
+}
+
+impl fmt::Debug for BillingCycle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BillingCycle")
+            .field("servers", &self.servers.keys().collect::<Vec<_>>())
+            .field("products", &self.products.keys().collect::<Vec<_>>())
+            .field("worker", &self.worker)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A held service lock; let go by [`BillingCycle::release`].
+struct Held {
+    service: ServiceKey,
+    owner: String,
+}
+
+fn ttl_delta(duration: Duration) -> TimeDelta {
+    TimeDelta::from_std(duration).unwrap_or(TimeDelta::MAX)
+}
+
+/// Whether a failure leaves the server's state unknown (it may have acted).
+fn outcome_unknown(e: &Error) -> bool {
+    matches!(e, Error::OutcomeUnknown { .. }) || e.is_ambiguous()
+}
+
+impl BillingCycle {
+    /// A cycle on `ledger`, with no servers or products yet.
+    pub fn new(ledger: Arc<dyn Ledger>) -> Self {
+        let mut rng = rand::rngs::StdRng::from_os_rng();
+        BillingCycle {
+            ledger,
+            servers: BTreeMap::new(),
+            products: BTreeMap::new(),
+            worker: format!("worker-{:016x}", rng.random::<u64>()),
+            calls: AtomicU64::new(0),
+            lock_ttl: DEFAULT_LOCK_TTL,
+            lock_wait: DEFAULT_LOCK_WAIT,
+            collision_limits: CollisionLimits::default(),
+            concurrency: 16,
+        }
+    }
+
+    /// Adds a server and its provider.
+    pub fn with_server(mut self, id: ServerId, provider: Arc<dyn StorageProvider>) -> Self {
+        self.servers.insert(id, provider);
+        self
+    }
+
+    /// Adds a product under its name.
+    pub fn with_product(mut self, name: impl Into<String>, product: ProductConfig) -> Self {
+        self.products.insert(name.into(), product);
+        self
+    }
+
+    /// Names this worker in locks and leases (a random name by default).
+    pub fn with_worker(mut self, name: impl Into<String>) -> Self {
+        self.worker = name.into();
+        self
+    }
+
+    /// Sets how long a lock holds if its holder dies, and how long a call waits for one.
+    pub fn with_lock_timing(mut self, ttl: Duration, wait: Duration) -> Self {
+        self.lock_ttl = ttl;
+        self.lock_wait = wait;
+        self
+    }
+
+    /// Sets how many names are tried before giving up.
+    pub fn with_collision_limits(mut self, limits: CollisionLimits) -> Self {
+        self.collision_limits = limits;
+        self
+    }
+
+    /// Sets how many usage reads run at once on backends without a bulk read.
+    pub fn with_concurrency(mut self, concurrency: usize) -> Self {
+        self.concurrency = concurrency.max(1);
+        self
+    }
+
+    /// The ledger.
+    pub fn ledger(&self) -> &Arc<dyn Ledger> {
+        &self.ledger
+    }
+
+    /// The provider of a server.
+    pub fn provider(&self, server: &ServerId) -> Result<&Arc<dyn StorageProvider>> {
+        self.servers
+            .get(server)
+            .ok_or_else(|| LedgerError::UnknownServer(server.clone()).into())
+    }
+
+    /// A product by name.
+    pub fn product(&self, name: &str) -> Result<&ProductConfig> {
+        self.products
+            .get(name)
+            .ok_or_else(|| LedgerError::UnknownProduct(name.to_string()).into())
+    }
+
+    fn next_token(&self) -> String {
+        format!(
+            "{}:{}",
+            self.worker,
+            self.calls.fetch_add(1, Ordering::Relaxed)
+        )
+    }
+
+    async fn lock(&self, service: &ServiceKey) -> Result<Held> {
+        let owner = self.next_token();
+        let started = tokio::time::Instant::now();
+        let mut pause = Duration::from_millis(10);
+        loop {
+            let now = Utc::now();
+            if self
+                .ledger
+                .try_lock(service, &owner, now, now + ttl_delta(self.lock_ttl))
+                .await?
+            {
+                return Ok(Held {
+                    service: service.clone(),
+                    owner,
+                });
+            }
+            if started.elapsed() >= self.lock_wait {
+                return Err(LedgerError::Busy {
+                    service: service.clone(),
+                    waited: started.elapsed(),
+                }
+                .into());
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_millis(250));
+        }
+    }
+
+    async fn release(&self, held: Held) -> Result<()> {
+        self.ledger.unlock(&held.service, &held.owner).await
+    }
+
+    /// Runs `work` under the service's lock, letting go afterwards whatever it returns.
+    async fn locked<T, F, Fut>(&self, service: &ServiceKey, work: F) -> Result<T>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        let held = self.lock(service).await?;
+        let result = work().await;
+        // A failed unlock only delays the next call until the lock's time ends.
+        if let Err(e) = self.release(held).await {
+            tracing::warn!(service = %service, error = %e, "could not let go of a service lock");
+        }
+        result
+    }
+
+    async fn require_service(&self, key: &ServiceKey) -> Result<ServiceRecord> {
+        self.ledger
+            .service(key)
+            .await?
+            .ok_or_else(|| LedgerError::UnknownService(key.clone()).into())
+    }
+
+    async fn save(
+        &self,
+        mut service: ServiceRecord,
+        status: ServiceStatus,
+    ) -> Result<ServiceRecord> {
+        service.status = status;
+        service.updated_at = Utc::now();
+        self.ledger.save_service(&service).await?;
+        Ok(service)
+    }
+
+    // ---- create ---------------------------------------------------------------------
+
+    /// Creates the account of service `ctx.service_id` on `server` with `product`, or
+    /// returns the one an earlier attempt of this order made. See the
+    /// [module documentation](self).
+    pub async fn create(
+        &self,
+        server: &ServerId,
+        ctx: &ServiceContext,
+        product: &str,
+    ) -> Result<Created> {
+        let provider = self.provider(server)?.clone();
+        let config = self.product(product)?.clone();
+        let key = ServiceKey::new(server.clone(), ctx.service_id.clone());
+        self.locked(&key, || async {
+            match self.ledger.service(&key).await? {
+                Some(service)
+                    if matches!(
+                        service.status,
+                        ServiceStatus::Active | ServiceStatus::Suspended
+                    ) =>
+                {
+                    let username =
+                        service
+                            .username
+                            .clone()
+                            .ok_or_else(|| LedgerError::Corrupt {
+                                what: "service without an account name",
+                                value: key.to_string(),
+                            })?;
+                    Ok(Created {
+                        service,
+                        username,
+                        password: None,
+                        account: None,
+                        resumed: true,
+                    })
+                }
+                Some(service) if service.status == ServiceStatus::Terminating => {
+                    Err(LedgerError::WrongState {
+                        service: key.clone(),
+                        status: service.status,
+                        operation: OperationKind::Create,
+                    }
+                    .into())
+                }
+                Some(service) if service.status == ServiceStatus::Creating => {
+                    self.settle_create(provider.as_ref(), service, ctx, product, &config)
+                        .await
+                }
+                previous => {
+                    let record = ServiceRecord::new(
+                        key.clone(),
+                        ctx.client_id.clone(),
+                        product,
+                        ServiceStatus::Creating,
+                        Utc::now(),
+                    );
+                    let record = match previous {
+                        Some(old) => ServiceRecord {
+                            created_at: old.created_at,
+                            ..record
+                        },
+                        None => record,
+                    };
+                    self.create_fresh(provider.as_ref(), record, ctx, &config, None)
+                        .await
+                }
+            }
+        })
+        .await
+    }
+
+    /// An earlier attempt recorded a name: finish the account if it exists, else make it.
+    async fn settle_create(
+        &self,
+        provider: &dyn StorageProvider,
+        service: ServiceRecord,
+        ctx: &ServiceContext,
+        product: &str,
+        config: &ProductConfig,
+    ) -> Result<Created> {
+        let Some(username) = service.username.clone() else {
+            return self
+                .create_fresh(provider, service, ctx, config, None)
+                .await;
+        };
+        let service = ServiceRecord {
+            product: product.to_string(),
+            ..service
+        };
+        match provider.account(&username).await? {
+            Some(_) => {
+                // The account is ours (its name was reserved for this service first).
+                // Its first password never reached the caller: set a new one, and make
+                // sure the plan and the status are what the order asked for.
+                let plan = config.plan();
+                provider.change_plan(&username, &plan, &plan).await?;
+                let password = config.password_rule.generate();
+                provider.change_password(&username, &password).await?;
+                provider.unsuspend(&username).await?;
+                let account = provider.account(&username).await?;
+                let service = self.save(service, ServiceStatus::Active).await?;
+                self.close_creates(
+                    &service.key,
+                    OperationState::Done,
+                    "finished by a later attempt",
+                )
+                .await?;
+                Ok(Created {
+                    service,
+                    username,
+                    password: Some(password),
+                    account,
+                    resumed: true,
+                })
+            }
+            None => {
+                self.create_fresh(provider, service, ctx, config, Some(username))
+                    .await
+            }
+        }
+    }
+
+    /// Chooses a name (the recorded one first, when given), records it, and makes the
+    /// account.
+    async fn create_fresh(
+        &self,
+        provider: &dyn StorageProvider,
+        mut service: ServiceRecord,
+        ctx: &ServiceContext,
+        config: &ProductConfig,
+        mut name: Option<Username>,
+    ) -> Result<Created> {
+        self.journal_begin(&service.key, OperationKind::Create, None)
+            .await?;
+        let mut last_error = None;
+        for _ in 0..3 {
+            let username = match name.take() {
+                Some(name) => name,
+                None => self.free_name(provider, &service.key, ctx, config).await?,
+            };
+            service.username = Some(username.clone());
+            service.account_key = Some(provider.name_policy().account_key(username.as_str()));
+            service.last_error = None;
+            // Recorded before the account is made: a retry after any crash finds it.
+            match self.save(service.clone(), ServiceStatus::Creating).await {
+                Ok(saved) => service = saved,
+                Err(Error::Ledger(LedgerError::NameTaken { .. })) => continue,
+                Err(e) => return Err(e),
+            }
+            let spec = AccountSpec {
+                username: username.clone(),
+                password: config.password_rule.generate(),
+                email: ctx.email.clone(),
+                display_name: ctx.display_name.clone(),
+                plan: config.plan(),
+            };
+            match provider.create_account(&spec).await {
+                Ok(account) => {
+                    let service = self.save(service, ServiceStatus::Active).await?;
+                    self.close_creates(&service.key, OperationState::Done, "created")
+                        .await?;
+                    return Ok(Created {
+                        service,
+                        username,
+                        password: Some(spec.password),
+                        account: Some(account),
+                        resumed: false,
+                    });
+                }
+                // Someone outside the ledger took the name since we looked: next name.
+                Err(e) if e.kind() == ErrorKind::AlreadyExists => last_error = Some(e),
+                // The server may have made it: the name stays reserved, a retry settles.
+                Err(e) if outcome_unknown(&e) => return Err(e),
+                Err(e) => {
+                    return Err(self.fail_create(service, e).await);
+                }
+            }
+        }
+        let e = last_error
+            .unwrap_or_else(|| Error::invalid("name rule", "no free name could be reserved"));
+        Err(self.fail_create(service, e).await)
+    }
+
+    /// Records a create the server refused (it left nothing) and returns its error; a
+    /// ledger failure while recording it is returned instead (the service then stays
+    /// creating, and a retry or recovery settles it).
+    async fn fail_create(&self, mut service: ServiceRecord, error: Error) -> Error {
+        let text = error.to_string();
+        service.last_error = Some(text.clone());
+        let key = service.key.clone();
+        if let Err(e) = self.save(service, ServiceStatus::Failed).await {
+            return e;
+        }
+        if let Err(e) = self
+            .close_creates(&key, OperationState::Failed, &text)
+            .await
+        {
+            return e;
+        }
+        error
+    }
+
+    /// A name that is free on the server and that no other service holds in the ledger.
+    async fn free_name(
+        &self,
+        provider: &dyn StorageProvider,
+        key: &ServiceKey,
+        ctx: &ServiceContext,
+        config: &ProductConfig,
+    ) -> Result<Username> {
+        let names = NameContext {
+            client_id: ctx.client_id.clone(),
+            service_id: ctx.service_id.clone(),
+        };
+        let policy = provider.name_policy();
+        let mut rng = rand::rngs::StdRng::from_os_rng();
+        let ledger = &self.ledger;
+        resolve_unique(
+            &config.name_rule,
+            &names,
+            policy,
+            &mut rng,
+            Utc::now(),
+            self.collision_limits,
+            |candidate| async move {
+                let account_key = policy.account_key(candidate.as_str());
+                if let Some(owner) = ledger.account_owner(&key.server, &account_key).await? {
+                    if &owner != key {
+                        return Ok(true);
+                    }
+                }
+                Ok(provider.account(&candidate).await?.is_some())
+            },
+        )
+        .await
+    }
+
+    // ---- the journal ----------------------------------------------------------------
+
+    async fn journal_begin(
+        &self,
+        service: &ServiceKey,
+        kind: OperationKind,
+        target: Option<&str>,
+    ) -> Result<String> {
+        let key = format!("{}:{}:{}", kind.code(), service, self.next_token());
+        self.ledger
+            .begin_operation(&Operation {
+                key: key.clone(),
+                service: service.clone(),
+                kind,
+                target: target.map(str::to_string),
+                state: OperationState::Started,
+                outcome: None,
+                started_at: Utc::now(),
+                finished_at: None,
+            })
+            .await?;
+        Ok(key)
+    }
+
+    async fn journal_finish(
+        &self,
+        key: &str,
+        state: OperationState,
+        outcome: Option<&str>,
+    ) -> Result<()> {
+        self.ledger
+            .finish_operation(key, state, outcome, Utc::now())
+            .await
+    }
+
+    /// Closes the service's unfinished creates: this attempt's and earlier ones'.
+    async fn close_creates(
+        &self,
+        service: &ServiceKey,
+        state: OperationState,
+        outcome: &str,
+    ) -> Result<()> {
+        for op in self.ledger.operations(service).await? {
+            if op.kind == OperationKind::Create && op.state == OperationState::Started {
+                self.journal_finish(&op.key, state, Some(outcome)).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Journals an operation under the caller's idempotency key (or a fresh one), runs
+    /// it unless that key finished before, and records how it ended.
+    async fn journaled<F, Fut>(
+        &self,
+        service: &ServiceKey,
+        kind: OperationKind,
+        target: Option<&str>,
+        idempotency_key: Option<&str>,
+        work: F,
+    ) -> Result<()>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<()>>,
+    {
+        let key = match idempotency_key {
+            Some(key) => key.to_string(),
+            None => format!("{}:{}:{}", kind.code(), service, self.next_token()),
+        };
+        let begun = self
+            .ledger
+            .begin_operation(&Operation {
+                key: key.clone(),
+                service: service.clone(),
+                kind,
+                target: target.map(str::to_string),
+                state: OperationState::Started,
+                outcome: None,
+                started_at: Utc::now(),
+                finished_at: None,
+            })
+            .await?;
+        if let Begun::Existing(previous) = begun {
+            if previous.service != *service || previous.kind != kind {
+                return Err(Error::invalid(
+                    "idempotency key",
+                    format!("{key:?} was used for another operation"),
+                ));
+            }
+            if previous.state == OperationState::Done {
+                return Ok(());
+            }
+        }
+        match work().await {
+            Ok(()) => self.journal_finish(&key, OperationState::Done, None).await,
+            Err(e) => {
+                // An unknown outcome stays started: recovery or a retry carries it out.
+                if !outcome_unknown(&e) {
+                    self.journal_finish(&key, OperationState::Failed, Some(&e.to_string()))
+                        .await?;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    // ---- the other orders -----------------------------------------------------------
+
+    fn account_of(service: &ServiceRecord) -> Result<Username> {
+        service.username.clone().ok_or_else(|| {
+            LedgerError::Corrupt {
+                what: "service without an account name",
+                value: service.key.to_string(),
+            }
+            .into()
+        })
+    }
+
+    fn expect_status(
+        service: &ServiceRecord,
+        allowed: &[ServiceStatus],
+        operation: OperationKind,
+    ) -> Result<()> {
+        if allowed.contains(&service.status) {
+            Ok(())
+        } else {
+            Err(LedgerError::WrongState {
+                service: service.key.clone(),
+                status: service.status,
+                operation,
+            }
+            .into())
+        }
+    }
+
+    /// Disables the service's account; succeeds when it is suspended already.
+    pub async fn suspend(&self, key: &ServiceKey, idempotency_key: Option<&str>) -> Result<()> {
+        self.set_status(key, idempotency_key, OperationKind::Suspend)
+            .await
+    }
+
+    /// Enables the service's account; succeeds when it is active already.
+    pub async fn unsuspend(&self, key: &ServiceKey, idempotency_key: Option<&str>) -> Result<()> {
+        self.set_status(key, idempotency_key, OperationKind::Unsuspend)
+            .await
+    }
+
+    async fn set_status(
+        &self,
+        key: &ServiceKey,
+        idempotency_key: Option<&str>,
+        kind: OperationKind,
+    ) -> Result<()> {
+        let provider = self.provider(&key.server)?.clone();
+        self.locked(key, || async {
+            let service = self.require_service(key).await?;
+            Self::expect_status(
+                &service,
+                &[ServiceStatus::Active, ServiceStatus::Suspended],
+                kind,
+            )?;
+            self.journaled(key, kind, None, idempotency_key, || async {
+                self.apply_status(provider.as_ref(), service, kind).await
+            })
+            .await
+        })
+        .await
+    }
+
+    async fn apply_status(
+        &self,
+        provider: &dyn StorageProvider,
+        service: ServiceRecord,
+        kind: OperationKind,
+    ) -> Result<()> {
+        let username = Self::account_of(&service)?;
+        let status = if kind == OperationKind::Suspend {
+            provider.suspend(&username).await?;
+            ServiceStatus::Suspended
+        } else {
+            provider.unsuspend(&username).await?;
+            ServiceStatus::Active
+        };
+        self.save(service, status).await?;
+        Ok(())
+    }
+
+    /// Deletes the service's account and forgets its threshold state and pending
+    /// actions (its usage history is kept for its retention period). Succeeds when the
+    /// service is terminated already.
+    pub async fn terminate(&self, key: &ServiceKey, idempotency_key: Option<&str>) -> Result<()> {
+        let provider = self.provider(&key.server)?.clone();
+        self.locked(key, || async {
+            let service = self.require_service(key).await?;
+            if matches!(
+                service.status,
+                ServiceStatus::Terminated | ServiceStatus::Failed
+            ) {
+                return Ok(());
+            }
+            self.journaled(
+                key,
+                OperationKind::Terminate,
+                None,
+                idempotency_key,
+                || async { self.apply_terminate(provider.as_ref(), service).await },
+            )
+            .await
+        })
+        .await
+    }
+
+    async fn apply_terminate(
+        &self,
+        provider: &dyn StorageProvider,
+        service: ServiceRecord,
+    ) -> Result<()> {
+        let Some(account) = service.account() else {
+            self.save(service, ServiceStatus::Terminated).await?;
+            return Ok(());
+        };
+        let service = self.save(service, ServiceStatus::Terminating).await?;
+        provider.terminate(&account.username).await?;
+        self.ledger.forget_account(&account).await?;
+        self.save(service, ServiceStatus::Terminated).await?;
+        Ok(())
+    }
+
+    /// Sets a new password on the service's account.
+    pub async fn change_password(
+        &self,
+        key: &ServiceKey,
+        password: &SecretString,
+        idempotency_key: Option<&str>,
+    ) -> Result<()> {
+        let provider = self.provider(&key.server)?.clone();
+        self.locked(key, || async {
+            let service = self.require_service(key).await?;
+            Self::expect_status(
+                &service,
+                &[ServiceStatus::Active, ServiceStatus::Suspended],
+                OperationKind::ChangePassword,
+            )?;
+            let username = Self::account_of(&service)?;
+            self.journaled(
+                key,
+                OperationKind::ChangePassword,
+                None,
+                idempotency_key,
+                || async { provider.change_password(&username, password).await },
+            )
+            .await
+        })
+        .await
+    }
+
+    /// Moves the service to `product`: its quota and groups change on the server, and
+    /// the next sweep holds it to the new quota.
+    pub async fn change_plan(
+        &self,
+        key: &ServiceKey,
+        product: &str,
+        idempotency_key: Option<&str>,
+    ) -> Result<()> {
+        let provider = self.provider(&key.server)?.clone();
+        self.product(product)?;
+        self.locked(key, || async {
+            let service = self.require_service(key).await?;
+            Self::expect_status(
+                &service,
+                &[ServiceStatus::Active, ServiceStatus::Suspended],
+                OperationKind::ChangePlan,
+            )?;
+            self.journaled(
+                key,
+                OperationKind::ChangePlan,
+                Some(product),
+                idempotency_key,
+                || async { self.apply_plan(provider.as_ref(), service, product).await },
+            )
+            .await
+        })
+        .await
+    }
+
+    async fn apply_plan(
+        &self,
+        provider: &dyn StorageProvider,
+        service: ServiceRecord,
+        product: &str,
+    ) -> Result<()> {
+        let username = Self::account_of(&service)?;
+        let to = self.product(product)?.plan();
+        // A product removed from the configuration leaves no plan to leave: only join.
+        let from = self
+            .products
+            .get(&service.product)
+            .map_or_else(|| to.clone(), ProductConfig::plan);
+        provider.change_plan(&username, &from, &to).await?;
+        let service = ServiceRecord {
+            product: product.to_string(),
+            ..service
+        };
+        let status = service.status;
+        self.save(service, status).await?;
+        Ok(())
+    }
+
+    /// Records an administrator's limit decision ("set standard policy", "set limited
+    /// policy"), or hands control back to the usage with None ("update policy"), and
+    /// applies the resulting policy now. The decision holds across sweeps.
+    pub async fn set_limit_override(
+        &self,
+        key: &ServiceKey,
+        decision: Option<LimitOverride>,
+    ) -> Result<()> {
+        let provider = self.provider(&key.server)?.clone();
+        if provider.capabilities().quota_enforcement != QuotaEnforcement::PolicySwitch {
+            return Err(Error::Unsupported(
+                "limit policies (quota is not enforced by policy here)".into(),
+            ));
+        }
+        self.locked(key, || async {
+            let service = self.require_service(key).await?;
+            Self::expect_status(
+                &service,
+                &[ServiceStatus::Active, ServiceStatus::Suspended],
+                OperationKind::ChangePlan,
+            )?;
+            let username = Self::account_of(&service)?;
+            let state = self
+                .ledger
+                .threshold_states(&key.server)
+                .await?
+                .get(&username)
+                .copied()
+                .unwrap_or_default();
+            let service = ServiceRecord {
+                limit_override: decision,
+                ..service
+            };
+            let status = service.status;
+            let service = self.save(service, status).await?;
+            let limited = desired_limited(&service, state);
+            provider.set_limited(&username, limited).await?;
+            self.ledger.set_applied_limited(key, limited).await
+        })
+        .await
+    }
+
+    // ---- sweeps and the outbox ------------------------------------------------------
+
+    /// Sweeps every server.
+    pub async fn sweep_all(&self, now: DateTime<Utc>) -> Vec<(ServerId, Result<CycleSweep>)> {
+        let mut results = Vec::with_capacity(self.servers.len());
+        for server in self.servers.keys() {
+            results.push((server.clone(), self.sweep(server, now).await));
+        }
+        results
+    }
+
+    /// Reads the usage of the server's active and suspended services, writes samples,
+    /// new threshold states and the actions they imply in one transaction, prunes
+    /// samples past their retention, and (MinIO) reconciles each account's limit policy
+    /// with its stored state. Reads that fail as a whole fail the sweep and write
+    /// nothing.
+    pub async fn sweep(&self, server: &ServerId, now: DateTime<Utc>) -> Result<CycleSweep> {
+        let provider = self.provider(server)?.clone();
+        let mut report = CycleSweep::default();
+        let mut swept = Vec::new();
+        for service in self.ledger.services(server).await? {
+            if !matches!(
+                service.status,
+                ServiceStatus::Active | ServiceStatus::Suspended
+            ) {
+                continue;
+            }
+            let Some(username) = service.username.clone() else {
+                continue;
+            };
+            match self.products.get(&service.product) {
+                Some(product) => {
+                    swept.push((service, SweepAccount::new(username, product), product))
+                }
+                None => report.failures.push((
+                    username,
+                    LedgerError::UnknownProduct(service.product.clone()).into(),
+                )),
+            }
+        }
+        let accounts: Vec<SweepAccount> = swept.iter().map(|(_, a, _)| a.clone()).collect();
+        let usages = read_usages(provider.as_ref(), &accounts, self.concurrency).await?;
+        let states = self.ledger.threshold_states(server).await?;
+
+        let mut record = SweepRecord::default();
+        let mut new_states = Vec::with_capacity(swept.len());
+        for ((service, account, product), usage) in swept.iter().zip(usages) {
+            let previous = states.get(&account.username).copied().unwrap_or_default();
+            let usage = match usage {
+                Ok(usage) => usage,
+                Err(e) => {
+                    report.failures.push((account.username.clone(), e));
+                    new_states.push((service, previous));
+                    continue;
+                }
+            };
+            let evaluation = evaluate(
+                previous,
+                usage.used,
+                account.quota,
+                account.notify_at_percent,
+            );
+            if let Some(used) = usage.used {
+                record.samples.push(LedgerSample {
+                    username: account.username.clone(),
+                    at: now,
+                    used,
+                    measured_at: usage.measured_at,
+                    keep_until: now + TimeDelta::days(i64::from(product.history_days)),
+                });
+            }
+            if evaluation.state != previous {
+                record
+                    .states
+                    .push((account.username.clone(), evaluation.state));
+            }
+            for action in evaluation.actions() {
+                let values = NotificationValues::new(
+                    &account.username,
+                    usage.used.unwrap_or_default(),
+                    account.quota,
+                    product.unit,
+                )
+                .with("client_id", service.client_id.as_str())
+                .with("service_id", service.key.service_id.as_str())
+                .with("server", server.as_str())
+                .with("product", service.product.as_str());
+                record.actions.push(NewAction {
+                    service_id: service.key.service_id.clone(),
+                    username: account.username.clone(),
+                    kind: *action,
+                    values: values
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect(),
+                });
+            }
+            new_states.push((service, evaluation.state));
+            report.outcomes.push(SweepOutcome {
+                username: account.username.clone(),
+                used: usage.used,
+                quota: account.quota,
+                measured_at: usage.measured_at,
+                previous,
+                state: evaluation.state,
+                actions: evaluation.actions().to_vec(),
+            });
+        }
+        self.ledger.record_sweep(server, &record, now).await?;
+        report.actions_recorded = record.actions.len();
+
+        if provider.capabilities().quota_enforcement == QuotaEnforcement::PolicySwitch {
+            for (service, state) in new_states {
+                let limited = desired_limited(service, state);
+                if service.applied_limited == Some(limited) {
+                    continue;
+                }
+                let Some(username) = service.username.clone() else {
+                    continue;
+                };
+                let result = match provider.set_limited(&username, limited).await {
+                    Ok(()) => self.ledger.set_applied_limited(&service.key, limited).await,
+                    Err(e) => Err(e),
+                };
+                report.limit_switches.push((username, limited, result));
+            }
+        }
+        Ok(report)
+    }
+
+    /// Hands out up to `limit` actions owed to customers that no other consumer holds,
+    /// leased to this worker for `lease`; confirm each once carried out, or it comes
+    /// back when the lease ends.
+    pub async fn pending_actions(&self, limit: u32, lease: Duration) -> Result<Vec<PendingAction>> {
+        let now = Utc::now();
+        self.ledger
+            .pending_actions(&self.worker, limit, now, now + ttl_delta(lease))
+            .await
+    }
+
+    /// Marks an action carried out.
+    pub async fn confirm(&self, id: ActionId) -> Result<bool> {
+        self.ledger.confirm(id, Utc::now()).await
+    }
+
+    // ---- recovery -------------------------------------------------------------------
+
+    /// Settles what crashed processes left, on every server of this cycle: an
+    /// interrupted create is undone (the account, if made, is removed and the service
+    /// marked failed, so the billing system's retry creates it afresh); an interrupted
+    /// termination, suspension, unsuspension or plan change is carried out; an
+    /// interrupted password change is marked failed (the password is not kept, so it
+    /// must be set again). Services another call holds are left for later.
+    pub async fn recover(&self) -> Result<Recovery> {
+        let mut recovery = Recovery::default();
+        let unfinished = self.ledger.unfinished_operations().await?;
+        let mut services: Vec<ServiceKey> = Vec::new();
+        for server in self.servers.keys() {
+            for service in self.ledger.services(server).await? {
+                if matches!(
+                    service.status,
+                    ServiceStatus::Creating | ServiceStatus::Terminating
+                ) {
+                    services.push(service.key);
+                }
+            }
+        }
+        for op in &unfinished {
+            if self.servers.contains_key(&op.service.server) && !services.contains(&op.service) {
+                services.push(op.service.clone());
+            }
+        }
+        for key in services {
+            let now = Utc::now();
+            let owner = self.next_token();
+            if !self
+                .ledger
+                .try_lock(&key, &owner, now, now + ttl_delta(self.lock_ttl))
+                .await?
+            {
+                continue;
+            }
+            let held = Held {
+                service: key.clone(),
+                owner,
+            };
+            let ops: Vec<&Operation> = unfinished.iter().filter(|op| op.service == key).collect();
+            let result = self.recover_service(&key, &ops).await;
+            if let Err(e) = self.release(held).await {
+                tracing::warn!(service = %key, error = %e, "could not let go of a service lock");
+            }
+            match result {
+                Ok(Some(true)) => recovery.undone.push(key),
+                Ok(Some(false)) => recovery.finished.push(key),
+                Ok(None) => {}
+                Err(e) => recovery.failed.push((key, e)),
+            }
+        }
+        Ok(recovery)
+    }
+
+    /// Settles one service: Some(true) when a create was undone, Some(false) when an
+    /// operation was finished, None when nothing was left to do.
+    async fn recover_service(&self, key: &ServiceKey, ops: &[&Operation]) -> Result<Option<bool>> {
+        let provider = self.provider(&key.server)?.clone();
+        let Some(service) = self.ledger.service(key).await? else {
+            for op in ops {
+                self.journal_finish(
+                    &op.key,
+                    OperationState::Failed,
+                    Some("interrupted before it began"),
+                )
+                .await?;
+            }
+            return Ok(None);
+        };
+        match service.status {
+            ServiceStatus::Creating => {
+                if let Some(username) = &service.username {
+                    provider.terminate(username).await?;
+                }
+                let service = ServiceRecord {
+                    last_error: Some("interrupted; undone by recovery".into()),
+                    ..service
+                };
+                self.save(service, ServiceStatus::Failed).await?;
+                self.close_all(
+                    ops,
+                    OperationState::Failed,
+                    "interrupted; undone by recovery",
+                )
+                .await?;
+                Ok(Some(true))
+            }
+            ServiceStatus::Terminating => {
+                self.apply_terminate(provider.as_ref(), service).await?;
+                self.close_all(ops, OperationState::Done, "finished by recovery")
+                    .await?;
+                Ok(Some(false))
+            }
+            _ => {
+                let mut outcome = None;
+                for op in ops {
+                    let current = self.require_service(key).await?;
+                    let holds = matches!(
+                        current.status,
+                        ServiceStatus::Active | ServiceStatus::Suspended
+                    );
+                    let result = match (op.kind, &op.target) {
+                        (OperationKind::Suspend | OperationKind::Unsuspend, _) if holds => {
+                            self.apply_status(provider.as_ref(), current, op.kind).await
+                        }
+                        (OperationKind::ChangePlan, Some(product)) if holds => {
+                            self.apply_plan(provider.as_ref(), current, product).await
+                        }
+                        (OperationKind::Terminate, _) => {
+                            self.apply_terminate(provider.as_ref(), current).await
+                        }
+                        // A password is never kept, and a create that finished needs
+                        // nothing: close the entry with what happened.
+                        (OperationKind::Create, _) if holds => {
+                            self.close_all(
+                                &[op],
+                                OperationState::Done,
+                                "finished by a later attempt",
+                            )
+                            .await?;
+                            continue;
+                        }
+                        _ => {
+                            self.close_all(
+                                &[op],
+                                OperationState::Failed,
+                                "interrupted; not repeated (ask again)",
+                            )
+                            .await?;
+                            continue;
+                        }
+                    };
+                    result?;
+                    self.close_all(&[op], OperationState::Done, "finished by recovery")
+                        .await?;
+                    outcome = Some(false);
+                }
+                Ok(outcome)
+            }
+        }
+    }
+
+    async fn close_all(&self, ops: &[&Operation], state: OperationState, note: &str) -> Result<()> {
+        for op in ops {
+            self.journal_finish(&op.key, state, Some(note)).await?;
+        }
+        Ok(())
+    }
+
+    /// The account of a service, as the ledger records it.
+    pub async fn account(&self, key: &ServiceKey) -> Result<Option<AccountKey>> {
+        Ok(self.ledger.service(key).await?.and_then(|s| s.account()))
+    }
+}
+
+/// Whether the account should be limited: an administrator's override, else whether its
+/// stored state is past the limit.
+fn desired_limited(service: &ServiceRecord, state: ThresholdState) -> bool {
+    match service.limit_override {
+        Some(LimitOverride::Limited) => true,
+        Some(LimitOverride::Standard) => false,
+        None => state == ThresholdState::Exceeded,
+    }
+}

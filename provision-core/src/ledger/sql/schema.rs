@@ -1,0 +1,145 @@
+//! The ledger's versioned schema, one migration list per database.
+//!
+//! Both lists create the same tables; they differ only where the two SQL dialects do
+//! (how an action's id is generated). Times are Unix milliseconds, byte counts keep the
+//! u64's bit pattern in a signed 64-bit integer (series are computed in Rust, never by
+//! SQL arithmetic on sizes).
+
+use std::borrow::Cow;
+
+use futures::future::BoxFuture;
+use sqlx::error::BoxDynError;
+use sqlx::migrate::{Migration, MigrationSource, MigrationType};
+
+/// Which SQL the ledger speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+const TABLES: &str = "
+CREATE TABLE servers (
+    id      TEXT NOT NULL PRIMARY KEY,
+    backend TEXT NOT NULL,
+    config  TEXT NOT NULL
+);
+CREATE TABLE services (
+    server          TEXT   NOT NULL,
+    service_id      TEXT   NOT NULL,
+    client_id       TEXT   NOT NULL,
+    username        TEXT,
+    account_key     TEXT,
+    product         TEXT   NOT NULL,
+    status          TEXT   NOT NULL,
+    limit_override  TEXT,
+    applied_limited BIGINT,
+    last_error      TEXT,
+    created_ms      BIGINT NOT NULL,
+    updated_ms      BIGINT NOT NULL,
+    PRIMARY KEY (server, service_id)
+);
+CREATE UNIQUE INDEX services_account ON services (server, account_key)
+    WHERE account_key IS NOT NULL AND status NOT IN ('terminated', 'failed');
+CREATE TABLE service_locks (
+    server     TEXT   NOT NULL,
+    service_id TEXT   NOT NULL,
+    owner      TEXT   NOT NULL,
+    until_ms   BIGINT NOT NULL,
+    PRIMARY KEY (server, service_id)
+);
+CREATE TABLE operations (
+    op_key      TEXT   NOT NULL PRIMARY KEY,
+    server      TEXT   NOT NULL,
+    service_id  TEXT   NOT NULL,
+    kind        TEXT   NOT NULL,
+    target      TEXT,
+    state       TEXT   NOT NULL,
+    outcome     TEXT,
+    started_ms  BIGINT NOT NULL,
+    finished_ms BIGINT
+);
+CREATE INDEX operations_service ON operations (server, service_id, started_ms);
+CREATE INDEX operations_unfinished ON operations (started_ms) WHERE state = 'started';
+CREATE TABLE threshold_states (
+    server   TEXT NOT NULL,
+    username TEXT NOT NULL,
+    state    TEXT NOT NULL,
+    PRIMARY KEY (server, username)
+);
+CREATE TABLE samples (
+    server        TEXT   NOT NULL,
+    username      TEXT   NOT NULL,
+    at_ms         BIGINT NOT NULL,
+    used_bytes    BIGINT NOT NULL,
+    measured_ms   BIGINT,
+    keep_until_ms BIGINT NOT NULL,
+    PRIMARY KEY (server, username, at_ms)
+);
+CREATE INDEX samples_keep_until ON samples (keep_until_ms);
+";
+
+const SQLITE_ACTIONS: &str = "
+CREATE TABLE actions (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    server         TEXT    NOT NULL,
+    service_id     TEXT    NOT NULL,
+    username       TEXT    NOT NULL,
+    kind           TEXT    NOT NULL,
+    values_json    TEXT    NOT NULL,
+    created_ms     BIGINT  NOT NULL,
+    lease_owner    TEXT,
+    lease_until_ms BIGINT,
+    attempts       BIGINT  NOT NULL DEFAULT 0,
+    confirmed_ms   BIGINT
+);
+CREATE INDEX actions_pending ON actions (id) WHERE confirmed_ms IS NULL;
+CREATE INDEX actions_account ON actions (server, username);
+";
+
+const POSTGRES_ACTIONS: &str = "
+CREATE TABLE actions (
+    id             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    server         TEXT    NOT NULL,
+    service_id     TEXT    NOT NULL,
+    username       TEXT    NOT NULL,
+    kind           TEXT    NOT NULL,
+    values_json    TEXT    NOT NULL,
+    created_ms     BIGINT  NOT NULL,
+    lease_owner    TEXT,
+    lease_until_ms BIGINT,
+    attempts       BIGINT  NOT NULL DEFAULT 0,
+    confirmed_ms   BIGINT
+);
+CREATE INDEX actions_pending ON actions (id) WHERE confirmed_ms IS NULL;
+CREATE INDEX actions_account ON actions (server, username);
+";
+
+/// The newest schema version this code knows.
+pub(crate) const LATEST_VERSION: i64 = 1;
+
+/// The migrations of `dialect`, compiled into the binary.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Migrations(pub(crate) Dialect);
+
+impl Migrations {
+    fn list(self) -> Vec<Migration> {
+        let actions = match self.0 {
+            Dialect::Sqlite => SQLITE_ACTIONS,
+            Dialect::Postgres => POSTGRES_ACTIONS,
+        };
+        vec![Migration::new(
+            1,
+            Cow::Borrowed("ledger"),
+            MigrationType::Simple,
+            Cow::Owned(format!("{TABLES}{actions}")),
+            false,
+        )]
+    }
+}
+
+impl MigrationSource<'static> for Migrations {
+    fn resolve(self) -> BoxFuture<'static, Result<Vec<Migration>, BoxDynError>> {
+        Box::pin(async move { Ok(self.list()) })
+    }
+}
