@@ -342,14 +342,14 @@ impl BillingCycle {
                         ServiceStatus::Active | ServiceStatus::Suspended
                     ) =>
                 {
-                    let username =
-                        service
-                            .username
-                            .clone()
-                            .ok_or_else(|| LedgerError::Corrupt {
-                                what: "service without an account name",
-                                value: key.to_string(),
-                            })?;
+                    let username = Self::account_of(&service)?;
+                    // An attempt that died after recording the account left its entry.
+                    self.close_creates(
+                        &key,
+                        OperationState::Done,
+                        "finished by an earlier attempt",
+                    )
+                    .await?;
                     Ok(Created {
                         service,
                         username,
@@ -601,8 +601,21 @@ impl BillingCycle {
         state: OperationState,
         outcome: &str,
     ) -> Result<()> {
+        self.close_started(service, OperationKind::Create, state, outcome)
+            .await
+    }
+
+    /// Closes the service's unfinished operations of `kind` (a crashed attempt's, once
+    /// a later one carried the operation out).
+    async fn close_started(
+        &self,
+        service: &ServiceKey,
+        kind: OperationKind,
+        state: OperationState,
+        outcome: &str,
+    ) -> Result<()> {
         for op in self.ledger.operations(service).await? {
-            if op.kind == OperationKind::Create && op.state == OperationState::Started {
+            if op.kind == kind && op.state == OperationState::Started {
                 self.journal_finish(&op.key, state, Some(outcome)).await?;
             }
         }
@@ -652,7 +665,17 @@ impl BillingCycle {
             }
         }
         match work().await {
-            Ok(()) => self.journal_finish(&key, OperationState::Done, None).await,
+            Ok(()) => {
+                self.journal_finish(&key, OperationState::Done, None)
+                    .await?;
+                self.close_started(
+                    service,
+                    kind,
+                    OperationState::Done,
+                    "finished by a later attempt",
+                )
+                .await
+            }
             Err(e) => {
                 // An unknown outcome stays started: recovery or a retry carries it out.
                 if !outcome_unknown(&e) {
@@ -756,7 +779,14 @@ impl BillingCycle {
                 service.status,
                 ServiceStatus::Terminated | ServiceStatus::Failed
             ) {
-                return Ok(());
+                return self
+                    .close_started(
+                        key,
+                        OperationKind::Terminate,
+                        OperationState::Done,
+                        "finished by an earlier attempt",
+                    )
+                    .await;
             }
             self.journaled(
                 key,
@@ -1219,3 +1249,6 @@ fn desired_limited(service: &ServiceRecord, state: ThresholdState) -> bool {
         None => state == ThresholdState::Exceeded,
     }
 }
+
+#[cfg(all(test, feature = "sqlite"))]
+mod tests;

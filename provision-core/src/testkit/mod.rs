@@ -18,6 +18,8 @@
 //! # });
 //! ```
 
+pub mod crash;
+
 use secrecy::SecretString;
 
 use crate::error::{Error, ErrorKind};

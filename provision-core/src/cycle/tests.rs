@@ -1,0 +1,368 @@
+//! The billing cycle on the in-memory provider and SQLite ledgers.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{TimeDelta, Utc};
+
+use super::BillingCycle;
+use crate::error::{Error, ErrorKind};
+use crate::ledger::{LedgerError, LimitOverride, ServerId, ServiceKey, ServiceStatus, SqlLedger};
+use crate::memory::{InMemoryProvider, Operation};
+use crate::provider::StorageProvider;
+use crate::provisioner::{ProductConfig, ServiceContext};
+use crate::testkit::crash::{
+    crash_every_change_plan, crash_every_create, crash_every_sweep, crash_every_terminate,
+    two_workers_one_dies, CrashWorld,
+};
+use crate::threshold::{ThresholdAction, ThresholdState};
+use crate::ByteSize;
+
+async fn memory_world() -> CrashWorld {
+    let provider = Arc::new(InMemoryProvider::new());
+    let usage = provider.clone();
+    CrashWorld::new(
+        Arc::new(SqlLedger::sqlite_in_memory().await.unwrap()),
+        provider,
+        move |user, bytes| usage.set_used(user, ByteSize::new(bytes)),
+    )
+}
+
+fn server() -> ServerId {
+    ServerId::new("files").unwrap()
+}
+
+fn product(rule: &str, quota: &str) -> ProductConfig {
+    ProductConfig::new(rule, "16", quota).unwrap().notify_at(80)
+}
+
+async fn cycle_on(provider: &Arc<InMemoryProvider>) -> BillingCycle {
+    let ledger = Arc::new(SqlLedger::sqlite_in_memory().await.unwrap());
+    BillingCycle::new(ledger)
+        .with_server(server(), provider.clone())
+        .with_product("basic", product("cust{client_id}", "1 GB"))
+        .with_product("big", product("cust{client_id}", "10 GB"))
+}
+
+#[tokio::test]
+async fn a_create_crashed_at_any_point_never_makes_a_second_or_half_made_account() {
+    let points = crash_every_create(memory_world).await;
+    assert!(points >= 10, "the create passes {points} points");
+}
+
+#[tokio::test]
+async fn a_plan_change_crashed_at_any_point_ends_on_the_new_plan() {
+    assert!(crash_every_change_plan(memory_world).await >= 6);
+}
+
+#[tokio::test]
+async fn a_termination_crashed_at_any_point_ends_with_the_account_and_its_state_gone() {
+    assert!(crash_every_terminate(memory_world).await >= 6);
+}
+
+#[tokio::test]
+async fn a_sweep_crashed_at_any_point_owes_each_action_exactly_once() {
+    assert!(crash_every_sweep(memory_world).await >= 6);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_workers_on_one_sqlite_file_make_one_account_per_service_when_one_dies() {
+    let dir = std::env::temp_dir().join(format!("provision-cycle-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for point in [3, 9, 17] {
+        let path = dir.join(format!("two-workers-{point}.sqlite"));
+        let _ = std::fs::remove_file(&path);
+        let provider = Arc::new(InMemoryProvider::new());
+        let usage = provider.clone();
+        let world = CrashWorld::new(
+            Arc::new(SqlLedger::sqlite(&path).await.unwrap()),
+            provider,
+            move |user, bytes| usage.set_used(user, ByteSize::new(bytes)),
+        );
+        two_workers_one_dies(world, point).await;
+    }
+}
+
+#[tokio::test]
+async fn the_same_order_twice_at_once_makes_one_account() {
+    let provider = Arc::new(InMemoryProvider::new());
+    let cycle = cycle_on(&provider).await;
+    let ctx = ServiceContext::new("42", "7");
+    let files = server();
+    let (a, b) = tokio::join!(
+        cycle.create(&files, &ctx, "basic"),
+        cycle.create(&files, &ctx, "basic")
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.username, b.username);
+    assert_eq!(
+        [a.password.is_some(), b.password.is_some()]
+            .iter()
+            .filter(|p| **p)
+            .count(),
+        1,
+        "the password is handed back once"
+    );
+    assert_eq!(provider.account_names().len(), 1);
+}
+
+#[tokio::test]
+async fn a_name_held_by_another_service_is_not_reused_even_when_its_account_is_gone() {
+    let provider = Arc::new(InMemoryProvider::new());
+    let cycle = cycle_on(&provider).await;
+    let first = cycle
+        .create(&server(), &ServiceContext::new("42", "1"), "basic")
+        .await
+        .unwrap();
+    // Someone deletes the account on the server behind the ledger's back.
+    provider.terminate(&first.username).await.unwrap();
+    let second = cycle
+        .create(&server(), &ServiceContext::new("42", "2"), "basic")
+        .await
+        .unwrap();
+    assert_ne!(
+        second.username, first.username,
+        "service 1 still owns cust42"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_create_is_recorded_and_the_next_order_tries_again() {
+    let provider = Arc::new(InMemoryProvider::new());
+    let cycle = cycle_on(&provider).await;
+    provider.fail_next(Operation::Create, ErrorKind::PermissionDenied, 1);
+    let ctx = ServiceContext::new("42", "1");
+    let err = cycle.create(&server(), &ctx, "basic").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::PermissionDenied);
+    let key = ServiceKey::new(server(), "1");
+    let service = cycle.ledger().service(&key).await.unwrap().unwrap();
+    assert_eq!(service.status, ServiceStatus::Failed);
+    assert!(service.last_error.is_some());
+    let created = cycle.create(&server(), &ctx, "basic").await.unwrap();
+    assert!(created.password.is_some());
+    assert_eq!(provider.account_names(), vec![created.username]);
+}
+
+#[tokio::test]
+async fn the_same_user_name_on_two_servers_keeps_two_states() {
+    let (one, two) = (
+        Arc::new(InMemoryProvider::new()),
+        Arc::new(InMemoryProvider::new()),
+    );
+    let ledger = Arc::new(SqlLedger::sqlite_in_memory().await.unwrap());
+    let (s1, s2) = (ServerId::new("one").unwrap(), ServerId::new("two").unwrap());
+    let cycle = BillingCycle::new(ledger)
+        .with_server(s1.clone(), one.clone())
+        .with_server(s2.clone(), two.clone())
+        .with_product("basic", product("cust{client_id}", "1 GB"));
+    let ctx = ServiceContext::new("42", "1");
+    let a = cycle.create(&s1, &ctx, "basic").await.unwrap();
+    let b = cycle.create(&s2, &ctx, "basic").await.unwrap();
+    assert_eq!(a.username, b.username, "cust42 on both servers");
+    one.set_used(&a.username, ByteSize::new(2 << 30));
+    two.set_used(&b.username, ByteSize::new(1 << 20));
+    for (_, result) in cycle.sweep_all(Utc::now()).await {
+        result.unwrap();
+    }
+    let state = |states: std::collections::BTreeMap<_, _>| states.get(&a.username).copied();
+    assert_eq!(
+        state(cycle.ledger().threshold_states(&s1).await.unwrap()),
+        Some(ThresholdState::Exceeded)
+    );
+    assert_eq!(
+        state(cycle.ledger().threshold_states(&s2).await.unwrap()),
+        None
+    );
+    let owed = cycle
+        .pending_actions(10, Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!(owed.len(), 1);
+    assert_eq!(owed[0].service.server, s1);
+    assert_eq!(
+        owed[0].values.get("client_id").map(String::as_str),
+        Some("42")
+    );
+    assert_eq!(
+        owed[0]
+            .values
+            .get("disk_used_percentage")
+            .map(String::as_str),
+        Some("200")
+    );
+}
+
+#[tokio::test]
+async fn a_recreated_name_does_not_inherit_the_old_accounts_state() {
+    let provider = Arc::new(InMemoryProvider::new());
+    let cycle = cycle_on(&provider).await;
+    let first = cycle
+        .create(&server(), &ServiceContext::new("42", "1"), "basic")
+        .await
+        .unwrap();
+    provider.set_used(&first.username, ByteSize::new(2 << 30));
+    cycle.sweep(&server(), Utc::now()).await.unwrap();
+    let owed = cycle
+        .pending_actions(10, Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!(owed.len(), 1);
+    cycle
+        .terminate(&ServiceKey::new(server(), "1"), None)
+        .await
+        .unwrap();
+    assert!(cycle
+        .ledger()
+        .threshold_states(&server())
+        .await
+        .unwrap()
+        .is_empty());
+
+    let again = cycle
+        .create(&server(), &ServiceContext::new("42", "2"), "basic")
+        .await
+        .unwrap();
+    assert_eq!(again.username, first.username, "the name is free again");
+    provider.set_used(&again.username, ByteSize::new(1 << 20));
+    let report = cycle.sweep(&server(), Utc::now()).await.unwrap();
+    assert!(
+        report.outcomes[0].actions.is_empty(),
+        "no false 'back under limit'"
+    );
+    // The leased action of the terminated account is gone, not handed out again.
+    let later = cycle
+        .ledger()
+        .pending_actions(
+            "other",
+            10,
+            Utc::now() + TimeDelta::hours(1),
+            Utc::now() + TimeDelta::hours(2),
+        )
+        .await
+        .unwrap();
+    assert!(later.is_empty(), "{later:?}");
+}
+
+#[tokio::test]
+async fn a_failed_limit_switch_heals_on_the_next_sweep() {
+    let provider = Arc::new(InMemoryProvider::new());
+    let cycle = cycle_on(&provider).await;
+    let created = cycle
+        .create(&server(), &ServiceContext::new("42", "1"), "basic")
+        .await
+        .unwrap();
+    provider.set_used(&created.username, ByteSize::new(2 << 30));
+    provider.fail_next(Operation::SetLimited, ErrorKind::Transient, 1);
+    let report = cycle.sweep(&server(), Utc::now()).await.unwrap();
+    assert!(report.limit_switches[0].2.is_err());
+    assert!(!provider.is_limited(&created.username));
+    let report = cycle.sweep(&server(), Utc::now()).await.unwrap();
+    assert!(
+        report.outcomes[0].actions.is_empty(),
+        "the action was owed once, by the first sweep"
+    );
+    assert!(report.limit_switches[0].2.is_ok());
+    assert!(
+        provider.is_limited(&created.username),
+        "the second sweep limits it"
+    );
+
+    // Back under the limit, and the lift fails once: it heals too.
+    provider.set_used(&created.username, ByteSize::new(1 << 20));
+    provider.fail_next(Operation::SetLimited, ErrorKind::Transient, 1);
+    cycle.sweep(&server(), Utc::now()).await.unwrap();
+    assert!(provider.is_limited(&created.username));
+    cycle.sweep(&server(), Utc::now()).await.unwrap();
+    assert!(
+        !provider.is_limited(&created.username),
+        "the tenant is not read-only for good"
+    );
+}
+
+#[tokio::test]
+async fn an_administrators_policy_holds_until_handed_back() {
+    let provider = Arc::new(InMemoryProvider::new());
+    let cycle = cycle_on(&provider).await;
+    let created = cycle
+        .create(&server(), &ServiceContext::new("42", "1"), "basic")
+        .await
+        .unwrap();
+    let key = ServiceKey::new(server(), "1");
+    provider.set_used(&created.username, ByteSize::new(2 << 30));
+    cycle
+        .set_limit_override(&key, Some(LimitOverride::Standard))
+        .await
+        .unwrap();
+    cycle.sweep(&server(), Utc::now()).await.unwrap();
+    assert!(
+        !provider.is_limited(&created.username),
+        "'set standard policy' holds over the usage"
+    );
+    cycle.sweep(&server(), Utc::now()).await.unwrap();
+    assert!(!provider.is_limited(&created.username));
+    cycle.set_limit_override(&key, None).await.unwrap();
+    assert!(
+        provider.is_limited(&created.username),
+        "'update policy' follows the usage again"
+    );
+
+    provider.set_used(&created.username, ByteSize::new(1 << 20));
+    cycle
+        .set_limit_override(&key, Some(LimitOverride::Limited))
+        .await
+        .unwrap();
+    cycle.sweep(&server(), Utc::now()).await.unwrap();
+    assert!(
+        provider.is_limited(&created.username),
+        "'set limited policy' holds under the limit"
+    );
+}
+
+#[tokio::test]
+async fn a_finished_operation_asked_again_with_its_key_is_not_repeated() {
+    let provider = Arc::new(InMemoryProvider::new());
+    let cycle = cycle_on(&provider).await;
+    cycle
+        .create(&server(), &ServiceContext::new("42", "1"), "basic")
+        .await
+        .unwrap();
+    let key = ServiceKey::new(server(), "1");
+    cycle
+        .change_plan(&key, "big", Some("whmcs-991"))
+        .await
+        .unwrap();
+    let calls = provider.call_count();
+    cycle
+        .change_plan(&key, "big", Some("whmcs-991"))
+        .await
+        .unwrap();
+    assert_eq!(provider.call_count(), calls, "answered from the journal");
+    let misuse = cycle.suspend(&key, Some("whmcs-991")).await.unwrap_err();
+    assert_eq!(misuse.kind(), ErrorKind::InvalidInput);
+    cycle.suspend(&key, None).await.unwrap();
+    let terminated = cycle
+        .change_plan(&ServiceKey::new(server(), "nope"), "big", None)
+        .await;
+    assert!(matches!(
+        terminated,
+        Err(Error::Ledger(LedgerError::UnknownService(_)))
+    ));
+}
+
+#[tokio::test]
+async fn replaying_a_done_order_reports_the_account_without_a_password() {
+    let provider = Arc::new(InMemoryProvider::new());
+    let cycle = cycle_on(&provider).await;
+    let ctx = ServiceContext::new("42", "1");
+    let first = cycle.create(&server(), &ctx, "basic").await.unwrap();
+    let again = cycle.create(&server(), &ctx, "basic").await.unwrap();
+    assert!(again.resumed && again.password.is_none());
+    assert_eq!(again.username, first.username);
+    let owed = cycle
+        .pending_actions(10, Duration::from_secs(1))
+        .await
+        .unwrap();
+    assert!(owed
+        .iter()
+        .all(|a| a.kind != ThresholdAction::BackUnderLimit));
+}
