@@ -12,7 +12,7 @@ use provision::core::history::{HistoryStore, InMemoryHistory, Sample, SqliteHist
 use provision::core::memory::IN_MEMORY_POLICY;
 use provision::core::quota::{ByteSize, Quota};
 use provision::core::rules::{
-    resolve_unique, CollisionLimits, GenerateName, NameContext, NameRule,
+    resolve_unique, CollisionLimits, GenerateName, IdAlphabet, NameContext, NameRule,
 };
 use provision::core::threshold::{evaluate, ThresholdState};
 use provision::core::Username;
@@ -42,8 +42,11 @@ fn names(c: &mut Criterion) {
     // A server where every name of the rule but a few is taken: the resolver walks
     // random regenerations then suffixes, checking each against the "server".
     let fixed: NameRule = "cust{client_id}".parse().expect("rule");
+    let separator = IN_MEMORY_POLICY
+        .suffix_separator(&fixed, IdAlphabet::Digits)
+        .expect("a suffix separator");
     let taken: HashSet<String> = std::iter::once("cust1001".to_string())
-        .chain((2..20).map(|i| format!("cust1001{i}")))
+        .chain((2..20).map(|i| format!("cust1001{separator}{i}")))
         .collect();
     c.bench_function("name: resolve with 19 collisions", |b| {
         b.iter(|| {

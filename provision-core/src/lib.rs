@@ -68,7 +68,8 @@ pub use provider::{
 pub use quota::{ByteSize, Quota, Unit};
 pub use rules::NamePolicy;
 pub use rules::{
-    CollisionLimits, GenerateName, GeneratePassword, NameContext, NameRule, PasswordRule,
+    CollisionLimits, GenerateName, GeneratePassword, IdAlphabet, NameContext, NameRule,
+    PasswordRule,
 };
 pub use secrecy::{ExposeSecret, SecretString};
 pub use username::{GroupName, Username};

@@ -39,7 +39,7 @@ pub mod password;
 pub mod quota;
 pub mod template;
 
-pub use name::{NameContext, NameRule, RuleError, Segment};
+pub use name::{IdAlphabet, NameContext, NameRule, RuleAlphabet, RuleError, Segment};
 pub use password::{CharClass, PasswordRule, PasswordRuleError};
 pub use quota::{ByteSize, Quota, QuotaError, Unit};
 pub use template::{Template, TemplateError, TemplateValues};

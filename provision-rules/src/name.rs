@@ -6,6 +6,7 @@
 //! literal text.
 
 use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
@@ -95,6 +96,39 @@ impl Segment {
         matches!(self, Segment::RandomDigits(_) | Segment::RandomLetters(_))
     }
 
+    /// The characters this segment can write into a raw name when the ids hold only
+    /// characters of `ids`; None when it can write any character.
+    ///
+    /// ```
+    /// use provision_rules::name::{IdAlphabet, Segment};
+    ///
+    /// let date = Segment::Date.alphabet(IdAlphabet::Digits).unwrap();
+    /// assert!(date.contains(&'-') && date.contains(&'7') && !date.contains(&'a'));
+    /// assert_eq!(Segment::ClientId.alphabet(IdAlphabet::Text), None);
+    /// ```
+    pub fn alphabet(&self, ids: IdAlphabet) -> Option<BTreeSet<char>> {
+        let digits = '0'..='9';
+        Some(match self {
+            Segment::Literal(text) => text.chars().collect(),
+            Segment::ClientId | Segment::ServiceId => match ids {
+                IdAlphabet::Digits => digits.collect(),
+                IdAlphabet::Text => return None,
+            },
+            Segment::RandomDigits(_)
+            | Segment::Month
+            | Segment::Day
+            | Segment::Hour
+            | Segment::Minute
+            | Segment::Second => digits.collect(),
+            Segment::RandomLetters(_) => ('a'..='z').collect(),
+            // Dates and times hold '-'; a year or a Unix time before year 0 or 1970
+            // carries a minus sign.
+            Segment::Date | Segment::Time | Segment::Year | Segment::UnixTime => {
+                digits.chain(['-']).collect()
+            }
+        })
+    }
+
     fn from_macro(name: &str, position: usize) -> Result<Segment, RuleError> {
         let fixed = match name {
             "client_id" => Segment::ClientId,
@@ -165,6 +199,57 @@ fn parse_random_length(count: &str) -> Option<u8> {
     // Leading zeros are harmless; an over-long digit string overflows and is refused.
     let n: u8 = count.parse().ok()?;
     (1..=MAX_RANDOM_LENGTH).contains(&n).then_some(n)
+}
+
+/// What a billing system's client and service ids may hold.
+///
+/// Collision suffixes are kept apart from the names a rule produces by itself with a
+/// separator no id can hold, so which separators are left depends on it (see
+/// [`NameRule::alphabet`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IdAlphabet {
+    /// ASCII digits only, as the integer ids of most billing systems. The default.
+    #[default]
+    Digits,
+    /// Any text: an id may hold any character.
+    Text,
+}
+
+impl IdAlphabet {
+    /// Whether `id` holds only characters of this alphabet (an empty id always does).
+    ///
+    /// ```
+    /// use provision_rules::name::IdAlphabet;
+    ///
+    /// assert!(IdAlphabet::Digits.admits("0042"));
+    /// assert!(!IdAlphabet::Digits.admits("42a"));
+    /// assert!(IdAlphabet::Text.admits("Jörg Müller"));
+    /// ```
+    pub fn admits(self, id: &str) -> bool {
+        match self {
+            IdAlphabet::Digits => id.bytes().all(|b| b.is_ascii_digit()),
+            IdAlphabet::Text => true,
+        }
+    }
+}
+
+impl fmt::Display for IdAlphabet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            IdAlphabet::Digits => "ASCII digits",
+            IdAlphabet::Text => "any text",
+        })
+    }
+}
+
+/// The characters a rule can write into a raw name, before a backend's normalisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleAlphabet {
+    /// Every raw name of the rule is made of these characters.
+    Bounded(BTreeSet<char>),
+    /// This placeholder can write any character (an id under [`IdAlphabet::Text`]).
+    Unbounded(Segment),
 }
 
 /// The values a name rule's `{client_id}` and `{service_id}` stand for.
@@ -270,6 +355,28 @@ impl NameRule {
     /// i.e. whether regenerating can resolve a collision.
     pub fn has_random_part(&self) -> bool {
         self.segments.iter().any(Segment::is_random)
+    }
+
+    /// The characters this rule can write into a raw name when the ids hold only
+    /// characters of `ids`: literal text and each placeholder's alphabet.
+    ///
+    /// ```
+    /// use provision_rules::name::{IdAlphabet, NameRule, RuleAlphabet, Segment};
+    ///
+    /// let rule = NameRule::parse("c{client_id}_{service_id}").unwrap();
+    /// let RuleAlphabet::Bounded(chars) = rule.alphabet(IdAlphabet::Digits) else { panic!() };
+    /// assert_eq!(chars.into_iter().collect::<String>(), "0123456789_c");
+    /// assert_eq!(rule.alphabet(IdAlphabet::Text), RuleAlphabet::Unbounded(Segment::ClientId));
+    /// ```
+    pub fn alphabet(&self, ids: IdAlphabet) -> RuleAlphabet {
+        let mut chars = BTreeSet::new();
+        for segment in self.segments.iter() {
+            match segment.alphabet(ids) {
+                Some(more) => chars.extend(more),
+                None => return RuleAlphabet::Unbounded(segment.clone()),
+            }
+        }
+        RuleAlphabet::Bounded(chars)
     }
 
     /// The rule written back from its segments, in canonical form (e.g. without the
@@ -415,6 +522,32 @@ mod tests {
         let rule: NameRule = serde_json::from_str("\"{client_id}-x\"").unwrap();
         assert_eq!(serde_json::to_string(&rule).unwrap(), "\"{client_id}-x\"");
         assert!(serde_json::from_str::<NameRule>("\"{client}\"").is_err());
+    }
+
+    #[test]
+    fn alphabets_follow_the_placeholders_and_the_ids() {
+        let bounded = |rule: &str, ids| match NameRule::parse(rule).unwrap().alphabet(ids) {
+            RuleAlphabet::Bounded(chars) => chars.into_iter().collect::<String>(),
+            RuleAlphabet::Unbounded(segment) => panic!("{rule}: unbounded by {segment}"),
+        };
+        assert_eq!(
+            bounded("{client_id}-{service_id}", IdAlphabet::Digits),
+            "-0123456789"
+        );
+        assert_eq!(bounded("u{random_letter_2}", IdAlphabet::Text).len(), 26);
+        assert_eq!(bounded("x{month}{day}", IdAlphabet::Text), "0123456789x");
+        assert_eq!(bounded("{time}", IdAlphabet::Text), "-0123456789");
+        assert_eq!(
+            NameRule::parse("a{service_id}{client_id}")
+                .unwrap()
+                .alphabet(IdAlphabet::Text),
+            RuleAlphabet::Unbounded(Segment::ServiceId)
+        );
+        assert!(IdAlphabet::Digits.admits(""));
+        assert!(
+            !IdAlphabet::Digits.admits("١٢"),
+            "Arabic-Indic digits are not ASCII"
+        );
     }
 
     fn any_segment() -> impl Strategy<Value = Segment> {

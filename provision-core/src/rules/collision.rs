@@ -5,7 +5,7 @@ use std::future::Future;
 
 use chrono::{DateTime, Utc};
 
-use super::{GenerateName, NameContext, NameError, NamePolicy, NameRule};
+use super::{GenerateName, IdAlphabet, NameContext, NameError, NamePolicy, NameRule, Segment};
 use crate::error::Error;
 use crate::username::Username;
 
@@ -16,14 +16,19 @@ pub struct CollisionLimits {
     pub random_attempts: u32,
     /// Numeric suffixes (2, 3, ...) to try on the first name.
     pub suffix_attempts: u32,
+    /// What the billing system's client and service ids hold. It decides the character
+    /// that joins a suffix to the name ([`NamePolicy::suffix_separator`]), and a context
+    /// whose ids hold more is refused, since its names could look suffixed.
+    pub ids: IdAlphabet,
 }
 
 impl Default for CollisionLimits {
-    /// 10 fresh random names, then suffixes 2 to 101.
+    /// 10 fresh random names, then suffixes 2 to 101; ids are digits.
     fn default() -> Self {
         CollisionLimits {
             random_attempts: 10,
             suffix_attempts: 100,
+            ids: IdAlphabet::Digits,
         }
     }
 }
@@ -36,9 +41,17 @@ impl Default for CollisionLimits {
 /// (see [`NamePolicy::with_suffix`]), up to `limits.suffix_attempts` of them. No
 /// candidate is checked twice (names the policy treats as one account count as one).
 ///
+/// A suffix is joined by [`NamePolicy::suffix_separator`], a character no name of the
+/// rule holds by itself, so a suffixed name is never another service's own name: under
+/// `{client_id}-{service_id}`, service (12, 3) with suffix 4 gets `12-3_4` on a backend
+/// that allows `_`, never `12-34`, the name of service (12, 34).
+///
 /// Errors: an error from `exists` is returned as it is; a name that cannot be fitted to
-/// the policy gives the [`NameError`] (as [`Error::Input`]); when every candidate is
-/// taken, [`Error::NamesExhausted`].
+/// the policy gives the [`NameError`] (as [`Error::Input`]), and so do an id outside
+/// `limits.ids` ([`NameError::IdOutsideAlphabet`], before anything is asked) and a
+/// collision the rule leaves no separator for ([`NameError::NoSuffixSeparator`]: the
+/// suffixes are refused, not risked); when every candidate is taken,
+/// [`Error::NamesExhausted`].
 ///
 /// ```
 /// # futures::executor::block_on(async {
@@ -49,8 +62,8 @@ impl Default for CollisionLimits {
 ///
 /// let policy = NamePolicy {
 ///     backend: "example",
-///     allowed: |c| c.is_ascii_alphanumeric(),
-///     allowed_description: "a-z, A-Z and 0-9",
+///     allowed: |c| c.is_ascii_alphanumeric() || c == '-',
+///     allowed_description: "a-z, A-Z, 0-9 and -",
 ///     replacement: None,
 ///     min_len: 1,
 ///     max_len: 32,
@@ -60,7 +73,8 @@ impl Default for CollisionLimits {
 ///     reserved: &[],
 /// };
 /// let rule = NameRule::parse("c{client_id}").unwrap();
-/// let taken = ["c42", "C422"];
+/// // `c422` would be the name of client 422: the suffix comes after a '-'.
+/// let taken = ["c42", "C42-2"];
 /// let name = resolve_unique(
 ///     &rule,
 ///     &NameContext::new("42", "1"),
@@ -76,7 +90,7 @@ impl Default for CollisionLimits {
 /// )
 /// .await
 /// .unwrap();
-/// assert_eq!(name.as_str(), "c423");
+/// assert_eq!(name.as_str(), "c42-3");
 /// # });
 /// ```
 pub async fn resolve_unique<R, F, Fut>(
@@ -93,6 +107,7 @@ where
     F: FnMut(Username) -> Fut,
     Fut: Future<Output = Result<bool, Error>>,
 {
+    check_ids(rule, ctx, policy, limits.ids)?;
     let mut checker = Checker {
         policy,
         seen: HashSet::new(),
@@ -127,10 +142,15 @@ where
         return Err(generate_error.map_or_else(|| checker.exhausted(), Error::from));
     };
 
+    let separator = match policy.suffix_separator(rule, limits.ids) {
+        Ok(separator) => separator,
+        Err(e) if limits.suffix_attempts > 0 => return Err(e.into()),
+        Err(_) => return Err(checker.exhausted()),
+    };
     let mut suffix_error = None;
     let mut suffixes_checked = 0u32;
     for suffix in 2..2 + u64::from(limits.suffix_attempts) {
-        let candidate = match policy.with_suffix(base.as_str(), suffix) {
+        let candidate = match policy.with_suffix(base.as_str(), separator, suffix) {
             Ok(candidate) => candidate,
             // One suffix may happen to form a reserved name; the next will not.
             Err(e @ NameError::Reserved { .. }) => {
@@ -154,6 +174,32 @@ where
         Some(e) if suffixes_checked == 0 => Err(e.into()),
         _ => Err(checker.exhausted()),
     }
+}
+
+/// Refuses ids the rule writes that hold more than `ids`: their names could hold the
+/// suffix separator and so look like another service's suffixed name.
+fn check_ids(
+    rule: &NameRule,
+    ctx: &NameContext,
+    policy: &NamePolicy,
+    ids: IdAlphabet,
+) -> Result<(), NameError> {
+    for placeholder in rule.segments() {
+        let id = match placeholder {
+            Segment::ClientId => &ctx.client_id,
+            Segment::ServiceId => &ctx.service_id,
+            _ => continue,
+        };
+        if !ids.admits(id) {
+            return Err(NameError::IdOutsideAlphabet {
+                backend: policy.backend,
+                placeholder: placeholder.clone(),
+                id: id.clone(),
+                ids,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Asks the server about each candidate once and remembers what it asked.
@@ -203,7 +249,7 @@ impl Checker<'_> {
 mod tests {
     use super::*;
     use crate::error::{ErrorKind, InputError, ServerError};
-    use crate::rules::policy::tests::{any_policy, MINIO_LIKE, SYNOLOGY_LIKE};
+    use crate::rules::policy::tests::{any_policy, MINIO_LIKE, NEXTCLOUD_LIKE, SYNOLOGY_LIKE};
     use crate::rules::{EdgeRule, NamePolicy};
     use chrono::TimeZone;
     use futures::executor::block_on;
@@ -215,6 +261,13 @@ mod tests {
         Utc.with_ymd_and_hms(2024, 3, 9, 8, 5, 1).unwrap()
     }
 
+    /// The default limits, for ids that may hold any text.
+    const TEXT_IDS: CollisionLimits = CollisionLimits {
+        random_attempts: 10,
+        suffix_attempts: 100,
+        ids: IdAlphabet::Text,
+    };
+
     /// Resolves against a fixed set of taken names; returns the result and every name
     /// asked about, in order.
     fn resolve(
@@ -224,13 +277,29 @@ mod tests {
         limits: CollisionLimits,
         taken: &dyn Fn(&str) -> bool,
     ) -> (Result<Username, Error>, Vec<String>) {
+        resolve_for(
+            rule,
+            &NameContext::new(client_id, "9"),
+            policy,
+            limits,
+            taken,
+        )
+    }
+
+    /// [`resolve`] for any context.
+    fn resolve_for(
+        rule: &str,
+        ctx: &NameContext,
+        policy: &NamePolicy,
+        limits: CollisionLimits,
+        taken: &dyn Fn(&str) -> bool,
+    ) -> (Result<Username, Error>, Vec<String>) {
         let rule = NameRule::parse(rule).unwrap();
-        let ctx = NameContext::new(client_id, "9");
         let mut rng = StdRng::seed_from_u64(5);
         let mut asked = Vec::new();
         let result = block_on(resolve_unique(
             &rule,
-            &ctx,
+            ctx,
             policy,
             &mut rng,
             instant(),
@@ -246,13 +315,9 @@ mod tests {
 
     #[test]
     fn a_free_first_name_is_taken_as_is() {
-        let (result, asked) = resolve(
-            "User {client_id}",
-            "Jörg",
-            &MINIO_LIKE,
-            CollisionLimits::default(),
-            &|_| false,
-        );
+        let (result, asked) = resolve("User {client_id}", "Jörg", &MINIO_LIKE, TEXT_IDS, &|_| {
+            false
+        });
         assert_eq!(result.unwrap().as_str(), "user-jorg");
         assert_eq!(asked, ["user-jorg"]);
     }
@@ -260,14 +325,105 @@ mod tests {
     #[test]
     fn fixed_rules_go_straight_to_suffixes() {
         let (result, asked) = resolve(
-            "{client_id}",
-            "alice",
+            "u{client_id}",
+            "42",
             &MINIO_LIKE,
             CollisionLimits::default(),
-            &|n| n == "alice" || n == "alice2",
+            &|n| n == "u42" || n == "u42-2",
         );
-        assert_eq!(result.unwrap().as_str(), "alice3");
-        assert_eq!(asked, ["alice", "alice2", "alice3"]);
+        assert_eq!(result.unwrap().as_str(), "u42-3");
+        assert_eq!(asked, ["u42", "u42-2", "u42-3"]);
+    }
+
+    #[test]
+    fn a_suffix_never_forms_the_name_of_another_service() {
+        // The case of issue 11: (12, 3) with suffix 4 must not become `12-34`, the
+        // name rule's own name for service (12, 34).
+        let rule = "{client_id}-{service_id}";
+        let limits = CollisionLimits::default();
+        let own_name = |client: &str, service: &str| {
+            let ctx = NameContext::new(client, service);
+            let (result, _) = resolve_for(rule, &ctx, &SYNOLOGY_LIKE, limits, &|_| false);
+            result.unwrap().into_string()
+        };
+        assert_eq!(own_name("12", "34"), "12-34");
+        assert_eq!(own_name("12", "3"), "12-3");
+        let taken = ["12-3", "12-3_2", "12-3_3"];
+        let (result, asked) = resolve_for(
+            rule,
+            &NameContext::new("12", "3"),
+            &SYNOLOGY_LIKE,
+            limits,
+            &|n| taken.contains(&n),
+        );
+        assert_ne!(result.unwrap().as_str(), "12-34");
+        assert_eq!(asked, ["12-3", "12-3_2", "12-3_3", "12-3_4"]);
+    }
+
+    #[test]
+    fn ids_outside_the_declared_alphabet_are_refused_before_asking() {
+        let (result, asked) = resolve(
+            "u{client_id}",
+            "42a",
+            &MINIO_LIKE,
+            CollisionLimits::default(),
+            &|_| false,
+        );
+        assert!(asked.is_empty());
+        match result {
+            Err(Error::Input(InputError::Name(NameError::IdOutsideAlphabet {
+                placeholder,
+                id,
+                ..
+            }))) => {
+                assert_eq!(placeholder, Segment::ClientId);
+                assert_eq!(id, "42a");
+            }
+            other => panic!("expected IdOutsideAlphabet, got {other:?}"),
+        }
+        // Ids the rule does not write are not its business.
+        let (result, _) = resolve(
+            "u{random_letter_4}",
+            "42a",
+            &MINIO_LIKE,
+            CollisionLimits::default(),
+            &|_| false,
+        );
+        assert!(result.is_ok());
+    }
+
+    #[test]
+    fn text_ids_leave_no_separator_so_suffixes_are_refused() {
+        let (result, asked) = resolve("{client_id}", "alice", &NEXTCLOUD_LIKE, TEXT_IDS, &|n| {
+            n == "alice"
+        });
+        assert_eq!(asked, ["alice"]);
+        match result {
+            Err(Error::Input(InputError::Name(e @ NameError::NoSuffixSeparator { .. }))) => {
+                assert_eq!(
+                    e.to_string(),
+                    "nextcloud-like: the name rule \"{client_id}\" leaves no character to separate \
+                     a collision suffix ({client_id} may hold any text)"
+                );
+            }
+            other => panic!("expected NoSuffixSeparator, got {other:?}"),
+        }
+        // Without suffixes to try, running out of names is the answer.
+        let no_suffixes = CollisionLimits {
+            suffix_attempts: 0,
+            ..TEXT_IDS
+        };
+        let (result, _) = resolve(
+            "{client_id}",
+            "alice",
+            &NEXTCLOUD_LIKE,
+            no_suffixes,
+            &|_| true,
+        );
+        assert!(matches!(
+            result,
+            Err(Error::NamesExhausted { attempts: 1, .. })
+        ));
     }
 
     #[test]
@@ -276,16 +432,17 @@ mod tests {
         let limits = CollisionLimits {
             random_attempts: 30,
             suffix_attempts: 5,
+            ..CollisionLimits::default()
         };
         let (result, asked) = resolve("us{random_digit_1}", "x", &MINIO_LIKE, limits, &|n| {
             n.len() == 3
         });
         let first = asked[0].clone();
-        assert_eq!(result.unwrap().into_string(), format!("{first}2"));
+        assert_eq!(result.unwrap().into_string(), format!("{first}-2"));
         let (random, suffixed) = asked.split_at(asked.len() - 1);
         assert!(random.len() > 1 && random.len() <= 10, "{asked:?}");
         assert!(random.iter().all(|n| n.len() == 3));
-        assert_eq!(suffixed, [format!("{first}2")]);
+        assert_eq!(suffixed, [format!("{first}-2")]);
         assert_distinct(&asked);
     }
 
@@ -314,19 +471,17 @@ mod tests {
         let limits = CollisionLimits {
             random_attempts: 3,
             suffix_attempts: 5,
+            ..CollisionLimits::default()
         };
-        let (result, asked) = resolve("{client_id}", "alice", &MINIO_LIKE, limits, &|_| true);
-        assert_eq!(
-            asked,
-            ["alice", "alice2", "alice3", "alice4", "alice5", "alice6"]
-        );
+        let (result, asked) = resolve("u{client_id}", "42", &MINIO_LIKE, limits, &|_| true);
+        assert_eq!(asked, ["u42", "u42-2", "u42-3", "u42-4", "u42-5", "u42-6"]);
         match result {
             Err(Error::NamesExhausted {
                 attempts,
                 last_tried,
             }) => {
                 assert_eq!(attempts, 6);
-                assert_eq!(last_tried, "alice6");
+                assert_eq!(last_tried, "u42-6");
             }
             other => panic!("expected NamesExhausted, got {other:?}"),
         }
@@ -346,14 +501,9 @@ mod tests {
         let limits = CollisionLimits {
             random_attempts: 20,
             suffix_attempts: 1,
+            ..CollisionLimits::default()
         };
-        let (result, asked) = resolve(
-            "{client_id}{random_letter_1}",
-            "B",
-            &SYNOLOGY_LIKE,
-            limits,
-            &|_| true,
-        );
+        let (result, asked) = resolve("B{random_letter_1}", "1", &SYNOLOGY_LIKE, limits, &|_| true);
         assert!(result.is_err());
         let keys: Vec<String> = asked.iter().map(|n| n.to_lowercase()).collect();
         assert_distinct(&keys);
@@ -361,11 +511,11 @@ mod tests {
 
     #[test]
     fn errors_from_exists_propagate() {
-        let rule = NameRule::parse("{client_id}").unwrap();
+        let rule = NameRule::parse("u{client_id}").unwrap();
         let mut calls = 0;
         let result = block_on(resolve_unique(
             &rule,
-            &NameContext::new("alice", "1"),
+            &NameContext::new("42", "1"),
             &MINIO_LIKE,
             &mut StdRng::seed_from_u64(1),
             instant(),
@@ -388,13 +538,7 @@ mod tests {
 
     #[test]
     fn names_that_cannot_fit_the_policy_are_input_errors() {
-        let (result, asked) = resolve(
-            "{client_id}",
-            "!!",
-            &MINIO_LIKE,
-            CollisionLimits::default(),
-            &|_| false,
-        );
+        let (result, asked) = resolve("{client_id}", "!!", &MINIO_LIKE, TEXT_IDS, &|_| false);
         assert!(asked.is_empty());
         assert!(matches!(
             result,
@@ -408,6 +552,7 @@ mod tests {
         let limits = CollisionLimits {
             random_attempts: 4,
             suffix_attempts: 4,
+            ..CollisionLimits::default()
         };
         let (result, asked) = resolve("{random_digit_6}", "x", &MINIO_LIKE, limits, &|_| false);
         assert!(asked.is_empty());
@@ -424,13 +569,13 @@ mod tests {
             ..MINIO_LIKE
         };
         let (result, asked) = resolve(
-            "{client_id}",
-            "alice",
+            "u{client_id}u",
+            "42",
             &letter_last,
             CollisionLimits::default(),
             &|_| true,
         );
-        assert_eq!(asked, ["alice"]);
+        assert_eq!(asked, ["u42u"]);
         assert!(matches!(
             result,
             Err(Error::Input(InputError::Name(NameError::BadLast { .. })))
@@ -439,18 +584,29 @@ mod tests {
 
     #[test]
     fn suffixes_respect_max_len() {
-        let full = "a".repeat(32);
+        let full = format!("u{}", "4".repeat(31));
         let (result, _) = resolve(
-            "{client_id}",
-            &full,
+            "u{client_id}",
+            &full[1..],
             &MINIO_LIKE,
             CollisionLimits::default(),
             &|n| n == full,
         );
-        assert_eq!(
-            result.unwrap().into_string(),
-            format!("{}2", "a".repeat(31))
-        );
+        assert_eq!(result.unwrap().into_string(), format!("{}-2", &full[..30]));
+    }
+
+    /// Digit ids (the default alphabet) or any text.
+    fn any_client_id() -> impl Strategy<Value = String> {
+        prop_oneof!["[0-9]{0,8}", "\\PC{0,20}"]
+    }
+
+    /// The default limits, with the id alphabet that admits `client_id`.
+    fn limits_for(client_id: &str) -> CollisionLimits {
+        if IdAlphabet::Digits.admits(client_id) {
+            CollisionLimits::default()
+        } else {
+            TEXT_IDS
+        }
     }
 
     fn assert_distinct(names: &[String]) {
@@ -464,9 +620,43 @@ mod tests {
 
     proptest! {
         #[test]
+        fn suffixed_names_are_never_another_services_own_name(
+            rule in crate::rules::name_generation::tests::rule_text(),
+            ends_with_service_id in any::<bool>(),
+            policy in any_policy(),
+            a in ("[0-9]{0,6}", "[0-9]{0,6}"),
+            random_b in ("[0-9]{0,6}", "[0-9]{0,6}"),
+            b_follows_a in any::<bool>(),
+            suffix in 2u64..=101,
+            seed in any::<u64>(),
+        ) {
+            // A rule that ends with an id and a service B whose id is A's followed by
+            // the suffix: where digits straight after the base took B's name.
+            let rule = if ends_with_service_id { format!("{rule}{{service_id}}") } else { rule };
+            let b = if b_follows_a { (a.0.clone(), format!("{}{suffix}", a.1)) } else { random_b };
+            let rule = NameRule::parse(&rule).unwrap();
+            let Ok(separator) = policy.suffix_separator(&rule, IdAlphabet::Digits) else {
+                return Ok(());
+            };
+            // One draw for both: equal random parts are the closest the two names get.
+            let natural = |(client, service): &(String, String)| {
+                let raw = rule.generate(&NameContext::new(client, service), &mut StdRng::seed_from_u64(seed), instant());
+                policy.normalize(&raw)
+            };
+            if let (Ok(base), Ok(other)) = (natural(&a), natural(&b)) {
+                if let Ok(suffixed) = policy.with_suffix(base.as_str(), separator, suffix) {
+                    prop_assert!(
+                        !policy.same_account(suffixed.as_str(), other.as_str()),
+                        "{} with suffix {} is {}, the name of {:?}", base, suffix, suffixed, b
+                    );
+                }
+            }
+        }
+
+        #[test]
         fn resolved_names_satisfy_the_policy_and_are_free(
             rule in crate::rules::name_generation::tests::rule_text(),
-            client_id in "\\PC{0,20}",
+            client_id in any_client_id(),
             policy in any_policy(),
             taken_share in 0u8..=100,
             seed in any::<u64>(),
@@ -475,7 +665,7 @@ mod tests {
                 let hash = n.bytes().fold(seed, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
                 hash % 100 < u64::from(taken_share)
             };
-            let (result, asked) = resolve(&rule, &client_id, &policy, CollisionLimits::default(), &taken);
+            let (result, asked) = resolve(&rule, &client_id, &policy, limits_for(&client_id), &taken);
             let keys: Vec<String> = asked.iter().map(|n| policy.account_key(n)).collect();
             assert_distinct(&keys);
             match result {
@@ -496,7 +686,7 @@ mod tests {
         #[test]
         fn rules_that_fit_the_policy_resolve_or_exhaust(
             rule in crate::rules::name_generation::tests::rule_text(),
-            client_id in "\\PC{0,20}",
+            client_id in any_client_id(),
             policy in any_policy(),
             taken_share in 0u8..100,
             seed in any::<u64>(),
@@ -508,15 +698,15 @@ mod tests {
                 let hash = n.bytes().fold(seed, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
                 hash % 100 < u64::from(taken_share)
             };
-            let (result, asked) = resolve(&rule, &client_id, &policy, CollisionLimits::default(), &taken);
+            let (result, asked) = resolve(&rule, &client_id, &policy, limits_for(&client_id), &taken);
             prop_assert!(!asked.is_empty());
             match result {
                 Ok(name) => prop_assert!(policy.validate(name.as_str()).is_ok() && !taken(name.as_str())),
                 Err(Error::NamesExhausted { attempts, .. }) => prop_assert_eq!(attempts as usize, asked.len()),
-                // Only a numeric suffix can break this policy: digits not allowed, or
-                // not allowed last.
+                // Only a suffix can break this policy: digits not allowed, or not
+                // allowed last, or no separator the rule leaves free.
                 Err(Error::Input(InputError::Name(e))) => prop_assert!(
-                    matches!(e, NameError::BadCharacter { ch: '0'..='9', .. })
+                    matches!(e, NameError::BadCharacter { ch: '0'..='9', .. } | NameError::NoSuffixSeparator { .. })
                         || (matches!(e, NameError::BadLast { .. }) && policy.last == EdgeRule::Letter),
                     "{e}"
                 ),

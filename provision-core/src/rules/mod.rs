@@ -50,7 +50,9 @@ pub use collision::{resolve_unique, CollisionLimits};
 pub use name_generation::GenerateName;
 pub use password_generation::GeneratePassword;
 pub use policy::{CaseRule, EdgeRule, NameError, NamePolicy};
-pub use provision_rules::name::{NameContext, NameRule, RuleError, Segment, MAX_RANDOM_LENGTH};
+pub use provision_rules::name::{
+    IdAlphabet, NameContext, NameRule, RuleAlphabet, RuleError, Segment, MAX_RANDOM_LENGTH,
+};
 pub use provision_rules::password::{
     CharClass, PasswordRule, PasswordRuleError, DEFAULT_CHARSET, DEFAULT_SPECIAL,
     MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH,

@@ -155,6 +155,7 @@ pub(crate) mod tests {
             Just("{unixtime}".to_string()),
             Just("{date}".to_string()),
             Just("{time}".to_string()),
+            Just("{year}{month}{day}{hour}{minute}{second}".to_string()),
             (1u8..=64).prop_map(|n| format!("{{random_digit_{n}}}")),
             (1u8..=64).prop_map(|n| format!("{{random_letter_{n}}}")),
         ];
@@ -162,6 +163,25 @@ pub(crate) mod tests {
     }
 
     proptest! {
+        #[test]
+        fn generated_names_hold_only_the_rules_alphabet(
+            s in rule_text(),
+            client_id in "[0-9]{0,8}",
+            service_id in "[0-9]{0,8}",
+            seed in any::<u64>(),
+            unix in -100_000_000_000i64..100_000_000_000,
+        ) {
+            // The suffix separator is chosen from outside this alphabet: a character
+            // the generator writes beyond it could make a name look suffixed.
+            let rule = NameRule::parse(&s).unwrap();
+            let crate::rules::RuleAlphabet::Bounded(alphabet) = rule.alphabet(crate::rules::IdAlphabet::Digits) else {
+                return Err(TestCaseError::fail("digit ids bound every placeholder"));
+            };
+            let now = DateTime::from_timestamp(unix, 0).unwrap();
+            let raw = rule.generate(&NameContext::new(client_id, service_id), &mut StdRng::seed_from_u64(seed), now);
+            prop_assert!(raw.chars().all(|c| alphabet.contains(&c)), "{} from {}", raw, s);
+        }
+
         #[test]
         fn valid_rules_round_trip_through_their_canonical_text(s in rule_text()) {
             let rule = NameRule::parse(&s).unwrap();

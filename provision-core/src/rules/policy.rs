@@ -2,7 +2,13 @@
 
 use std::fmt;
 
+use provision_rules::name::{IdAlphabet, NameRule, RuleAlphabet, Segment};
+
 use crate::username::{Username, UsernameError};
+
+/// The characters [`NamePolicy::suffix_separator`] tries, in order: punctuation reads as
+/// a separator; rare letters serve backends whose only punctuation the rule writes.
+const SEPARATOR_CANDIDATES: &str = "-_.@'xzqjkvwy";
 
 /// Why a name does not fit a [`NamePolicy`]. Each variant names the rule that failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -83,6 +89,37 @@ pub enum NameError {
         /// The name.
         name: String,
     },
+    /// No character can separate a collision suffix from names of this rule: the
+    /// backend allows none that the rule cannot write by itself.
+    #[error("{backend}: the name rule {rule:?} leaves no character to separate a collision suffix ({})", no_separator_reason(.free_text.as_ref()))]
+    NoSuffixSeparator {
+        /// The backend whose policy applies.
+        backend: &'static str,
+        /// The rule as written.
+        rule: String,
+        /// The placeholder that can write any character, if that is the reason.
+        free_text: Option<Segment>,
+    },
+    /// A client or service id holds characters outside the declared [`IdAlphabet`], so
+    /// its names could take the shape of another service's suffixed name.
+    #[error("{backend}: the id {id:?} for {placeholder} holds more than {ids}, the declared id alphabet")]
+    IdOutsideAlphabet {
+        /// The backend whose policy applies.
+        backend: &'static str,
+        /// `{client_id}` or `{service_id}`.
+        placeholder: Segment,
+        /// The id.
+        id: String,
+        /// The alphabet the ids were declared to hold.
+        ids: IdAlphabet,
+    },
+}
+
+fn no_separator_reason(free_text: Option<&Segment>) -> String {
+    match free_text {
+        Some(segment) => format!("{segment} may hold any text"),
+        None => "the rule itself can write every allowed candidate".to_string(),
+    }
 }
 
 /// Which characters may stand at the start or end of a name.
@@ -147,7 +184,8 @@ pub enum CaseRule {
 /// };
 /// assert_eq!(policy.normalize("  Jörg  Weiß!").unwrap().as_str(), "jorg-weiss");
 /// assert!(policy.validate("Jörg").is_err());
-/// assert_eq!(policy.with_suffix("jorg-weiss", 12).unwrap().as_str(), "jorg-weiss12");
+/// assert_eq!(policy.with_suffix("jorg-weiss", 'x', 12).unwrap().as_str(), "jorg-weissx12");
+/// assert!(policy.with_suffix("jorg-weiss", '_', 12).is_err(), "'_' is not allowed");
 /// ```
 #[derive(Debug, Clone)]
 pub struct NamePolicy {
@@ -244,16 +282,10 @@ impl NamePolicy {
     /// rules from both ends; truncates to `max_len`. The result is checked with
     /// [`validate`](Self::validate), so an `Ok` is always valid.
     pub fn normalize(&self, raw: &str) -> Result<Username, NameError> {
-        let replacement = self.replacement.filter(|&r| self.keeps(r));
+        let replacement = self.usable_replacement();
         let mut mapped = String::with_capacity(raw.len());
         for ch in raw.chars() {
-            if self.case == CaseRule::Lower {
-                for lower in ch.to_lowercase() {
-                    self.push_mapped(&mut mapped, lower, replacement);
-                }
-            } else {
-                self.push_mapped(&mut mapped, ch, replacement);
-            }
+            self.map_char(&mut mapped, ch, replacement);
         }
         let trimmed = self.trim_edges(&mapped, replacement);
         let name = match trimmed.char_indices().nth(self.max_len) {
@@ -283,29 +315,118 @@ impl NamePolicy {
         }
     }
 
-    /// `base` followed by the decimal `suffix`, with `base` cut short so that the result
-    /// fits `max_len`; the result is validated (e.g. a policy whose names must end with
-    /// a letter cannot take a numeric suffix, and says so with [`NameError::BadLast`]).
-    pub fn with_suffix(&self, base: &str, suffix: u64) -> Result<Username, NameError> {
-        let digits = suffix.to_string();
+    /// `base`, then `separator`, then the decimal `suffix`, with `base` cut short so
+    /// that the result fits `max_len`; the result is validated (e.g. a policy whose names
+    /// must end with a letter cannot take a numeric suffix, and says so with
+    /// [`NameError::BadLast`]). The separator is never cut: use
+    /// [`suffix_separator`](Self::suffix_separator), so that a suffixed name is never a
+    /// name the rule produces by itself.
+    pub fn with_suffix(
+        &self,
+        base: &str,
+        separator: char,
+        suffix: u64,
+    ) -> Result<Username, NameError> {
+        let tail = format!("{separator}{suffix}");
+        let tail_len = tail.chars().count();
         let room = self
             .max_len
-            .checked_sub(digits.len())
+            .checked_sub(tail_len)
             .ok_or(NameError::TooLong {
                 backend: self.backend,
                 max: self.max_len,
-                len: digits.len(),
+                len: tail_len,
             })?;
         let base = match base.char_indices().nth(room) {
             Some((cut, _)) => &base[..cut],
             None => base,
         };
-        self.validate(&format!("{base}{digits}"))
+        self.validate(&format!("{base}{tail}"))
+    }
+
+    /// The character that joins a collision suffix to names of `rule` on this backend,
+    /// when client and service ids hold only characters of `ids`.
+    ///
+    /// It is one this policy allows and normalisation keeps, and one that no normalised
+    /// name of the rule can hold, in any case where the backend ignores case: not in
+    /// the literal text, not writable by a placeholder, not what normalisation turns
+    /// any of those characters into (its replacement, transliterations). So a name
+    /// that holds it is never the name the rule gives another service by itself.
+    /// Candidates in order: `- _ . @ '`, then the letters `x z q j k v w y`.
+    ///
+    /// [`NameError::NoSuffixSeparator`] when there is none, e.g. when an id may hold
+    /// any text ([`IdAlphabet::Text`]), or a rule with random letters on a backend whose
+    /// only punctuation the rule writes itself; suffixing is then refused rather than
+    /// risk taking another service's name.
+    ///
+    /// ```
+    /// use provision_core::rules::{CaseRule, EdgeRule, IdAlphabet, NamePolicy, NameRule};
+    ///
+    /// let policy = NamePolicy {
+    ///     backend: "example",
+    ///     allowed: |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_',
+    ///     allowed_description: "a-z, 0-9, - and _",
+    ///     replacement: Some('-'),
+    ///     min_len: 1,
+    ///     max_len: 32,
+    ///     case: CaseRule::Lower,
+    ///     first: EdgeRule::Alphanumeric,
+    ///     last: EdgeRule::Alphanumeric,
+    ///     reserved: &[],
+    /// };
+    /// let rule = NameRule::parse("{client_id}-{service_id}").unwrap();
+    /// assert_eq!(policy.suffix_separator(&rule, IdAlphabet::Digits), Ok('_'));
+    /// assert!(policy.suffix_separator(&rule, IdAlphabet::Text).is_err());
+    /// ```
+    pub fn suffix_separator(&self, rule: &NameRule, ids: IdAlphabet) -> Result<char, NameError> {
+        let no_separator = |free_text| NameError::NoSuffixSeparator {
+            backend: self.backend,
+            rule: rule.as_str().to_string(),
+            free_text,
+        };
+        let raw = match rule.alphabet(ids) {
+            RuleAlphabet::Bounded(raw) => raw,
+            RuleAlphabet::Unbounded(segment) => return Err(no_separator(Some(segment))),
+        };
+        // What normalisation can make of those characters, as the server files it.
+        let replacement = self.usable_replacement();
+        let mut written = String::new();
+        for ch in raw {
+            self.map_char(&mut written, ch, replacement);
+        }
+        let written = self.account_key(&written);
+        SEPARATOR_CANDIDATES
+            .chars()
+            .find(|&candidate| {
+                self.keeps(candidate)
+                    && !self
+                        .account_key(candidate.encode_utf8(&mut [0; 4]))
+                        .chars()
+                        .any(|key| written.contains(key))
+            })
+            .ok_or_else(|| no_separator(None))
     }
 
     fn is_reserved(&self, name: &str) -> bool {
         let key = name.to_lowercase();
         self.reserved.iter().any(|r| r.to_lowercase() == key)
+    }
+
+    /// The replacement normalisation uses: none if the policy does not keep it.
+    fn usable_replacement(&self) -> Option<char> {
+        self.replacement.filter(|&r| self.keeps(r))
+    }
+
+    /// Appends what normalisation makes of `ch` (lower-cased first under
+    /// [`CaseRule::Lower`]).
+    fn map_char(&self, out: &mut String, ch: char, replacement: Option<char>) {
+        if self.case == CaseRule::Lower {
+            for lower in ch.to_lowercase() {
+                self.push_mapped(out, lower, replacement);
+            }
+        } else {
+            self.push_mapped(out, ch, replacement);
+        }
     }
 
     /// Whether `ch` can stay in a normalised name as it is.
@@ -671,24 +792,98 @@ pub(crate) mod tests {
     #[test]
     fn with_suffix_appends_and_cuts_at_max_len() {
         let m = &MINIO_LIKE;
-        assert_eq!(m.with_suffix("alice", 2).unwrap().as_str(), "alice2");
+        assert_eq!(m.with_suffix("alice", '-', 2).unwrap().as_str(), "alice-2");
         let full = "a".repeat(32);
         assert_eq!(
-            m.with_suffix(&full, 2).unwrap().as_str(),
-            format!("{}2", "a".repeat(31))
+            m.with_suffix(&full, '-', 2).unwrap().as_str(),
+            format!("{}-2", "a".repeat(30))
         );
         assert_eq!(
-            m.with_suffix(&full, 100).unwrap().as_str(),
-            format!("{}100", "a".repeat(29))
+            m.with_suffix(&full, 'x', 100).unwrap().as_str(),
+            format!("{}x100", "a".repeat(28))
         );
-        assert_eq!(m.with_suffix("alice-", 7).unwrap().as_str(), "alice-7");
-        // Cut by characters, never inside one.
+        // Cut by characters, never inside one; the separator is never cut.
         let wide = NamePolicy {
-            allowed: char::is_alphanumeric,
-            max_len: 4,
+            allowed: |c| c.is_alphanumeric() || c == '.',
+            max_len: 5,
             ..NEXTCLOUD_LIKE
         };
-        assert_eq!(wide.with_suffix("ééé", 12).unwrap().as_str(), "éé12");
+        assert_eq!(wide.with_suffix("ééé", '.', 12).unwrap().as_str(), "éé.12");
+    }
+
+    fn separator(policy: &NamePolicy, rule: &str, ids: IdAlphabet) -> Result<char, NameError> {
+        policy.suffix_separator(&NameRule::parse(rule).unwrap(), ids)
+    }
+
+    #[test]
+    fn the_separator_is_a_character_the_rule_cannot_write() {
+        let digits = IdAlphabet::Digits;
+        // A server that ignores case takes 'X' for 'x'.
+        let alphanumeric = NamePolicy {
+            allowed: |c| c.is_ascii_alphanumeric(),
+            ..SYNOLOGY_LIKE
+        };
+        let sensitive_alphanumeric = NamePolicy {
+            case: CaseRule::Sensitive,
+            ..alphanumeric.clone()
+        };
+        let cases = [
+            // The first allowed punctuation the rule does not write itself.
+            (&SYNOLOGY_LIKE, "{client_id}-{service_id}", digits, '_'),
+            (&NEXTCLOUD_LIKE, "c{client_id}-{service_id}_x", digits, '.'),
+            (&MINIO_LIKE, "{client_id}{service_id}", digits, '-'),
+            // MinIO's only punctuation is taken: a letter the rule never writes.
+            (&MINIO_LIKE, "u{client_id}-{service_id}", digits, 'x'),
+            (&MINIO_LIKE, "x{client_id}-{service_id}", digits, 'z'),
+            // What normalisation writes counts: the space becomes MinIO's '-'.
+            (&MINIO_LIKE, "u{client_id} {service_id}", digits, 'x'),
+            // Dates write '-'.
+            (&MINIO_LIKE, "u{date}", IdAlphabet::Text, 'x'),
+            (&alphanumeric, "X{client_id}", digits, 'z'),
+            (&SENSITIVE, "X{client_id}", digits, '-'),
+            (&sensitive_alphanumeric, "X{client_id}", digits, 'x'),
+        ];
+        for (policy, rule, ids, expected) in cases {
+            assert_eq!(
+                separator(policy, rule, ids),
+                Ok(expected),
+                "{rule} on {policy:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn rules_that_can_write_every_candidate_have_no_separator() {
+        assert_eq!(
+            separator(
+                &MINIO_LIKE,
+                "u{client_id}-{random_letter_4}",
+                IdAlphabet::Digits
+            ),
+            Err(NameError::NoSuffixSeparator {
+                backend: "minio-like",
+                rule: "u{client_id}-{random_letter_4}".into(),
+                free_text: None
+            })
+        );
+        assert_eq!(
+            separator(
+                &NEXTCLOUD_LIKE,
+                "u{random_digit_2}{service_id}",
+                IdAlphabet::Text
+            ),
+            Err(NameError::NoSuffixSeparator {
+                backend: "nextcloud-like",
+                rule: "u{random_digit_2}{service_id}".into(),
+                free_text: Some(Segment::ServiceId)
+            })
+        );
+        let e = separator(&MINIO_LIKE, "{random_letter_1}-", IdAlphabet::Digits).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "minio-like: the name rule \"{random_letter_1}-\" leaves no character to separate a \
+             collision suffix (the rule itself can write every allowed candidate)"
+        );
     }
 
     #[test]
@@ -698,7 +893,7 @@ pub(crate) mod tests {
             ..MINIO_LIKE
         };
         assert!(matches!(
-            letter_last.with_suffix("alice", 2),
+            letter_last.with_suffix("alice", '-', 2),
             Err(NameError::BadLast { ch: '2', .. })
         ));
         let tiny = NamePolicy {
@@ -708,21 +903,21 @@ pub(crate) mod tests {
             ..MINIO_LIKE
         };
         assert_eq!(
-            tiny.with_suffix("ab", 100),
+            tiny.with_suffix("ab", '-', 10),
             Err(NameError::TooLong {
                 backend: "minio-like",
                 max: 2,
                 len: 3
             })
         );
-        // The whole base cut away: the first character is a digit now.
+        // The whole base cut away: the separator is first now.
         assert!(matches!(
             NamePolicy {
                 max_len: 3,
                 ..MINIO_LIKE
             }
-            .with_suffix("abc", 123),
-            Err(NameError::BadFirst { ch: '1', .. })
+            .with_suffix("abc", '-', 12),
+            Err(NameError::BadFirst { ch: '-', .. })
         ));
     }
 
@@ -806,9 +1001,10 @@ pub(crate) mod tests {
 
         #[test]
         fn suffixed_names_fit_max_len(base in "[a-z]{3,40}", suffix in 2u64..1_000_000) {
-            let name = MINIO_LIKE.with_suffix(&base, suffix).unwrap();
+            let name = MINIO_LIKE.with_suffix(&base, '-', suffix).unwrap();
             prop_assert!(name.as_str().len() <= 32);
-            prop_assert!(name.as_str().ends_with(&suffix.to_string()));
+            let tail = format!("-{suffix}");
+            prop_assert!(name.as_str().ends_with(&tail));
         }
     }
 }
