@@ -55,7 +55,7 @@ pub(crate) fn byte_count(place: &str, whole: Whole) -> Result<Option<u64>> {
 fn whole_float(x: f64) -> Option<Whole> {
     // 2^64: the first float above every u64.
     const LIMIT: f64 = 18_446_744_073_709_551_616.0;
-    (x.is_finite() && x.fract() == 0.0 && x.abs() < LIMIT).then(|| x as Whole)
+    (x.is_finite() && x.fract() == 0.0 && x.abs() < LIMIT).then_some(x as Whole)
 }
 
 fn not_a_byte_count(place: &str, value: &Value) -> Error {
