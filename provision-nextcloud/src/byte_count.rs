@@ -1,5 +1,6 @@
 //! Byte counts of the OCS `quota` object (`quota`, `used`, `free`, `total`), read
-//! exactly.
+//! exactly, and the [`StorageInfo`] they mean: the one rule both readers of account
+//! records use (`parse_user` on a `Value`, and the details page reader in `details.rs`).
 //!
 //! Nextcloud's PHP sends them as JSON integers, as floats when its arithmetic went
 //! through a float (`computerFileSize` returns one: `1073741824.0`, `1.0e+15`), and
@@ -7,19 +8,82 @@
 //! round anything above 2^53); a float is the server's own `f64`, so a whole one is
 //! exact as it stands. A fraction, text that is not a number, or any other JSON type is
 //! not a byte count: a protocol error, never a rounded or zero guess.
+//!
+//! Negative values are not sizes: `quota` -3 is unlimited (as is `"none"`), any other
+//! negative `quota` or `used` is unknown; `free` goes negative over quota and is only
+//! checked, never used, so "unlimited" never comes from `free`/`total`.
 
-use provision_core::{Error, Result};
+use std::fmt;
+
+use provision_core::{ByteSize, Error, Result};
 use serde_json::Value;
 
+use crate::client::{QuotaLimit, StorageInfo};
 use crate::error::BACKEND;
 
-/// A whole number the server sent: a byte count, or a negative sentinel (-3 unlimited,
-/// -2 unknown, -1 not computed; `free` goes negative over quota).
+/// A whole number the server sent: a byte count, or a negative sentinel (-3 unlimited;
+/// `free` goes negative over quota).
 pub(crate) type Whole = i128;
 
-/// `value` as a whole number; None for JSON `null`. `place` names the field in errors
-/// (`quota.used of alice`).
-pub(crate) fn whole_number(place: &str, value: &Value) -> Result<Option<Whole>> {
+/// The `quota` value that means "no limit".
+const UNLIMITED: Whole = -3;
+
+/// The fields of an account's `quota` object that [`storage_info`] reads, each None
+/// when the key is missing. All None when `quota` is missing or not an object.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct QuotaFields<'a> {
+    pub(crate) quota: Option<&'a Value>,
+    pub(crate) used: Option<&'a Value>,
+    pub(crate) free: Option<&'a Value>,
+    pub(crate) total: Option<&'a Value>,
+}
+
+/// Names a field of account `id`'s quota object in errors (`quota.used of alice`);
+/// formatted only when there is an error, so reading a page allocates no text per count.
+#[derive(Clone, Copy)]
+struct Place<'a> {
+    key: &'static str,
+    id: &'a str,
+}
+
+impl fmt::Display for Place<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "quota.{} of {}", self.key, self.id)
+    }
+}
+
+/// What account `id`'s quota object says. Fields are checked in the order `quota`,
+/// `free`, `total`, `used`, so both readers report the same first error.
+pub(crate) fn storage_info(id: &str, fields: QuotaFields<'_>) -> Result<StorageInfo> {
+    let read = |key: &'static str, value: Option<&Value>| match value {
+        None => Ok(None),
+        Some(value) => whole_number(Place { key, id }, value),
+    };
+    let limit = match fields.quota {
+        Some(Value::String(text)) if text == "none" => QuotaLimit::Unlimited,
+        quota => match read("quota", quota)? {
+            Some(UNLIMITED) => QuotaLimit::Unlimited,
+            Some(n) => byte_count(Place { key: "quota", id }, n)?
+                .map_or(QuotaLimit::Unknown, |b| QuotaLimit::Bytes(ByteSize::new(b))),
+            None => QuotaLimit::Unknown,
+        },
+    };
+    // Checked although only their presence is used: a fraction there means the
+    // object is not what the server sends.
+    read("free", fields.free)?;
+    read("total", fields.total)?;
+    // Without `free`/`total` the server did not look at the files: `used: 0` then
+    // means "not measured", not "empty".
+    let measured = fields.free.is_some() || fields.total.is_some();
+    let used = match read("used", fields.used)? {
+        Some(n) if measured => byte_count(Place { key: "used", id }, n)?.map(ByteSize::new),
+        _ => None,
+    };
+    Ok(StorageInfo { limit, used })
+}
+
+/// `value` as a whole number; None for JSON `null`. `place` names the field in errors.
+pub(crate) fn whole_number(place: impl fmt::Display, value: &Value) -> Result<Option<Whole>> {
     let whole = match value {
         Value::Null => return Ok(None),
         Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
@@ -36,9 +100,9 @@ pub(crate) fn whole_number(place: &str, value: &Value) -> Result<Option<Whole>> 
         .ok_or_else(|| not_a_byte_count(place, value))
 }
 
-/// `value` as a byte count that cannot be negative: None for `null` and for negative
-/// sentinels, an error for a count beyond `u64`.
-pub(crate) fn byte_count(place: &str, whole: Whole) -> Result<Option<u64>> {
+/// `whole` as a byte count that cannot be negative: None for negative sentinels, an
+/// error for a count beyond `u64`.
+pub(crate) fn byte_count(place: impl fmt::Display, whole: Whole) -> Result<Option<u64>> {
     if whole < 0 {
         return Ok(None);
     }
@@ -58,10 +122,11 @@ fn whole_float(x: f64) -> Option<Whole> {
     (x.is_finite() && x.fract() == 0.0 && x.abs() < LIMIT).then_some(x as Whole)
 }
 
-fn not_a_byte_count(place: &str, value: &Value) -> Error {
+fn not_a_byte_count(place: impl fmt::Display, value: &Value) -> Error {
     let mut shown = value.to_string();
-    if shown.len() > 40 {
-        shown.truncate(40);
+    // Forty characters, cut on a character boundary (the text is the server's).
+    if let Some((cut, _)) = shown.char_indices().nth(40) {
+        shown.truncate(cut);
         shown.push('…');
     }
     Error::protocol(

@@ -22,7 +22,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
-use crate::byte_count::{byte_count, whole_number, Whole};
+use crate::byte_count::{storage_info, QuotaFields};
 use crate::details::parse_users_details;
 use crate::error::{bare_failure, ocs_failure, Operation, BACKEND};
 
@@ -692,44 +692,20 @@ pub(crate) fn parse_user(data: &Value) -> Result<UserRecord> {
 }
 
 /// Reads the `quota` object: it can be missing, `[]`, the two-key fallback
-/// `{"quota", "used": 0}` of an account whose home does not exist, or the full object.
-/// Byte counts are read exactly ([`crate::byte_count`]) and anything that is not a
-/// whole number is a protocol error naming account `id`; negative values are sentinels
-/// (-3 unlimited, others unknown), never sizes.
+/// `{"quota", "used": 0}` of an account whose home does not exist, or the full object;
+/// what its fields mean is [`storage_info`]'s rule (exact byte counts, anything that is
+/// not a whole number a protocol error naming account `id`).
 fn parse_storage(id: &str, quota: Option<&Value>) -> Result<StorageInfo> {
-    let Some(Value::Object(object)) = quota else {
-        return Ok(StorageInfo {
-            limit: QuotaLimit::Unknown,
-            used: None,
-        });
-    };
-    let field = |key: &str| -> Result<Option<Whole>> {
-        match object.get(key) {
-            None => Ok(None),
-            Some(value) => whole_number(&format!("quota.{key} of {id}"), value),
-        }
-    };
-    let limit = match object.get("quota") {
-        Some(Value::String(s)) if s == "none" => QuotaLimit::Unlimited,
-        _ => match field("quota")? {
-            Some(-3) => QuotaLimit::Unlimited,
-            Some(n) => byte_count(&format!("quota.quota of {id}"), n)?
-                .map_or(QuotaLimit::Unknown, |b| QuotaLimit::Bytes(ByteSize::new(b))),
-            None => QuotaLimit::Unknown,
+    let fields = match quota {
+        Some(Value::Object(object)) => QuotaFields {
+            quota: object.get("quota"),
+            used: object.get("used"),
+            free: object.get("free"),
+            total: object.get("total"),
         },
+        _ => QuotaFields::default(),
     };
-    // Checked although only their presence is used: a fraction there means the
-    // object is not what the server sends.
-    field("free")?;
-    field("total")?;
-    // Without `free`/`total` the server did not look at the files: `used: 0` then
-    // means "not measured", not "empty".
-    let measured = object.contains_key("free") || object.contains_key("total");
-    let used = match field("used")? {
-        Some(n) if measured => byte_count(&format!("quota.used of {id}"), n)?.map(ByteSize::new),
-        _ => None,
-    };
-    Ok(StorageInfo { limit, used })
+    storage_info(id, fields)
 }
 
 #[cfg(test)]
