@@ -22,6 +22,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use url::Url;
 
+use crate::byte_count::{storage_info, QuotaFields};
 use crate::details::parse_users_details;
 use crate::error::{bare_failure, ocs_failure, Operation, BACKEND};
 
@@ -684,51 +685,27 @@ pub(crate) fn parse_user(data: &Value) -> Result<UserRecord> {
         email: text("email"),
         display_name: text("displayname").or_else(|| text("display-name")),
         groups,
-        storage: parse_storage(data.get("quota")),
+        storage: parse_storage(&id, data.get("quota"))?,
         enabled,
         id,
     })
 }
 
-/// Reads the `quota` object leniently: it can be missing, `[]`, the two-key fallback
+/// Reads the `quota` object: it can be missing, `[]`, the two-key fallback
 /// `{"quota", "used": 0}` of an account whose home does not exist, or the full object;
-/// negative values are sentinels (-3 unlimited, others unknown), never sizes.
-fn parse_storage(quota: Option<&Value>) -> StorageInfo {
-    let unknown = StorageInfo {
-        limit: QuotaLimit::Unknown,
-        used: None,
-    };
-    let Some(Value::Object(object)) = quota else {
-        return unknown;
-    };
-    let limit = match object.get("quota") {
-        Some(Value::String(s)) if s == "none" => QuotaLimit::Unlimited,
-        Some(Value::String(s)) => s
-            .parse::<u64>()
-            .map_or(QuotaLimit::Unknown, |b| QuotaLimit::Bytes(ByteSize::new(b))),
-        Some(v) => match number(v) {
-            Some(-3.0) => QuotaLimit::Unlimited,
-            Some(n) if n >= 0.0 => QuotaLimit::Bytes(ByteSize::new(n.round() as u64)),
-            _ => QuotaLimit::Unknown,
+/// what its fields mean is [`storage_info`]'s rule (exact byte counts, anything that is
+/// not a whole number a protocol error naming account `id`).
+fn parse_storage(id: &str, quota: Option<&Value>) -> Result<StorageInfo> {
+    let fields = match quota {
+        Some(Value::Object(object)) => QuotaFields {
+            quota: object.get("quota"),
+            used: object.get("used"),
+            free: object.get("free"),
+            total: object.get("total"),
         },
-        None => QuotaLimit::Unknown,
+        _ => QuotaFields::default(),
     };
-    // Without `free`/`total` the server did not look at the files: `used: 0` then
-    // means "not measured", not "empty".
-    let measured = object.contains_key("free") || object.contains_key("total");
-    let used = object
-        .get("used")
-        .and_then(number)
-        .filter(|&n| measured && n >= 0.0)
-        .map(|n| ByteSize::new(n.round() as u64));
-    StorageInfo { limit, used }
-}
-
-fn number(v: &Value) -> Option<f64> {
-    match v {
-        Value::Number(n) => n.as_i64().map(|i| i as f64).or_else(|| n.as_f64()),
-        _ => None,
-    }
+    storage_info(id, fields)
 }
 
 #[cfg(test)]
@@ -755,25 +732,33 @@ mod tests {
     fn quota_zero_is_not_unlimited() {
         let zero = json!({"free": -3, "used": 5, "total": -3, "relative": 0, "quota": 0});
         assert_eq!(
-            parse_storage(Some(&zero)).limit,
+            parse_storage("t", Some(&zero)).unwrap().limit,
             QuotaLimit::Bytes(ByteSize::ZERO)
         );
         let unlimited = json!({"free": -3, "used": 5, "total": -3, "relative": 0, "quota": -3});
-        assert_eq!(parse_storage(Some(&unlimited)).limit, QuotaLimit::Unlimited);
+        assert_eq!(
+            parse_storage("t", Some(&unlimited)).unwrap().limit,
+            QuotaLimit::Unlimited
+        );
     }
 
     #[test]
     fn missing_or_fallback_quota_objects_are_unknown_not_zero() {
-        assert_eq!(parse_storage(None).used, None);
-        assert_eq!(parse_storage(Some(&json!([]))).limit, QuotaLimit::Unknown);
-        let fallback = parse_storage(Some(&json!({"quota": "none", "used": 0})));
+        assert_eq!(parse_storage("t", None).unwrap().used, None);
+        assert_eq!(
+            parse_storage("t", Some(&json!([]))).unwrap().limit,
+            QuotaLimit::Unknown
+        );
+        let fallback = parse_storage("t", Some(&json!({"quota": "none", "used": 0}))).unwrap();
         assert_eq!(fallback.limit, QuotaLimit::Unlimited);
         assert_eq!(fallback.used, None);
-        let fallback = parse_storage(Some(&json!({"quota": 1073741824, "used": 0})));
+        let fallback = parse_storage("t", Some(&json!({"quota": 1073741824, "used": 0}))).unwrap();
         assert_eq!(fallback.limit, QuotaLimit::Bytes(ByteSize::new(1 << 30)));
-        let sentinel = parse_storage(Some(
-            &json!({"free": -2, "used": -1, "total": -2, "quota": -2}),
-        ));
+        let sentinel = parse_storage(
+            "t",
+            Some(&json!({"free": -2, "used": -1, "total": -2, "quota": -2})),
+        )
+        .unwrap();
         assert_eq!(
             sentinel,
             StorageInfo {
@@ -786,9 +771,40 @@ mod tests {
     #[test]
     fn over_quota_reads_with_negative_free_and_float_relative() {
         let over = json!({"free": -9688534, "used": 20174294, "total": 10485760, "relative": 192.4, "quota": 10485760});
-        let info = parse_storage(Some(&over));
+        let info = parse_storage("t", Some(&over)).unwrap();
         assert_eq!(info.limit, QuotaLimit::Bytes(ByteSize::new(10485760)));
         assert_eq!(info.used, Some(ByteSize::new(20174294)));
+    }
+
+    #[test]
+    fn byte_counts_are_read_exactly_and_fractions_refused() {
+        // 2^53 + 1 bytes used: through an f64 this read 2^53.
+        let record: Value = serde_json::from_str(
+            r#"{"id":"big","enabled":true,"quota":{"free":1,"used":9007199254740993,"total":9007199254740994,"quota":9007199254740994}}"#,
+        )
+        .unwrap();
+        let storage = parse_user(&record).unwrap().storage;
+        assert_eq!(storage.used, Some(ByteSize::new(9_007_199_254_740_993)));
+        assert_eq!(
+            storage.limit,
+            QuotaLimit::Bytes(ByteSize::new(9_007_199_254_740_994))
+        );
+        let float = json!({"free": 1.0e10, "used": 1.0e3, "total": 1.0e10, "quota": 1.0e10});
+        let storage = parse_storage("t", Some(&float)).unwrap();
+        assert_eq!(
+            storage.limit,
+            QuotaLimit::Bytes(ByteSize::new(10_000_000_000))
+        );
+        assert_eq!(storage.used, Some(ByteSize::new(1000)));
+        for bad in [
+            json!({"free": 1, "used": 2.5, "total": 4, "quota": 4}),
+            json!({"free": 1, "used": 2, "total": 4, "quota": "lots"}),
+            json!({"free": 0.5, "used": 2, "total": 4, "quota": 4}),
+        ] {
+            let err = parse_storage("bob", Some(&bad)).unwrap_err();
+            assert!(matches!(err, Error::Protocol { .. }), "{bad}: {err:?}");
+            assert!(err.to_string().contains("of bob"), "{err}");
+        }
     }
 
     #[test]

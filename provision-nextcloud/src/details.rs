@@ -6,6 +6,8 @@
 //! use as "absent", like the `Value` lookups of `parse_user`/`parse_storage` do: a record
 //! that is unusable becomes a protocol error naming it after the envelope was read,
 //! never a serde error (which would hide the OCS status code behind a bare failure).
+//! The byte counts of `quota` are read by the same rule as `parse_user`'s,
+//! [`storage_info`], once the record's id is known.
 //! Repeated keys keep the last value, as a `Value` map does.
 //!
 //! Kept by measurement (issue 10): a page of 500 Nextcloud 34 records read here in
@@ -17,11 +19,13 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use provision_core::{ByteSize, Error, Result};
+use provision_core::{Error, Result};
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
+use serde_json::Value;
 
-use crate::client::{parse_answer_as, QuotaLimit, StorageInfo, UserRecord};
+use crate::byte_count::{storage_info, QuotaFields};
+use crate::client::{parse_answer_as, UserRecord};
 use crate::error::{Operation, BACKEND};
 
 /// The accounts of one details page, or the protocol error the page means.
@@ -222,7 +226,9 @@ enum Scalar<'a> {
     Bool(bool),
     I64(i64),
     U64(u64),
-    F64(f64),
+    /// A finite float; only its being one matters (`enabled`), byte counts are read
+    /// from JSON values by `storage_info`.
+    Float,
     Str(Cow<'a, str>),
     /// Null, a list or an object.
     Other,
@@ -233,16 +239,6 @@ impl<'a> Scalar<'a> {
     fn into_str(self) -> Option<Cow<'a, str>> {
         match self {
             Scalar::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    /// [`number`]: any JSON number as f64.
-    fn number(&self) -> Option<f64> {
-        match *self {
-            Scalar::I64(i) => Some(i as f64),
-            Scalar::U64(u) => Some(u as f64),
-            Scalar::F64(f) => Some(f),
             _ => None,
         }
     }
@@ -268,7 +264,7 @@ impl<'de> Deserialize<'de> for Scalar<'de> {
             fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Self::Value, E> {
                 // A `Value` turns a non-finite float into null.
                 Ok(if v.is_finite() {
-                    Scalar::F64(v)
+                    Scalar::Float
                 } else {
                     Scalar::Other
                 })
@@ -318,7 +314,7 @@ struct RawRecord<'a> {
     displayname: Option<Cow<'a, str>>,
     display_name: Option<Cow<'a, str>>,
     groups: Groups,
-    storage: Option<StorageInfo>,
+    quota: QuotaValues,
 }
 
 #[derive(Deserialize)]
@@ -360,10 +356,7 @@ impl RawRecord<'_> {
             email: text(self.email),
             display_name: text(self.displayname).or_else(|| text(self.display_name)),
             groups: self.groups.0,
-            storage: self.storage.unwrap_or(StorageInfo {
-                limit: QuotaLimit::Unknown,
-                used: None,
-            }),
+            storage: storage_info(&id, self.quota.fields())?,
             enabled,
             id,
         })
@@ -379,7 +372,7 @@ fn enabled_flag(value: Scalar<'_>) -> Option<bool> {
         Scalar::I64(n) => Some(n != 0),
         Scalar::U64(n) => Some(n != 0),
         // `Value::as_i64` of a float is None, which is not `Some(0)`.
-        Scalar::F64(_) => Some(true),
+        Scalar::Float => Some(true),
         Scalar::Other => None,
     }
 }
@@ -416,7 +409,7 @@ impl<'de> Deserialize<'de> for RawRecord<'de> {
                             raw.display_name = map.next_value::<Scalar<'de>>()?.into_str();
                         }
                         RecordKey::Groups => raw.groups = map.next_value()?,
-                        RecordKey::Quota => raw.storage = map.next_value::<Storage>()?.0,
+                        RecordKey::Quota => raw.quota = map.next_value()?,
                         RecordKey::Other => {
                             map.next_value::<IgnoredAny>()?;
                         }
@@ -465,8 +458,28 @@ impl<'de> Deserialize<'de> for Groups {
     }
 }
 
-/// `quota` read as [`parse_storage`] reads it; None unless it is an object.
-struct Storage(Option<StorageInfo>);
+/// The byte-count fields of `quota`, each from the key's last occurrence, kept as JSON
+/// values until the record's id is known: [`storage_info`] then reads them exactly as
+/// `parse_user` does. All None unless `quota` is an object. A number is held without
+/// allocating; only strings, lists and objects there (old fallbacks, or errors) do.
+#[derive(Default)]
+struct QuotaValues {
+    quota: Option<Value>,
+    used: Option<Value>,
+    free: Option<Value>,
+    total: Option<Value>,
+}
+
+impl QuotaValues {
+    fn fields(&self) -> QuotaFields<'_> {
+        QuotaFields {
+            quota: self.quota.as_ref(),
+            used: self.used.as_ref(),
+            free: self.free.as_ref(),
+            total: self.total.as_ref(),
+        }
+    }
+}
 
 #[derive(Deserialize)]
 #[serde(field_identifier)]
@@ -483,74 +496,51 @@ enum QuotaKey {
     Other,
 }
 
-impl<'de> Deserialize<'de> for Storage {
+impl<'de> Deserialize<'de> for QuotaValues {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        struct StorageVisitor;
-        impl<'de> Visitor<'de> for StorageVisitor {
-            type Value = Storage;
+        struct QuotaVisitor;
+        impl<'de> Visitor<'de> for QuotaVisitor {
+            type Value = QuotaValues;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("any JSON value")
             }
-            accept_scalars_as!(Storage(None));
+            accept_scalars_as!(QuotaValues::default());
             fn visit_seq<A: SeqAccess<'de>>(
                 self,
                 seq: A,
             ) -> std::result::Result<Self::Value, A::Error> {
-                skip_seq(seq).map(|()| Storage(None))
+                skip_seq(seq).map(|()| QuotaValues::default())
             }
             fn visit_map<A: MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> std::result::Result<Self::Value, A::Error> {
-                let mut limit = QuotaLimit::Unknown;
-                let mut used = None;
-                let mut measured = false;
+                let mut values = QuotaValues::default();
                 while let Some(key) = map.next_key::<QuotaKey>()? {
-                    match key {
-                        QuotaKey::Quota => limit = quota_limit(map.next_value()?),
-                        QuotaKey::Used => used = map.next_value::<Scalar<'de>>()?.number(),
-                        QuotaKey::Free | QuotaKey::Total => {
-                            measured = true;
-                            map.next_value::<IgnoredAny>()?;
-                        }
+                    let slot = match key {
+                        QuotaKey::Quota => &mut values.quota,
+                        QuotaKey::Used => &mut values.used,
+                        QuotaKey::Free => &mut values.free,
+                        QuotaKey::Total => &mut values.total,
                         QuotaKey::Other => {
                             map.next_value::<IgnoredAny>()?;
+                            continue;
                         }
-                    }
+                    };
+                    *slot = Some(map.next_value()?);
                 }
-                // As in `parse_storage`: without `free`/`total`, `used: 0` is "not
-                // measured", not "empty".
-                let used = used
-                    .filter(|&n| measured && n >= 0.0)
-                    .map(|n| ByteSize::new(n.round() as u64));
-                Ok(Storage(Some(StorageInfo { limit, used })))
+                Ok(values)
             }
         }
-        deserializer.deserialize_any(StorageVisitor)
-    }
-}
-
-/// `quota.quota` as [`parse_storage`] reads it.
-fn quota_limit(value: Scalar<'_>) -> QuotaLimit {
-    match value {
-        Scalar::Str(s) if s == "none" => QuotaLimit::Unlimited,
-        Scalar::Str(s) => s
-            .parse::<u64>()
-            .map_or(QuotaLimit::Unknown, |b| QuotaLimit::Bytes(ByteSize::new(b))),
-        other => match other.number() {
-            Some(-3.0) => QuotaLimit::Unlimited,
-            Some(n) if n >= 0.0 => QuotaLimit::Bytes(ByteSize::new(n.round() as u64)),
-            _ => QuotaLimit::Unknown,
-        },
+        deserializer.deserialize_any(QuotaVisitor)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::{parse_answer, parse_user};
-    use provision_core::ErrorKind;
-    use serde_json::Value;
+    use crate::client::{parse_answer, parse_user, QuotaLimit, StorageInfo};
+    use provision_core::{ByteSize, ErrorKind};
 
     /// What a details page meant before it was read without a `Value` tree:
     /// `parse_answer`, then `parse_user` on each record of the `Value` map or list.
@@ -713,8 +703,7 @@ mod tests {
                 used: None
             }
         );
-        let r =
-            one(r#"{"id":"f","enabled":0,"quota":{"quota":1.6,"used":2.5,"total":1}}"#).unwrap();
+        let r = one(r#"{"id":"f","enabled":0,"quota":{"quota":2.0,"used":3,"total":1}}"#).unwrap();
         assert!(!r.enabled);
         assert_eq!(r.storage.limit, QuotaLimit::Bytes(ByteSize::new(2)));
         assert_eq!(r.storage.used, Some(ByteSize::new(3)));
@@ -725,6 +714,133 @@ mod tests {
         assert!(e.to_string().contains("without an id"), "{e}");
         let e = one(r#"{"id":"bob","enabled":null}"#).unwrap_err();
         assert!(e.to_string().contains("bob without an enabled flag"), "{e}");
+    }
+
+    /// One record through both readers (the details page and `parse_user` on its
+    /// `Value`), which must agree; the page's outcome.
+    fn both_readers(record: &str) -> Outcome<UserRecord> {
+        let single = outcome(parse_user(&serde_json::from_str::<Value>(record).unwrap()));
+        let paged = assert_paths_agree(200, &page(&format!(r#"{{"k":{record}}}"#)));
+        let paged = paged.map(|mut records| records.remove(0));
+        assert_eq!(paged, single, "{record}");
+        paged
+    }
+
+    fn storage_of(quota: &str) -> Outcome<StorageInfo> {
+        both_readers(&format!(r#"{{"id":"big","enabled":true,"quota":{quota}}}"#))
+            .map(|record| record.storage)
+    }
+
+    #[test]
+    fn byte_counts_above_two_to_the_53_read_exactly_through_both_readers() {
+        // 2^53 + 1 (an f64 reads 2^53) and the largest counts a u64 holds.
+        for (quota, used) in [
+            (9_007_199_254_740_994_u64, 9_007_199_254_740_993_u64),
+            (u64::MAX, u64::MAX - 1),
+            (u64::MAX - 1, 5_836_384_614_680_804_799),
+        ] {
+            assert_ne!(
+                used as f64 as u64, used,
+                "{used} must be one f64 cannot hold"
+            );
+            let body = format!(r#"{{"free":0,"used":{used},"total":{quota},"quota":{quota}}}"#);
+            assert_eq!(
+                storage_of(&body),
+                Ok(StorageInfo {
+                    limit: QuotaLimit::Bytes(ByteSize::new(quota)),
+                    used: Some(ByteSize::new(used)),
+                }),
+                "{body}"
+            );
+        }
+        // As numeric strings (older fallbacks) too.
+        assert_eq!(
+            storage_of(r#"{"free":0,"used":"9007199254740993","quota":"18446744073709551615"}"#),
+            Ok(StorageInfo {
+                limit: QuotaLimit::Bytes(ByteSize::new(u64::MAX)),
+                used: Some(ByteSize::new(9_007_199_254_740_993)),
+            })
+        );
+    }
+
+    #[test]
+    fn a_fractional_or_oversized_count_is_a_protocol_error_naming_the_field() {
+        for (quota, field) in [
+            (
+                r#"{"free":1,"used":2.5,"total":4,"quota":4}"#,
+                "quota.used of big",
+            ),
+            (
+                r#"{"free":1,"used":2,"total":4,"quota":1.6}"#,
+                "quota.quota of big",
+            ),
+            (
+                r#"{"free":0.5,"used":2,"total":4,"quota":4}"#,
+                "quota.free of big",
+            ),
+            (
+                r#"{"free":1,"used":2,"total":"4 GB","quota":4}"#,
+                "quota.total of big",
+            ),
+            (
+                r#"{"free":1,"used":2,"quota":"18446744073709551616"}"#,
+                "quota.quota of big",
+            ),
+        ] {
+            let (kind, text, _, _) = storage_of(quota).unwrap_err();
+            assert_eq!(kind, ErrorKind::Unexpected, "{quota}");
+            assert!(text.contains(field), "{quota}: {text}");
+        }
+        // A long non-ASCII value is cut on a character boundary, not in one.
+        let long = format!(r#"{{"free":1,"used":"{}","quota":4}}"#, "é".repeat(60));
+        let (_, text, _, _) = storage_of(&long).unwrap_err();
+        assert!(
+            text.contains("quota.used of big") && text.ends_with('…'),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn negative_counts_are_sentinels_as_the_reference_describes() {
+        let storage = |quota: &str| storage_of(quota).unwrap();
+        // -3 (or "none") is unlimited, whether `free`/`total` say -3 (34.x) or not.
+        for unlimited in [
+            r#"{"free":-3,"used":5,"total":-3,"relative":0,"quota":-3}"#,
+            r#"{"free":1000,"used":5,"total":1005,"quota":-3.0}"#,
+            r#"{"free":-3,"used":5,"total":-3,"quota":"-3"}"#,
+            r#"{"quota":"none","used":0}"#,
+        ] {
+            assert_eq!(
+                storage(unlimited).limit,
+                QuotaLimit::Unlimited,
+                "{unlimited}"
+            );
+        }
+        // Quota 0 shows -3 in `free`/`total` like unlimited; only `quota` tells them apart.
+        let zero = storage(r#"{"free":-3,"used":5,"total":-3,"relative":0,"quota":0}"#);
+        assert_eq!(zero.limit, QuotaLimit::Bytes(ByteSize::ZERO));
+        assert_eq!(zero.used, Some(ByteSize::new(5)));
+        // Over quota `free` goes negative: usage is still read.
+        let over = storage(
+            r#"{"free":-9688534,"used":20174294,"total":10485760,"relative":192.4,"quota":10485760}"#,
+        );
+        assert_eq!(over.limit, QuotaLimit::Bytes(ByteSize::new(10_485_760)));
+        assert_eq!(over.used, Some(ByteSize::new(20_174_294)));
+        // Other negatives are no size: unknown, never 0 and never unlimited.
+        assert_eq!(
+            storage(r#"{"free":-2,"used":-1,"total":-2,"quota":-2}"#),
+            StorageInfo {
+                limit: QuotaLimit::Unknown,
+                used: None
+            }
+        );
+        assert_eq!(
+            storage(r#"{"free":1,"used":-2,"quota":-1}"#),
+            StorageInfo {
+                limit: QuotaLimit::Unknown,
+                used: None
+            }
+        );
     }
 
     #[test]

@@ -55,6 +55,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod byte_count;
 pub mod client;
 mod details;
 mod error;
