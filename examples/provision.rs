@@ -1,9 +1,12 @@
 //! The whole cycle a billing system runs, on every backend.
 //!
-//! For each backend: test the connection, create an account from a product's name and
-//! password rules, read its usage, sweep usage into history with a threshold crossing,
-//! render the customer's notification, restrict the account past its limit, then
-//! suspend, unsuspend, change its password and package, and terminate it.
+//! Every order goes through a `BillingCycle` on a ledger (an SQLite file here), the
+//! record of which service owns which account. For each backend: test the connection,
+//! create an account from a product's name and password rules (and repeat the order, as
+//! a billing system retrying after a timeout would: the same account comes back), read
+//! its usage, sweep usage into the ledger with threshold crossings, take the owed mails
+//! from the outbox and confirm them, restrict the account past its limit, then suspend,
+//! unsuspend, change its password and package, and terminate it.
 //!
 //! Each backend runs against its real server when that server's variables are set
 //! (`PROVISION_NEXTCLOUD_URL`, `PROVISION_SYNOLOGY_URL`, `PROVISION_MINIO_URL` and their
@@ -19,11 +22,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use chrono::{Duration, Utc};
-use provision::core::history::{HistoryStore, InMemoryHistory};
 use provision::core::memory::InMemoryProvider;
-use provision::core::notify::{
-    default_near_limit, default_suspended_for_limit, NotificationValues,
-};
+use provision::core::notify::{default_near_limit, default_suspended_for_limit};
 use provision::core::QuotaEnforcement;
 use provision::minio::mock::MockMinio;
 use provision::minio::Namespace;
@@ -43,9 +43,10 @@ type SetUsage =
 /// One backend to run the cycle on.
 struct Backend {
     label: String,
+    server: ServerId,
     provider: Arc<dyn StorageProvider>,
     product: ProductConfig,
-    bigger: Plan,
+    bigger: ProductConfig,
     set_usage: Option<SetUsage>,
 }
 
@@ -84,6 +85,9 @@ async fn main() -> Result<(), BoxError> {
     synology_mock.add_group("storage-10g", "10 GB".parse()?);
     synology_mock.add_group("storage-20g", "20 GB".parse()?);
 
+    // The ledger: one SQLite file for every server (PostgreSQL for several workers).
+    let ledger: Arc<dyn Ledger> =
+        Arc::new(SqlLedger::sqlite(secrets.0.join("ledger.sqlite")).await?);
     let mut backends = vec![in_memory()?];
     for (server, mock_label) in [
         ("cloud", "Nextcloud"),
@@ -120,8 +124,8 @@ async fn main() -> Result<(), BoxError> {
         };
         let provider = build_provider(entry)?;
         let backend = entry.backend.clone();
+        let mut bigger = product(&config, &format!("{server}-bigger"))?;
         let mut product = product(&config, server)?;
-        let mut bigger = product_plan(&config, &format!("{server}-bigger"))?;
         // A real DSM names its own plan group.
         if let (Some(_), Ok(group)) = (&real, std::env::var("PROVISION_SYNOLOGY_GROUP")) {
             if backend == "synology" {
@@ -136,6 +140,7 @@ async fn main() -> Result<(), BoxError> {
         };
         backends.push(Backend {
             label,
+            server: ServerId::new(server)?,
             provider,
             product,
             bigger,
@@ -143,7 +148,7 @@ async fn main() -> Result<(), BoxError> {
         });
     }
     for backend in backends {
-        run_cycle(backend).await?;
+        run_cycle(backend, ledger.clone()).await?;
     }
     Ok(())
 }
@@ -209,19 +214,18 @@ fn product(config: &Config, name: &str) -> Result<ProductConfig, BoxError> {
         .clone())
 }
 
-fn product_plan(config: &Config, name: &str) -> Result<Plan, BoxError> {
-    Ok(product(config, name)?.plan())
-}
-
 fn in_memory() -> Result<Backend, BoxError> {
     let provider = Arc::new(InMemoryProvider::new());
     let mock = provider.clone();
     Ok(Backend {
         label: "in-memory provider".into(),
+        server: ServerId::new("memory")?,
         product: ProductConfig::new("cust{client_id}-{random_digit_3}", "16", "10 GB")?
             .with_group(GroupName::new("storage-10g")?)
             .notify_at(90),
-        bigger: Plan::new("20 GB".parse()?).with_group(GroupName::new("storage-20g")?),
+        bigger: ProductConfig::new("cust{client_id}-{random_digit_3}", "16", "20 GB")?
+            .with_group(GroupName::new("storage-20g")?)
+            .notify_at(90),
         provider,
         set_usage: Some(Box::new(move |user, used| {
             mock.set_used(&user, used);
@@ -230,33 +234,42 @@ fn in_memory() -> Result<Backend, BoxError> {
     })
 }
 
-async fn run_cycle(backend: Backend) -> Result<(), BoxError> {
+async fn run_cycle(backend: Backend, ledger: Arc<dyn Ledger>) -> Result<(), BoxError> {
     let Backend {
         label,
+        server,
         provider,
         product,
         bigger,
         set_usage,
     } = backend;
     println!("== {label}");
-    let server = provider.test_connection().await?;
+    let info = provider.test_connection().await?;
     println!(
         "connected to {} {} (admin: {})",
-        server.product,
-        server.version.as_deref().unwrap_or("?"),
-        server.is_admin
+        info.product,
+        info.version.as_deref().unwrap_or("?"),
+        info.is_admin
     );
 
-    let provisioner = Provisioner::new(provider.clone());
+    let cycle = BillingCycle::new(ledger.clone())
+        .with_server(server.clone(), provider.clone())
+        .with_product("standard", product.clone())
+        .with_product("bigger", bigger.clone());
     let ctx = ServiceContext::new("1001", "42")
         .with_email("jane@example.com")
         .with_display_name("Jane Doe");
-    let created = provisioner.create(&ctx, &product).await?;
+    let created = cycle.create(&server, &ctx, "standard").await?;
     let user = created.username.clone();
+    let key = created.service.key.clone();
     println!(
         "created {user} on plan {} (password sent to the customer)",
         product.quota
     );
+    // A billing system that timed out asks again: the same account, no second one.
+    let again = cycle.create(&server, &ctx, "standard").await?;
+    assert_eq!(again.username, user);
+    println!("the repeated order returned {user} again (no second account)");
 
     let usage = provider.usage(&user).await?;
     println!(
@@ -266,8 +279,6 @@ async fn run_cycle(backend: Backend) -> Result<(), BoxError> {
             .map_or("not known yet".to_string(), |u| u.to_string())
     );
 
-    let history = InMemoryHistory::new();
-    let accounts = [SweepAccount::new(user.clone(), &product)];
     let limit = product.quota.limit().unwrap_or(ByteSize::new(1 << 30));
     let now = Utc::now();
     // Three daily sweeps: calm, near the limit, past it.
@@ -279,49 +290,44 @@ async fn run_cycle(backend: Backend) -> Result<(), BoxError> {
             )
             .await;
         }
-        let report = provisioner
-            .sweep(&accounts, &history, now - Duration::days(day))
-            .await?;
-        for outcome in report.with_actions() {
-            for action in &outcome.actions {
-                let used = outcome.used.unwrap_or_default();
-                let values =
-                    NotificationValues::new(&outcome.username, used, outcome.quota, product.unit)
-                        .with("client_name", "Jane Doe")
-                        .with("service_product_name", "Cloud Storage 10 GB");
-                match action {
-                    ThresholdAction::NotifyNearLimit => {
-                        println!(
-                            "--- mail to the customer ---\n{}",
-                            default_near_limit().render(&values)?
-                        );
-                    }
-                    ThresholdAction::LimitExceeded => {
-                        if provider.capabilities().quota_enforcement
-                            == QuotaEnforcement::PolicySwitch
-                        {
-                            println!(
-                                "limit exceeded: switching {user} to the read/delete-only policy"
-                            );
-                        } else {
-                            provider.suspend(&outcome.username).await?;
-                            println!(
-                                "--- mail to the customer ---\n{}",
-                                default_suspended_for_limit().render(&values)?
-                            );
-                        }
-                    }
-                    ThresholdAction::BackUnderLimit => println!("back under the limit"),
-                    other => println!("action {other:?}"),
-                }
-            }
-        }
-        for (switched, result) in provisioner.apply_policy_switches(&report).await {
+        let report = cycle.sweep(&server, now - Duration::days(day)).await?;
+        for (switched, limited, result) in report.limit_switches {
             result?;
-            println!("policy switched for {switched}");
+            println!("policy of {switched}: limited = {limited}");
+        }
+        // The outbox: what the sweep owes the customer, until confirmed.
+        for action in cycle
+            .pending_actions(50, std::time::Duration::from_secs(300))
+            .await?
+        {
+            let mut values = action.values.clone();
+            values.insert("client_name".into(), "Jane Doe".into());
+            values.insert("service_product_name".into(), "Cloud Storage".into());
+            match action.kind {
+                ThresholdAction::NotifyNearLimit => println!(
+                    "--- mail to the customer ---\n{}",
+                    default_near_limit().render(&values)?
+                ),
+                ThresholdAction::LimitExceeded => {
+                    if provider.capabilities().quota_enforcement != QuotaEnforcement::PolicySwitch {
+                        cycle.suspend(&action.service, None).await?;
+                    }
+                    println!(
+                        "--- mail to the customer ---\n{}",
+                        default_suspended_for_limit().render(&values)?
+                    );
+                }
+                ThresholdAction::BackUnderLimit => println!("back under the limit"),
+                other => println!("action {other:?}"),
+            }
+            cycle.confirm(action.id).await?;
         }
     }
-    let daily = history.daily(&user, 3, now).await?;
+    let account = AccountKey {
+        server: server.clone(),
+        username: user.clone(),
+    };
+    let daily = ledger.daily(&account, 3, now, Tz::UTC).await?;
     let series: Vec<String> = daily
         .iter()
         .map(|p| {
@@ -331,20 +337,24 @@ async fn run_cycle(backend: Backend) -> Result<(), BoxError> {
         .collect();
     println!("daily usage, last 3 days: {}", series.join(", "));
 
-    provider.suspend(&user).await?;
-    provider.suspend(&user).await?; // idempotent
+    cycle.suspend(&key, None).await?;
+    cycle.suspend(&key, None).await?; // idempotent
     println!("suspended {user}");
-    provider.unsuspend(&user).await?;
+    cycle.unsuspend(&key, None).await?;
     println!("unsuspended {user}");
     let new_password = product.password_rule.generate();
-    provider.change_password(&user, &new_password).await?;
+    cycle.change_password(&key, &new_password, None).await?;
     println!("changed the password of {user}");
-    provider
-        .change_plan(&user, &product.plan(), &bigger)
+    cycle
+        .change_plan(&key, "bigger", Some("order-42-upgrade"))
         .await?;
+    cycle
+        .change_plan(&key, "bigger", Some("order-42-upgrade"))
+        .await?; // answered from the journal
     println!("moved {user} to plan {}", bigger.quota);
-    provider.terminate(&user).await?;
-    provider.terminate(&user).await?; // idempotent
-    println!("terminated {user}\n");
+    cycle.terminate(&key, None).await?;
+    cycle.terminate(&key, None).await?; // idempotent
+    let status = ledger.service(&key).await?.map(|s| s.status);
+    println!("terminated {user} (ledger: {status:?})\n");
     Ok(())
 }

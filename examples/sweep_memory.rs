@@ -35,6 +35,11 @@ use provision::core::{
 use provision::nextcloud::mock::{MockNextcloud, ADMIN_PASSWORD, ADMIN_USER};
 use provision::nextcloud::NextcloudProvider;
 
+#[path = "support/rss.rs"]
+mod rss;
+
+use rss::{mib, reset_peak, status_kib};
+
 const ACCOUNTS: usize = 100_000;
 const QUOTA_BYTES: u64 = 10 << 30;
 const PASSWORD: &str = "Bench-Passw0rd!x";
@@ -42,25 +47,6 @@ const PASSWORD: &str = "Bench-Passw0rd!x";
 const SERVE_NEXTCLOUD: &str = "serve-nextcloud";
 
 type BoxError = Box<dyn Error + Send + Sync>;
-
-/// A `/proc/self/status` field in KiB, e.g. `VmHWM`.
-fn status_kib(field: &str) -> Result<u64, BoxError> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
-    let line = status
-        .lines()
-        .find(|l| l.starts_with(field) && l[field.len()..].starts_with(':'))
-        .ok_or_else(|| format!("no {field} in /proc/self/status"))?;
-    let kib = line[field.len() + 1..]
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()?;
-    Ok(kib)
-}
-
-fn mib(kib: u64) -> f64 {
-    kib as f64 / 1024.0
-}
 
 /// Measures `sweep` as the module documentation says and prints one line. The sweep's
 /// report is dropped before the "after" reading, so what stays resident is the
@@ -70,8 +56,7 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = Result<usize, BoxError>>,
 {
-    std::fs::write("/proc/self/clear_refs", "5")
-        .map_err(|e| format!("cannot reset the peak RSS (/proc/self/clear_refs): {e}"))?;
+    reset_peak()?;
     let before = status_kib("VmRSS")?;
     let read = sweep().await?;
     let peak = status_kib("VmHWM")?;

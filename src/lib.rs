@@ -124,7 +124,12 @@ pub fn build_provider(config: &ProviderConfig) -> Result<Arc<dyn StorageProvider
 pub mod prelude {
     pub use crate::build_provider;
     pub use provision_core::config::{Config, ProviderBuilder, ProviderConfig, SecretSource};
+    pub use provision_core::cycle::{BillingCycle, Created};
     pub use provision_core::http::ClientOptions;
+    pub use provision_core::ledger::{
+        AccountKey, Ledger, LimitOverride, PendingAction, ServerId, ServiceKey, ServiceStatus,
+        SqlLedger, Tz,
+    };
     pub use provision_core::provisioner::{
         ProductConfig, Provisioned, Provisioner, ServiceContext, SweepAccount, SweepReport,
     };

@@ -454,7 +454,7 @@ impl BillingCycle {
         config: &ProductConfig,
         mut name: Option<Username>,
     ) -> Result<Created> {
-        self.journal_begin(&service.key, OperationKind::Create, None)
+        self.journal_begin(&service.key, OperationKind::Create, None, None)
             .await?;
         let mut last_error = None;
         for _ in 0..3 {
@@ -480,6 +480,10 @@ impl BillingCycle {
             };
             match provider.create_account(&spec).await {
                 Ok(account) => {
+                    // A new account starts on the standard policy (MinIO).
+                    if provider.capabilities().quota_enforcement == QuotaEnforcement::PolicySwitch {
+                        service.applied_limited = Some(false);
+                    }
                     let service = self.save(service, ServiceStatus::Active).await?;
                     self.close_creates(&service.key, OperationState::Done, "created")
                         .await?;
@@ -561,14 +565,22 @@ impl BillingCycle {
 
     // ---- the journal ----------------------------------------------------------------
 
+    /// Journals an operation as started under `key` (a fresh one when None); the key
+    /// and what the journal held under it before.
     async fn journal_begin(
         &self,
         service: &ServiceKey,
         kind: OperationKind,
         target: Option<&str>,
-    ) -> Result<String> {
-        let key = format!("{}:{}:{}", kind.code(), service, self.next_token());
-        self.ledger
+        key: Option<&str>,
+    ) -> Result<(String, Begun)> {
+        let key = match key {
+            // A caller's key is scoped to the service: keys are per (server, service id).
+            Some(key) => format!("{service}#{key}"),
+            None => format!("{}:{}:{}", kind.code(), service, self.next_token()),
+        };
+        let begun = self
+            .ledger
             .begin_operation(&Operation {
                 key: key.clone(),
                 service: service.clone(),
@@ -580,7 +592,7 @@ impl BillingCycle {
                 finished_at: None,
             })
             .await?;
-        Ok(key)
+        Ok((key, begun))
     }
 
     async fn journal_finish(
@@ -636,22 +648,8 @@ impl BillingCycle {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<()>>,
     {
-        let key = match idempotency_key {
-            Some(key) => key.to_string(),
-            None => format!("{}:{}:{}", kind.code(), service, self.next_token()),
-        };
-        let begun = self
-            .ledger
-            .begin_operation(&Operation {
-                key: key.clone(),
-                service: service.clone(),
-                kind,
-                target: target.map(str::to_string),
-                state: OperationState::Started,
-                outcome: None,
-                started_at: Utc::now(),
-                finished_at: None,
-            })
+        let (key, begun) = self
+            .journal_begin(service, kind, target, idempotency_key)
             .await?;
         if let Begun::Existing(previous) = begun {
             if previous.service != *service || previous.kind != kind {
@@ -1036,15 +1034,9 @@ impl BillingCycle {
                 });
             }
             new_states.push((service, evaluation.state));
-            report.outcomes.push(SweepOutcome {
-                username: account.username.clone(),
-                used: usage.used,
-                quota: account.quota,
-                measured_at: usage.measured_at,
-                previous,
-                state: evaluation.state,
-                actions: evaluation.actions().to_vec(),
-            });
+            report
+                .outcomes
+                .push(SweepOutcome::of(account, &usage, previous, &evaluation));
         }
         self.ledger.record_sweep(server, &record, now).await?;
         report.actions_recorded = record.actions.len();

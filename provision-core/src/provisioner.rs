@@ -46,7 +46,7 @@ use crate::rules::{
     resolve_unique, CaseRule, CollisionLimits, GeneratePassword, NameContext, NameRule,
     PasswordRule,
 };
-use crate::threshold::{evaluate, ThresholdAction, ThresholdState};
+use crate::threshold::{evaluate, Evaluation, ThresholdAction, ThresholdState};
 use crate::username::{GroupName, Username};
 
 /// Who the account is for: the billing system's service.
@@ -249,6 +249,26 @@ pub struct SweepOutcome {
     pub state: ThresholdState,
     /// What the caller should do: send mails, switch policies. Empty most sweeps.
     pub actions: Vec<ThresholdAction>,
+}
+
+impl SweepOutcome {
+    /// The outcome of evaluating `account`'s `usage` from its `previous` state.
+    pub(crate) fn of(
+        account: &SweepAccount,
+        usage: &Usage,
+        previous: ThresholdState,
+        evaluation: &Evaluation,
+    ) -> Self {
+        SweepOutcome {
+            username: account.username.clone(),
+            used: usage.used,
+            quota: account.quota,
+            measured_at: usage.measured_at,
+            previous,
+            state: evaluation.state,
+            actions: evaluation.actions().to_vec(),
+        }
+    }
 }
 
 /// The result of a sweep.
@@ -468,15 +488,9 @@ impl Provisioner {
             if evaluation.state != previous {
                 changed.push((account.username.clone(), evaluation.state));
             }
-            report.outcomes.push(SweepOutcome {
-                username: account.username.clone(),
-                used: usage.used,
-                quota: account.quota,
-                measured_at: usage.measured_at,
-                previous,
-                state: evaluation.state,
-                actions: evaluation.actions().to_vec(),
-            });
+            report
+                .outcomes
+                .push(SweepOutcome::of(account, &usage, previous, &evaluation));
         }
         history.record(&samples).await?;
         if !changed.is_empty() {

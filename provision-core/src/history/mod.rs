@@ -7,7 +7,10 @@
 //! sweeps, so a warning is sent once per crossing even across restarts.
 //!
 //! Two stores implement [`HistoryStore`]: [`InMemoryHistory`] for tests and short-lived
-//! processes, and [`SqliteHistory`], the durable default (an embedded SQLite file).
+//! processes, and [`SqliteHistory`], an embedded SQLite file. Both key accounts by their
+//! bare name, so they suit one server; the ledger ([`crate::ledger`]) keys history and
+//! state by (server, account), writes a sweep in one transaction and is the documented
+//! path.
 //!
 //! Conventions shared by both stores:
 //! - Times are kept to the millisecond (sub-millisecond digits are dropped when a

@@ -45,8 +45,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// A [`HistoryStore`] in an SQLite database file, kept across restarts.
 ///
 /// The schema is created when the file is opened and versioned with
-/// `PRAGMA user_version`; the database runs in WAL mode so readers do not block the
-/// sweep that writes. Calls run on Tokio's blocking thread pool, so they need a Tokio
+/// `PRAGMA user_version`; the database runs in WAL mode with `synchronous = NORMAL`: a
+/// commit survives a crash of the process, but a power loss may undo the last ones.
+/// Samples and states are written by separate calls, and calls share one connection. Calls run on Tokio's blocking thread pool, so they need a Tokio
 /// runtime.
 pub struct SqliteHistory {
     connection: Arc<Mutex<Connection>>,
@@ -184,7 +185,8 @@ fn configure(connection: &Connection) -> rusqlite::Result<()> {
     // An in-memory database answers "memory": WAL applies to files only.
     connection
         .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))?;
-    // With WAL, NORMAL is durable against application crashes and much faster.
+    // With WAL, NORMAL survives a crash of the process, not of the machine: a power
+    // loss may undo the last commits (the ledger syncs every commit instead).
     connection.pragma_update(None, "synchronous", "NORMAL")?;
     Ok(())
 }

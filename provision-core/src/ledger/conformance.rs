@@ -82,6 +82,35 @@ pub async fn run_all(ledger: &dyn Ledger) {
     samples_are_pruned_when_their_retention_ends(ledger).await;
     series_follow_the_time_zone(ledger).await;
     big_byte_counts_round_trip(ledger).await;
+    imports_are_all_or_nothing(ledger).await;
+}
+
+/// An import records every service in one go, or none when one name is held twice.
+pub async fn imports_are_all_or_nothing(ledger: &dyn Ledger) {
+    let id = server("conf-import");
+    let many: Vec<_> = (0..1200)
+        .map(|i| {
+            service(
+                &id,
+                &i.to_string(),
+                &format!("imp{i}"),
+                ServiceStatus::Active,
+            )
+        })
+        .collect();
+    ledger.import_services(&many).await.unwrap();
+    assert_eq!(ledger.services(&id).await.unwrap().len(), 1200);
+    let other = server("conf-import-b");
+    let clash = vec![
+        service(&other, "1", "same", ServiceStatus::Active),
+        service(&other, "2", "fresh", ServiceStatus::Active),
+        service(&other, "3", "same", ServiceStatus::Active),
+    ];
+    assert!(ledger.import_services(&clash).await.is_err());
+    assert!(
+        ledger.services(&other).await.unwrap().is_empty(),
+        "nothing of a refused import stays"
+    );
 }
 
 /// Servers: put, read, replace, list.

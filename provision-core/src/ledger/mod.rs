@@ -48,6 +48,9 @@ use crate::quota::ByteSize;
 use crate::threshold::{ThresholdAction, ThresholdState};
 use crate::username::Username;
 
+/// IANA time zones for the daily and monthly series (`Tz::UTC`, `Tz::Europe__Berlin`,
+/// or parsed: `"Europe/Berlin".parse::<Tz>()`).
+pub use chrono_tz::Tz;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use sql::SqlLedger;
 
@@ -300,14 +303,16 @@ pub enum LimitOverride {
 }
 
 impl LimitOverride {
-    fn code(self) -> &'static str {
+    /// The stored code.
+    pub fn code(self) -> &'static str {
         match self {
             LimitOverride::Standard => "standard",
             LimitOverride::Limited => "limited",
         }
     }
 
-    fn from_code(code: &str) -> Option<Self> {
+    /// The decision of a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
         match code {
             "standard" => Some(LimitOverride::Standard),
             "limited" => Some(LimitOverride::Limited),
@@ -446,7 +451,8 @@ pub enum OperationState {
 }
 
 impl OperationState {
-    fn code(self) -> &'static str {
+    /// The stored code.
+    pub fn code(self) -> &'static str {
         match self {
             OperationState::Started => "started",
             OperationState::Done => "done",
@@ -454,7 +460,8 @@ impl OperationState {
         }
     }
 
-    fn from_code(code: &str) -> Option<Self> {
+    /// The state of a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
         [
             OperationState::Started,
             OperationState::Done,
@@ -587,6 +594,10 @@ pub trait Ledger: Send + Sync {
     /// Records a service or replaces its record. Fails with [`LedgerError::NameTaken`]
     /// when another service of the server holds the same account key.
     async fn save_service(&self, service: &ServiceRecord) -> Result<()>;
+
+    /// Records many services in one transaction (an import from a billing system, all
+    /// or nothing). Fails when two live services would hold one account key.
+    async fn import_services(&self, services: &[ServiceRecord]) -> Result<()>;
 
     /// The service of `server` holding the account key, if one holds it.
     async fn account_owner(

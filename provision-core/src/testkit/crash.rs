@@ -218,6 +218,9 @@ impl Ledger for FusedLedger {
     async fn save_service(&self, service: &ServiceRecord) -> Result<()> {
         self.fuse.around(self.inner.save_service(service)).await
     }
+    async fn import_services(&self, services: &[ServiceRecord]) -> Result<()> {
+        self.fuse.around(self.inner.import_services(services)).await
+    }
     async fn account_owner(
         &self,
         server: &ServerId,

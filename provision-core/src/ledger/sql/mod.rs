@@ -394,6 +394,39 @@ fn placeholders(rows: usize, columns: usize) -> String {
     sql
 }
 
+/// An upsert of `rows` services.
+fn upsert_services_sql(rows: usize) -> String {
+    format!(
+        "INSERT INTO services ({SERVICE_COLUMNS}) VALUES {} \
+         ON CONFLICT (server, service_id) DO UPDATE SET client_id = excluded.client_id, \
+         username = excluded.username, account_key = excluded.account_key, \
+         product = excluded.product, status = excluded.status, \
+         limit_override = excluded.limit_override, \
+         applied_limited = excluded.applied_limited, last_error = excluded.last_error, \
+         updated_ms = excluded.updated_ms",
+        placeholders(rows, 12)
+    )
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds a service's twelve columns in [`SERVICE_COLUMNS`] order.
+fn bind_service<'q>(query: AnyQuery<'q>, service: &'q ServiceRecord) -> AnyQuery<'q> {
+    query
+        .bind(service.key.server.as_str())
+        .bind(service.key.service_id.as_str())
+        .bind(service.client_id.as_str())
+        .bind(service.username.as_ref().map(|u| u.as_str().to_string()))
+        .bind(service.account_key.clone())
+        .bind(service.product.as_str())
+        .bind(service.status.code())
+        .bind(service.limit_override.map(|o| o.code().to_string()))
+        .bind(service.applied_limited.map(i64::from))
+        .bind(service.last_error.clone())
+        .bind(to_millis(service.created_at))
+        .bind(to_millis(service.updated_at))
+}
+
 const SERVICE_COLUMNS: &str = "server, service_id, client_id, username, account_key, product, \
      status, limit_override, applied_limited, last_error, created_ms, updated_ms";
 
@@ -472,30 +505,10 @@ impl Ledger for SqlLedger {
     }
 
     async fn save_service(&self, service: &ServiceRecord) -> Result<()> {
-        let result = sqlx::query(&format!(
-            "INSERT INTO services ({SERVICE_COLUMNS}) VALUES {} \
-             ON CONFLICT (server, service_id) DO UPDATE SET client_id = excluded.client_id, \
-             username = excluded.username, account_key = excluded.account_key, \
-             product = excluded.product, status = excluded.status, \
-             limit_override = excluded.limit_override, \
-             applied_limited = excluded.applied_limited, last_error = excluded.last_error, \
-             updated_ms = excluded.updated_ms",
-            placeholders(1, 12)
-        ))
-        .bind(service.key.server.as_str())
-        .bind(service.key.service_id.as_str())
-        .bind(service.client_id.as_str())
-        .bind(service.username.as_ref().map(|u| u.as_str().to_string()))
-        .bind(service.account_key.clone())
-        .bind(service.product.as_str())
-        .bind(service.status.code())
-        .bind(service.limit_override.map(|o| o.code().to_string()))
-        .bind(service.applied_limited.map(i64::from))
-        .bind(service.last_error.clone())
-        .bind(to_millis(service.created_at))
-        .bind(to_millis(service.updated_at))
-        .execute(&self.writer)
-        .await;
+        let sql = upsert_services_sql(1);
+        let result = bind_service(sqlx::query(&sql), service)
+            .execute(&self.writer)
+            .await;
         match result {
             Ok(_) => Ok(()),
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -516,6 +529,21 @@ impl Ledger for SqlLedger {
             }
             Err(e) => Err(db("recording a service")(e)),
         }
+    }
+
+    async fn import_services(&self, services: &[ServiceRecord]) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for chunk in services.chunks(ROWS_PER_INSERT / 4) {
+            let sql = upsert_services_sql(chunk.len());
+            let query = chunk.iter().fold(sqlx::query(&sql), |query, service| {
+                bind_service(query, service)
+            });
+            query.execute(&mut *tx).await.map_err(db(
+                "importing services (a batch holds one name twice, or one a live service holds)",
+            ))?;
+        }
+        tx.commit().await.map_err(db("committing an import"))?;
+        Ok(())
     }
 
     async fn account_owner(

@@ -79,27 +79,10 @@ CREATE TABLE samples (
 CREATE INDEX samples_keep_until ON samples (keep_until_ms);
 ";
 
-const SQLITE_ACTIONS: &str = "
+/// The outbox; `{id}` is the dialect's generated key column.
+const ACTIONS: &str = "
 CREATE TABLE actions (
-    id             INTEGER PRIMARY KEY AUTOINCREMENT,
-    server         TEXT    NOT NULL,
-    service_id     TEXT    NOT NULL,
-    username       TEXT    NOT NULL,
-    kind           TEXT    NOT NULL,
-    values_json    TEXT    NOT NULL,
-    created_ms     BIGINT  NOT NULL,
-    lease_owner    TEXT,
-    lease_until_ms BIGINT,
-    attempts       BIGINT  NOT NULL DEFAULT 0,
-    confirmed_ms   BIGINT
-);
-CREATE INDEX actions_pending ON actions (id) WHERE confirmed_ms IS NULL;
-CREATE INDEX actions_account ON actions (server, username);
-";
-
-const POSTGRES_ACTIONS: &str = "
-CREATE TABLE actions (
-    id             BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id             {id},
     server         TEXT    NOT NULL,
     service_id     TEXT    NOT NULL,
     username       TEXT    NOT NULL,
@@ -124,10 +107,11 @@ pub(crate) struct Migrations(pub(crate) Dialect);
 
 impl Migrations {
     fn list(self) -> Vec<Migration> {
-        let actions = match self.0 {
-            Dialect::Sqlite => SQLITE_ACTIONS,
-            Dialect::Postgres => POSTGRES_ACTIONS,
+        let id = match self.0 {
+            Dialect::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
+            Dialect::Postgres => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
         };
+        let actions = ACTIONS.replace("{id}", id);
         vec![Migration::new(
             1,
             Cow::Borrowed("ledger"),
