@@ -142,6 +142,8 @@ pub struct BillingCycle {
     servers: BTreeMap<ServerId, Arc<dyn StorageProvider>>,
     products: BTreeMap<String, ProductConfig>,
     worker: String,
+    // Makes tokens unique even when two processes are given the same worker name.
+    instance: u64,
     calls: AtomicU64,
     lock_ttl: Duration,
     lock_wait: Duration,
@@ -169,11 +171,6 @@ fn ttl_delta(duration: Duration) -> TimeDelta {
     TimeDelta::from_std(duration).unwrap_or(TimeDelta::MAX)
 }
 
-/// Whether a failure leaves the server's state unknown (it may have acted).
-fn outcome_unknown(e: &Error) -> bool {
-    matches!(e, Error::OutcomeUnknown { .. }) || e.is_ambiguous()
-}
-
 impl BillingCycle {
     /// A cycle on `ledger`, with no servers or products yet.
     pub fn new(ledger: Arc<dyn Ledger>) -> Self {
@@ -183,6 +180,7 @@ impl BillingCycle {
             servers: BTreeMap::new(),
             products: BTreeMap::new(),
             worker: format!("worker-{:016x}", rng.random::<u64>()),
+            instance: rng.random(),
             calls: AtomicU64::new(0),
             lock_ttl: DEFAULT_LOCK_TTL,
             lock_wait: DEFAULT_LOCK_WAIT,
@@ -247,10 +245,13 @@ impl BillingCycle {
             .ok_or_else(|| LedgerError::UnknownProduct(name.to_string()).into())
     }
 
+    /// A token no other call, in this process or another, holds: locks and journal
+    /// keys are told apart by it.
     fn next_token(&self) -> String {
         format!(
-            "{}:{}",
+            "{}:{:016x}:{}",
             self.worker,
+            self.instance,
             self.calls.fetch_add(1, Ordering::Relaxed)
         )
     }
@@ -498,7 +499,7 @@ impl BillingCycle {
                 // Someone outside the ledger took the name since we looked: next name.
                 Err(e) if e.kind() == ErrorKind::AlreadyExists => last_error = Some(e),
                 // The server may have made it: the name stays reserved, a retry settles.
-                Err(e) if outcome_unknown(&e) => return Err(e),
+                Err(e) if e.leaves_outcome_unknown() => return Err(e),
                 Err(e) => {
                     return Err(self.fail_create(service, e).await);
                 }
@@ -676,7 +677,7 @@ impl BillingCycle {
             }
             Err(e) => {
                 // An unknown outcome stays started: recovery or a retry carries it out.
-                if !outcome_unknown(&e) {
+                if !e.leaves_outcome_unknown() {
                     self.journal_finish(&key, OperationState::Failed, Some(&e.to_string()))
                         .await?;
                 }

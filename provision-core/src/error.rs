@@ -324,6 +324,14 @@ impl Error {
         }
     }
 
+    /// Whether a failed request that changes something may still have been carried
+    /// out, so that only looking can tell: an ambiguous failure
+    /// ([`Self::is_ambiguous`]), an answer that could not be read (the server may have
+    /// acted before it answered), or an outcome already reported unknown.
+    pub fn leaves_outcome_unknown(&self) -> bool {
+        self.is_ambiguous() || matches!(self, Error::Protocol { .. } | Error::OutcomeUnknown { .. })
+    }
+
     /// Whether the failed request's outcome is unknown: it may have been carried out
     /// (a timeout, a dropped connection, a 5xx that may come from a proxy after the
     /// server acted). Such a failure is settled by looking, never by sending again blind.

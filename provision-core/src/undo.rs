@@ -88,7 +88,8 @@ impl<'a> Undoable<'a> {
         }
     }
 
-    /// As [`Self::step`], but a failure whose outcome is unknown ([`Error::is_ambiguous`])
+    /// As [`Self::step`], but a failure whose outcome is unknown
+    /// ([`Error::leaves_outcome_unknown`]: a lost or unreadable answer)
     /// is settled by `settle`, one lookup: `Ok(Some(value))` means the step was carried
     /// out (it is then remembered with its undo and the operation goes on), `Ok(None)`
     /// that it was not (the operation is undone with the step's error), and a failed
@@ -113,7 +114,7 @@ impl<'a> Undoable<'a> {
                 self.remember(what, undo);
                 return Ok(value);
             }
-            Err(error) if error.is_ambiguous() => error,
+            Err(error) if error.leaves_outcome_unknown() => error,
             Err(error) => return Err(self.fail(error).await),
         };
         tracing::debug!(operation = self.operation, step = %what, %error, "settling a lost answer");
@@ -315,6 +316,19 @@ mod tests {
             .await
             .unwrap_err();
         assert!(matches!(err, Error::Transport(_)));
+
+        // An answer that could not be read may hide a made account: looked up too.
+        let mut op = Undoable::new("create");
+        let value = op
+            .step_settled(
+                "account z",
+                async { Err::<u32, _>(Error::protocol("test", "unreadable answer")) },
+                || async { Ok(Some(9)) },
+                || async { Ok(()) },
+            )
+            .await
+            .unwrap();
+        assert_eq!(value, 9);
     }
 
     #[tokio::test]
