@@ -120,9 +120,26 @@ pub fn build_provider(config: &ProviderConfig) -> Result<Arc<dyn StorageProvider
     }
 }
 
+/// A billing cycle on `ledger` for every server and product of `config`, each server
+/// recorded in the ledger with its table (see [`provision_core::cycle::BillingCycle::from_config`]).
+pub async fn billing_cycle(
+    ledger: Arc<dyn provision_core::ledger::Ledger>,
+    config: &provision_core::config::Config,
+) -> Result<provision_core::cycle::BillingCycle> {
+    provision_core::cycle::BillingCycle::from_config(ledger, config, build_provider).await
+}
+
+/// The provider of a server the ledger recorded, built from its stored table (its
+/// secrets read now from where the table says).
+pub fn build_recorded(
+    server: &provision_core::ledger::ServerRecord,
+) -> Result<Arc<dyn StorageProvider>> {
+    build_provider(&ProviderConfig::from_toml(&server.config)?)
+}
+
 /// What the main job needs: configuration, the trait, the provisioner and its types.
 pub mod prelude {
-    pub use crate::build_provider;
+    pub use crate::{billing_cycle, build_provider, build_recorded};
     pub use provision_core::config::{Config, ProviderBuilder, ProviderConfig, SecretSource};
     pub use provision_core::cycle::{BillingCycle, Created};
     pub use provision_core::http::ClientOptions;

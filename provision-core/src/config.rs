@@ -194,6 +194,12 @@ pub struct ProviderConfig {
 }
 
 impl ProviderConfig {
+    /// Parses one `[servers.NAME]` table (as [`Config::server_table`] gives it, or as a
+    /// ledger's server record keeps it).
+    pub fn from_toml(text: &str) -> Result<ProviderConfig> {
+        Ok(toml::from_str(text).map_err(|e| ConfigError::new("server", e.to_string()))?)
+    }
+
     /// Builds the provider with backend `B`, reading the password now. Fails when the
     /// configuration names another backend or a key `B` does not know.
     pub fn build_with<B: ProviderBuilder>(&self) -> Result<Arc<dyn StorageProvider>> {
@@ -345,6 +351,8 @@ pub struct Config {
     pub servers: BTreeMap<String, ProviderConfig>,
     /// The products, by name, checked on load.
     pub products: BTreeMap<String, ProductConfig>,
+    /// Each server's table as TOML, for the ledger's record of how to build it.
+    server_tables: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -369,10 +377,31 @@ impl Config {
                 Ok((name, product))
             })
             .collect::<Result<_>>()?;
+        // The same document as plain tables: each server's own text, secrets as the
+        // references the file gives (env, file), never their values.
+        let tables: toml::Table =
+            toml::from_str(text).map_err(|e| ConfigError::new("toml", e.to_string()))?;
+        let server_tables = match tables.get("servers") {
+            Some(toml::Value::Table(servers)) => servers
+                .iter()
+                .filter_map(|(name, table)| {
+                    let table = table.as_table()?;
+                    Some((name.clone(), toml::to_string(table).ok()?))
+                })
+                .collect(),
+            _ => BTreeMap::new(),
+        };
         Ok(Config {
             servers: file.servers,
             products,
+            server_tables,
         })
+    }
+
+    /// The `[servers.NAME]` table as it was written (TOML; secrets are references), or
+    /// None for a server added in code.
+    pub fn server_table(&self, name: &str) -> Option<&str> {
+        self.server_tables.get(name).map(String::as_str)
     }
 
     /// Reads and parses the TOML file at `path`.

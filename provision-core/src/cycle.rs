@@ -189,6 +189,35 @@ impl BillingCycle {
         }
     }
 
+    /// A cycle on `ledger` for every server and product of `config`: each server is
+    /// built by `build` (the facade's `build_provider` picks the backend) and recorded
+    /// in the ledger with its table, so the ledger knows how to build it again.
+    pub async fn from_config(
+        ledger: Arc<dyn Ledger>,
+        config: &crate::config::Config,
+        build: impl Fn(&crate::config::ProviderConfig) -> Result<Arc<dyn StorageProvider>>,
+    ) -> Result<Self> {
+        let mut cycle = BillingCycle::new(ledger);
+        for (name, server) in &config.servers {
+            let id = ServerId::new(name.as_str())?;
+            let provider = build(server)?;
+            let table = config.server_table(name).unwrap_or_default();
+            cycle
+                .ledger
+                .put_server(&crate::ledger::ServerRecord::new(
+                    id.clone(),
+                    server.backend.as_str(),
+                    table,
+                ))
+                .await?;
+            cycle.servers.insert(id, provider);
+        }
+        for (name, product) in &config.products {
+            cycle.products.insert(name.clone(), product.clone());
+        }
+        Ok(cycle)
+    }
+
     /// Adds a server and its provider.
     pub fn with_server(mut self, id: ServerId, provider: Arc<dyn StorageProvider>) -> Self {
         self.servers.insert(id, provider);
