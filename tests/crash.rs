@@ -133,8 +133,16 @@ const CHILD_ANSWERS: &str = "PROVISION_CRASH_CHILD_ANSWERS";
 /// The name the parent runs the child half by (`--exact`).
 const CHILD_TEST: &str = "child_half_of_the_killed_process_test_runs_one_round_of_orders";
 
-/// How many times the child is killed (after one round it runs to its end, to time it).
+/// How many rounds run to their end first: the first also makes the schema, so the
+/// second's length is what spreads the kills.
+const TIMED_ROUNDS: u32 = 2;
+
+/// How many times the child is killed, after the timed rounds.
 const KILLED_ROUNDS: u32 = 8;
+
+/// How many rounds may run at most: a child that ends before its kill leaves its slice
+/// to the next round, with the run assumed shorter.
+const MAX_ROUNDS: u32 = TIMED_ROUNDS + 2 * KILLED_ROUNDS;
 
 /// The services of a round: 1 moves to `large`, 2 and 3 stay on `small`, 4 is ended.
 fn round_services(round: u32) -> [String; 4] {
@@ -286,7 +294,8 @@ async fn a_ledger_file_whose_process_is_killed_mid_order_settles_every_order() {
     let mut run_time = Duration::ZERO;
     // How many orders had their answer when each kill came.
     let mut killed_after = Vec::new();
-    for round in 0..=KILLED_ROUNDS {
+    let mut round = 0;
+    while killed_after.len() < KILLED_ROUNDS as usize && round < MAX_ROUNDS {
         // Usage for the previous round's accounts, so this round's sweep owes actions:
         // near the limit, over it, and well under the larger plan.
         let mut expected = Vec::new();
@@ -312,19 +321,21 @@ async fn a_ledger_file_whose_process_is_killed_mid_order_settles_every_order() {
         let answers = path.with_extension(format!("answers-{round}"));
         let _ = std::fs::remove_file(&answers);
         let mut child = spawn_child(&path, &answers, &mock, round);
-        if round == 0 {
-            // The first round runs to its end: its length spreads the later kills.
+        if round < TIMED_ROUNDS {
             assert!(child.wait().unwrap().success(), "the child's orders failed");
             run_time = started.elapsed();
         } else {
-            // One kill in each slice of the run, at a random moment within it. The
-            // first run also made the schema, so later ones are shorter: the slices
-            // cover its first three quarters.
-            let slice = run_time * 3 / 4 / KILLED_ROUNDS;
-            let delay = slice * (round - 1) + slice.mul_f64(rand::random::<f64>());
+            // One kill in each slice of the run, at a random moment within it; the
+            // slices cover nine tenths of it, as runs vary.
+            let slice = run_time * 9 / 10 / KILLED_ROUNDS;
+            let done = u32::try_from(killed_after.len()).unwrap();
+            let delay = slice * done + slice.mul_f64(rand::random::<f64>());
             tokio::time::sleep(delay.saturating_sub(started.elapsed())).await;
             match child.try_wait().unwrap() {
-                Some(status) => assert!(status.success(), "round {round}: the child failed"),
+                Some(status) => {
+                    assert!(status.success(), "round {round}: the child failed");
+                    run_time = run_time * 9 / 10;
+                }
                 None => {
                     child.kill().unwrap();
                     child.wait().unwrap();
@@ -368,11 +379,14 @@ async fn a_ledger_file_whose_process_is_killed_mid_order_settles_every_order() {
         expected.sort_by(|a, b| a.0.cmp(&b.0));
         assert_eq!(owed, expected, "round {round}: actions lost or doubled");
         assert_rounds(&world, &baseline, round).await;
+        round += 1;
     }
-    eprintln!("a round runs {run_time:?}; killed after answers to {killed_after:?} orders");
-    assert!(
-        killed_after.len() > KILLED_ROUNDS as usize / 2,
-        "only {} kills came before the child's end",
-        killed_after.len()
+    eprintln!(
+        "{round} rounds, a round runs {run_time:?}; killed after answers to {killed_after:?} orders"
+    );
+    assert_eq!(
+        killed_after.len(),
+        KILLED_ROUNDS as usize,
+        "the kills came after the child's end"
     );
 }
