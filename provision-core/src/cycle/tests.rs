@@ -366,3 +366,95 @@ async fn replaying_a_done_order_reports_the_account_without_a_password() {
         .iter()
         .all(|a| a.kind != ThresholdAction::BackUnderLimit));
 }
+
+/// The crash scenarios with the ledger on PostgreSQL. A database takes ~200 ms to make,
+/// so each scenario gets one and each crash point its own server in it.
+#[cfg(feature = "postgres")]
+mod postgres {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Arc;
+
+    use crate::ledger::testing::{connect_postgres, fresh_postgres_database};
+    use crate::ledger::{Ledger, ServerId, SqlLedger};
+    use crate::memory::InMemoryProvider;
+    use crate::testkit::crash::{
+        crash_every_change_plan, crash_every_create, crash_every_sweep, crash_every_terminate,
+        two_workers_one_dies, CrashWorld,
+    };
+    use crate::ByteSize;
+
+    /// A fresh in-memory server named `crash-<n>` on `ledger`.
+    fn world_on(ledger: Arc<dyn Ledger>, next: &AtomicU32) -> CrashWorld {
+        let provider = Arc::new(InMemoryProvider::new());
+        let usage = provider.clone();
+        let server = format!("crash-{}", next.fetch_add(1, Ordering::Relaxed));
+        CrashWorld::new(ledger, provider, move |user, bytes| {
+            usage.set_used(user, ByteSize::new(bytes))
+        })
+        .with_server(ServerId::new(server).unwrap())
+    }
+
+    /// One database for a scenario (None when no PostgreSQL is configured: skipped).
+    async fn scenario_ledger(label: &str) -> Option<Arc<dyn Ledger>> {
+        let url = fresh_postgres_database(label).await?;
+        let ledger: Arc<SqlLedger> = Arc::new(connect_postgres(&url).await);
+        Some(ledger)
+    }
+
+    /// A test running `scenario` on one database, each crash point on its own server,
+    /// and asserting it passed at least `min` points (as on SQLite).
+    macro_rules! on_postgres {
+        ($name:ident, $scenario:ident, $label:literal, $min:expr) => {
+            #[tokio::test]
+            async fn $name() {
+                let Some(ledger) = scenario_ledger($label).await else {
+                    return;
+                };
+                let next = AtomicU32::new(0);
+                let points = $scenario(|| async { world_on(ledger.clone(), &next) }).await;
+                assert!(points >= $min, "{} passes {points} points", $label);
+            }
+        };
+    }
+
+    on_postgres!(
+        on_postgres_a_create_crashed_at_any_point_makes_one_whole_account,
+        crash_every_create,
+        "crash_create",
+        10
+    );
+    on_postgres!(
+        on_postgres_a_plan_change_crashed_at_any_point_ends_on_the_new_plan,
+        crash_every_change_plan,
+        "crash_plan",
+        6
+    );
+    on_postgres!(
+        on_postgres_a_termination_crashed_at_any_point_ends_with_the_account_gone,
+        crash_every_terminate,
+        "crash_terminate",
+        6
+    );
+    on_postgres!(
+        on_postgres_a_sweep_crashed_at_any_point_owes_each_action_once,
+        crash_every_sweep,
+        "crash_sweep",
+        6
+    );
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_workers_on_two_postgres_pools_make_one_account_per_service_when_one_dies() {
+        let Some(url) = fresh_postgres_database("crash_workers").await else {
+            return;
+        };
+        let dying: Arc<dyn Ledger> = Arc::new(connect_postgres(&url).await);
+        let living: Arc<dyn Ledger> = Arc::new(connect_postgres(&url).await);
+        let next = AtomicU32::new(0);
+        // Points in the first, second, third and fourth order of the dying worker (an
+        // order passes ~11); each costs ~4 s of lock time to live through.
+        for point in [2, 9, 17, 40] {
+            let world = world_on(dying.clone(), &next).with_second_ledger(living.clone());
+            two_workers_one_dies(world, point).await;
+        }
+    }
+}

@@ -67,6 +67,12 @@ const LOCK_TTL: Duration = Duration::from_millis(30);
 /// so a live worker's lock is never taken over.
 const SHARED_LOCK_TTL: Duration = Duration::from_secs(2);
 
+/// The plan group of the `small` product.
+pub const SMALL_GROUP: &str = "crash-small";
+
+/// The plan group of the `large` product.
+pub const LARGE_GROUP: &str = "crash-large";
+
 /// Counts the points an operation passes and stops it at one of them.
 #[derive(Debug)]
 pub struct Fuse {
@@ -354,6 +360,9 @@ pub struct CrashWorld {
     pub set_used: SetUsed,
     /// The server's name in the ledger.
     pub server: ServerId,
+    /// The living worker's own handle on the same store in [`two_workers_one_dies`]
+    /// (another pool on the same database); None: both workers share `ledger`.
+    second_ledger: Option<Arc<dyn Ledger>>,
     lock_ttl: Duration,
 }
 
@@ -369,26 +378,56 @@ impl CrashWorld {
             provider,
             set_used: Box::new(set_used),
             server: ServerId::new("crash").expect("a valid server id"),
+            second_ledger: None,
             lock_ttl: LOCK_TTL,
         }
     }
 
-    /// The products the scenarios sell: `small` (1 GB, warn at 80 %) and `large` (2 GB).
+    /// The products the scenarios sell: `small` (1 GB, warn at 80 %, group
+    /// [`SMALL_GROUP`]) and `large` (2 GB, group [`LARGE_GROUP`]). Each has a plan group,
+    /// as DSM needs one to enforce a quota (its mock must have both groups made first).
     pub fn products() -> [(&'static str, ProductConfig); 2] {
-        let product = |quota| {
+        let product = |quota, group| {
             ProductConfig::new("crash{client_id}x{service_id}", "16", quota)
                 .expect("a valid product")
                 .notify_at(80)
+                .with_group(GroupName::new(group).expect("a valid group name"))
         };
-        [("small", product("1 GB")), ("large", product("2 GB"))]
+        [
+            ("small", product("1 GB", SMALL_GROUP)),
+            ("large", product("2 GB", LARGE_GROUP)),
+        ]
+    }
+
+    /// Names the server in the ledger `server` instead of `crash`: worlds sharing one
+    /// ledger (one PostgreSQL database per scenario) each get their own server.
+    pub fn with_server(mut self, server: ServerId) -> Self {
+        self.server = server;
+        self
+    }
+
+    /// Gives the living worker of [`two_workers_one_dies`] its own handle on the same
+    /// store as `ledger` (two workers = two connection pools on one database).
+    pub fn with_second_ledger(mut self, ledger: Arc<dyn Ledger>) -> Self {
+        self.second_ledger = Some(ledger);
+        self
     }
 
     /// A cycle on this world; with a fuse, every provider and ledger call passes it.
     pub fn cycle(&self, fuse: Option<&Arc<Fuse>>, worker: &str) -> BillingCycle {
+        self.cycle_on(&self.ledger, fuse, worker)
+    }
+
+    fn cycle_on(
+        &self,
+        ledger: &Arc<dyn Ledger>,
+        fuse: Option<&Arc<Fuse>>,
+        worker: &str,
+    ) -> BillingCycle {
         let (ledger, provider): (Arc<dyn Ledger>, Arc<dyn StorageProvider>) = match fuse {
             Some(fuse) => (
                 Arc::new(FusedLedger {
-                    inner: self.ledger.clone(),
+                    inner: ledger.clone(),
                     fuse: fuse.clone(),
                 }),
                 Arc::new(FusedProvider {
@@ -396,7 +435,7 @@ impl CrashWorld {
                     fuse: fuse.clone(),
                 }),
             ),
-            None => (self.ledger.clone(), self.provider.clone()),
+            None => (ledger.clone(), self.provider.clone()),
         };
         let mut cycle = BillingCycle::new(ledger)
             .with_server(self.server.clone(), provider)
@@ -454,8 +493,8 @@ async fn after_shared_crash() {
 }
 
 /// Checks that the world's orders all ended: nothing left started, no service left
-/// creating or terminating.
-async fn assert_settled(world: &CrashWorld, point: u64) {
+/// creating or terminating; panics naming `point` otherwise.
+pub async fn assert_settled(world: &CrashWorld, point: u64) {
     let unfinished = world.ledger.unfinished_operations().await.expect("journal");
     assert!(
         unfinished.is_empty(),
@@ -480,8 +519,9 @@ async fn assert_settled(world: &CrashWorld, point: u64) {
 }
 
 /// Checks that the server holds exactly the accounts of the ledger's live services,
-/// beyond the ones it had at the start: no duplicate, no orphan.
-async fn assert_one_account_per_service(
+/// beyond the `baseline` it had at the start (its administrators'): no duplicate, no
+/// orphan; panics naming `point` otherwise.
+pub async fn assert_one_account_per_service(
     world: &CrashWorld,
     baseline: &BTreeSet<String>,
     point: u64,
@@ -510,8 +550,9 @@ async fn assert_one_account_per_service(
     );
 }
 
-/// Checks that the account holds the product's plan where the server says.
-async fn assert_plan(world: &CrashWorld, user: &Username, product: &str, point: u64) {
+/// Checks that the account holds the product's plan (quota where the server reports
+/// one, exactly the product's plan groups where it has groups); panics naming `point`.
+pub async fn assert_plan(world: &CrashWorld, user: &Username, product: &str, point: u64) {
     let account = world
         .provider
         .account(user)
@@ -527,6 +568,18 @@ async fn assert_plan(world: &CrashWorld, user: &Username, product: &str, point: 
             quota, config.quota,
             "point {point}: {user} has the wrong quota"
         );
+    }
+    if world.provider.capabilities().groups {
+        for (name, other) in CrashWorld::products() {
+            for group in &other.groups {
+                let member = account.groups.contains(group);
+                let wanted = config.groups.contains(group);
+                assert_eq!(
+                    member, wanted,
+                    "point {point}: {user} on {product}: member of {name}'s group {group}: {member}"
+                );
+            }
+        }
     }
 }
 
@@ -592,11 +645,14 @@ pub async fn crash_every_change_plan(factory: impl WorldFactory) -> u64 {
             .await
             .expect("create");
         let key = created.service.key.clone();
+        // The billing system's key names one order in the whole ledger: worlds sharing
+        // a ledger (one PostgreSQL database per scenario) are different orders.
+        let order = format!("plan-1@{}", world.server);
         let fuse = Fuse::new();
         let crashed = world.cycle(Some(&fuse), "first");
         fuse.arm(point);
         let outcome = fuse
-            .run(crashed.change_plan(&key, "large", Some("plan-1")))
+            .run(crashed.change_plan(&key, "large", Some(&order)))
             .await;
         drop(crashed);
         let restarted = world.cycle(None, "second");
@@ -619,7 +675,7 @@ pub async fn crash_every_change_plan(factory: impl WorldFactory) -> u64 {
                 // The caller never got an answer, so it asks again (answered from the
                 // journal when recovery finished it).
                 restarted
-                    .change_plan(&key, "large", Some("plan-1"))
+                    .change_plan(&key, "large", Some(&order))
                     .await
                     .unwrap_or_else(|e| panic!("point {point}: the retried change failed: {e}"));
             }
@@ -808,7 +864,11 @@ pub async fn two_workers_one_dies(mut world: CrashWorld, point: u64) {
     let baseline = world.accounts().await;
     let fuse = Fuse::new();
     let dying = world.cycle(Some(&fuse), "dying");
-    let living = world.cycle(None, "living");
+    let living = world.cycle_on(
+        world.second_ledger.as_ref().unwrap_or(&world.ledger),
+        None,
+        "living",
+    );
     fuse.arm(point);
     let dying_run = fuse.run(async {
         for service in 1..=5 {
