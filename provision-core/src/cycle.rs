@@ -62,6 +62,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rand::{Rng, SeedableRng};
 use secrecy::SecretString;
 
+use crate::concurrency::bounded;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ledger::{
     AccountKey, ActionId, Begun, Ledger, LedgerError, LedgerSample, LimitOverride, NewAction,
@@ -727,6 +728,21 @@ impl BillingCycle {
         })
     }
 
+    /// The service, which must be active or suspended for `operation`.
+    async fn live_service(
+        &self,
+        key: &ServiceKey,
+        operation: OperationKind,
+    ) -> Result<ServiceRecord> {
+        let service = self.require_service(key).await?;
+        Self::expect_status(
+            &service,
+            &[ServiceStatus::Active, ServiceStatus::Suspended],
+            operation,
+        )?;
+        Ok(service)
+    }
+
     fn expect_status(
         service: &ServiceRecord,
         allowed: &[ServiceStatus],
@@ -764,12 +780,7 @@ impl BillingCycle {
     ) -> Result<()> {
         let provider = self.provider(&key.server)?.clone();
         self.locked(key, || async {
-            let service = self.require_service(key).await?;
-            Self::expect_status(
-                &service,
-                &[ServiceStatus::Active, ServiceStatus::Suspended],
-                kind,
-            )?;
+            let service = self.live_service(key, kind).await?;
             self.journaled(key, kind, None, idempotency_key, || async {
                 self.apply_status(provider.as_ref(), service, kind).await
             })
@@ -853,12 +864,9 @@ impl BillingCycle {
     ) -> Result<()> {
         let provider = self.provider(&key.server)?.clone();
         self.locked(key, || async {
-            let service = self.require_service(key).await?;
-            Self::expect_status(
-                &service,
-                &[ServiceStatus::Active, ServiceStatus::Suspended],
-                OperationKind::ChangePassword,
-            )?;
+            let service = self
+                .live_service(key, OperationKind::ChangePassword)
+                .await?;
             let username = Self::account_of(&service)?;
             self.journaled(
                 key,
@@ -883,12 +891,7 @@ impl BillingCycle {
         let provider = self.provider(&key.server)?.clone();
         self.product(product)?;
         self.locked(key, || async {
-            let service = self.require_service(key).await?;
-            Self::expect_status(
-                &service,
-                &[ServiceStatus::Active, ServiceStatus::Suspended],
-                OperationKind::ChangePlan,
-            )?;
+            let service = self.live_service(key, OperationKind::ChangePlan).await?;
             self.journaled(
                 key,
                 OperationKind::ChangePlan,
@@ -939,12 +942,7 @@ impl BillingCycle {
             ));
         }
         self.locked(key, || async {
-            let service = self.require_service(key).await?;
-            Self::expect_status(
-                &service,
-                &[ServiceStatus::Active, ServiceStatus::Suspended],
-                OperationKind::ChangePlan,
-            )?;
+            let service = self.live_service(key, OperationKind::ChangePlan).await?;
             let username = Self::account_of(&service)?;
             let state = self
                 .ledger
@@ -961,7 +959,9 @@ impl BillingCycle {
             let service = self.save(service, status).await?;
             let limited = desired_limited(&service, state);
             provider.set_limited(&username, limited).await?;
-            self.ledger.set_applied_limited(key, limited).await
+            self.ledger
+                .set_applied_limited(&key.server, &[(key.service_id.clone(), limited)])
+                .await
         })
         .await
     }
@@ -1072,17 +1072,36 @@ impl BillingCycle {
         report.actions_recorded = record.actions.len();
 
         if provider.capabilities().quota_enforcement == QuotaEnforcement::PolicySwitch {
-            for (service, state) in new_states {
+            let switches = new_states.into_iter().filter_map(|(service, state)| {
                 let limited = desired_limited(service, state);
-                if service.applied_limited == Some(limited) {
-                    continue;
-                }
-                let Some(username) = service.username.clone() else {
-                    continue;
-                };
-                let result = match provider.set_limited(&username, limited).await {
-                    Ok(()) => self.ledger.set_applied_limited(&service.key, limited).await,
-                    Err(e) => Err(e),
+                let username = service.username.clone()?;
+                (service.applied_limited != Some(limited)).then_some((service, username, limited))
+            });
+            let provider = &provider;
+            let results = bounded(
+                switches.map(|(service, username, limited)| async move {
+                    let result = provider.set_limited(&username, limited).await;
+                    (service.key.service_id.clone(), username, limited, result)
+                }),
+                self.concurrency,
+            )
+            .await;
+            // What was applied is recorded in one write; a failed switch is not, so the
+            // next sweep tries it again.
+            let applied: Vec<(String, bool)> = results
+                .iter()
+                .filter(|(.., result)| result.is_ok())
+                .map(|(service_id, _, limited, _)| (service_id.clone(), *limited))
+                .collect();
+            let recorded = self.ledger.set_applied_limited(server, &applied).await;
+            for (_, username, limited, result) in results {
+                let result = match (&recorded, result) {
+                    (Err(e), Ok(())) => Err(LedgerError::database(
+                        "recording the applied limits",
+                        e.to_string(),
+                    )
+                    .into()),
+                    (_, result) => result,
                 };
                 report.limit_switches.push((username, limited, result));
             }
@@ -1098,6 +1117,11 @@ impl BillingCycle {
         self.ledger
             .pending_actions(&self.worker, limit, now, now + ttl_delta(lease))
             .await
+    }
+
+    /// Marks many actions carried out in one write; how many of them exist.
+    pub async fn confirm_many(&self, ids: &[ActionId]) -> Result<u64> {
+        self.ledger.confirm_many(ids, Utc::now()).await
     }
 
     /// Marks an action carried out.

@@ -158,6 +158,21 @@ pub async fn services_round_trip_and_names_are_exclusive(ledger: &dyn Ledger) {
         ledger.service(&first.key).await.unwrap(),
         Some(first.clone())
     );
+    ledger
+        .set_applied_limited(
+            &id,
+            &[("1".to_string(), false), ("absent".to_string(), true)],
+        )
+        .await
+        .unwrap();
+    let applied = ledger
+        .service(&first.key)
+        .await
+        .unwrap()
+        .unwrap()
+        .applied_limited;
+    assert_eq!(applied, Some(false), "the applied limit is recorded");
+    first.applied_limited = Some(false);
 
     let clash = service(&id, "2", "alice", ServiceStatus::Creating);
     match ledger.save_service(&clash).await {
@@ -354,7 +369,24 @@ pub async fn actions_are_leased_confirmed_and_handed_out_again(ledger: &dyn Ledg
     );
     assert_eq!(back[0].id, ours[1].id, "with the same id");
     assert_eq!(back[0].attempts, 2);
-    ledger.confirm(back[0].id, lease).await.unwrap();
+    let confirmed = ledger
+        .confirm_many(&[back[0].id, ours[0].id, super::ActionId(i64::MAX)], lease)
+        .await
+        .unwrap();
+    assert_eq!(confirmed, 2, "two of the three exist");
+    let after = ledger
+        .pending_actions(
+            "worker-c",
+            10,
+            lease + TimeDelta::hours(1),
+            lease + TimeDelta::hours(2),
+        )
+        .await
+        .unwrap();
+    assert!(
+        !after.iter().any(|a| a.service.server == id),
+        "confirmed in one write"
+    );
 }
 
 /// Terminating forgets the account's state and unconfirmed actions, not its samples.

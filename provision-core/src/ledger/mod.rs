@@ -667,12 +667,21 @@ pub trait Ledger: Send + Sync {
     /// Marks an action carried out; confirming it twice succeeds. Whether it existed.
     async fn confirm(&self, id: ActionId, now: DateTime<Utc>) -> Result<bool>;
 
+    /// Marks many actions carried out in one write (a consumer that sent a batch);
+    /// how many of them exist.
+    async fn confirm_many(&self, ids: &[ActionId], now: DateTime<Utc>) -> Result<u64>;
+
     /// Drops the threshold state and the unconfirmed actions of an account (after it
     /// was terminated). Its samples are kept until their retention ends.
     async fn forget_account(&self, account: &AccountKey) -> Result<()>;
 
-    /// Records whether the limit policy is now applied to the service's account.
-    async fn set_applied_limited(&self, service: &ServiceKey, limited: bool) -> Result<()>;
+    /// Records, in one transaction, whether the limit policy is now applied to the
+    /// accounts of these services of `server` (service id, limited).
+    async fn set_applied_limited(
+        &self,
+        server: &ServerId,
+        applied: &[(String, bool)],
+    ) -> Result<()>;
 
     /// The account's samples recorded from `from` to `to`, both included, oldest first.
     async fn samples(

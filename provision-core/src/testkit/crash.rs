@@ -305,12 +305,19 @@ impl Ledger for FusedLedger {
     async fn confirm(&self, id: ActionId, now: DateTime<Utc>) -> Result<bool> {
         self.fuse.around(self.inner.confirm(id, now)).await
     }
+    async fn confirm_many(&self, ids: &[ActionId], now: DateTime<Utc>) -> Result<u64> {
+        self.fuse.around(self.inner.confirm_many(ids, now)).await
+    }
     async fn forget_account(&self, account: &AccountKey) -> Result<()> {
         self.fuse.around(self.inner.forget_account(account)).await
     }
-    async fn set_applied_limited(&self, service: &ServiceKey, limited: bool) -> Result<()> {
+    async fn set_applied_limited(
+        &self,
+        server: &ServerId,
+        applied: &[(String, bool)],
+    ) -> Result<()> {
         self.fuse
-            .around(self.inner.set_applied_limited(service, limited))
+            .around(self.inner.set_applied_limited(server, applied))
             .await
     }
     async fn samples(
@@ -583,6 +590,48 @@ pub async fn assert_plan(world: &CrashWorld, user: &Username, product: &str, poi
     }
 }
 
+/// Runs recovery, which must settle everything it finds.
+async fn recover_cleanly(cycle: &BillingCycle, point: u64) {
+    let recovery = cycle.recover().await.expect("recovery");
+    assert!(
+        recovery.failed.is_empty(),
+        "point {point}: recovery failed: {:?}",
+        recovery.failed
+    );
+}
+
+/// A fresh world with service 1 created on `small`, and a cycle armed to crash at
+/// `point`.
+struct Prepared {
+    world: CrashWorld,
+    baseline: BTreeSet<String>,
+    setup: BillingCycle,
+    created: crate::cycle::Created,
+    fuse: Arc<Fuse>,
+    crashed: BillingCycle,
+}
+
+async fn prepare(factory: &impl WorldFactory, point: u64) -> Prepared {
+    let world = factory.make().await;
+    let baseline = world.accounts().await;
+    let setup = world.cycle(None, "setup");
+    let created = setup
+        .create(&world.server, &ctx(1), "small")
+        .await
+        .expect("create");
+    let fuse = Fuse::new();
+    let crashed = world.cycle(Some(&fuse), "first");
+    fuse.arm(point);
+    Prepared {
+        world,
+        baseline,
+        setup,
+        created,
+        fuse,
+        crashed,
+    }
+}
+
 /// Crashes a create at every point, then restarts and either retries the order or
 /// runs recovery first (alternately). Returns how many points the create passes.
 pub async fn crash_every_create(factory: impl WorldFactory) -> u64 {
@@ -606,12 +655,7 @@ pub async fn crash_every_create(factory: impl WorldFactory) -> u64 {
         after_crash().await;
         let restarted = world.cycle(None, "second");
         if point % 2 == 0 {
-            let recovery = restarted.recover().await.expect("recovery");
-            assert!(
-                recovery.failed.is_empty(),
-                "point {point}: recovery failed: {:?}",
-                recovery.failed
-            );
+            recover_cleanly(&restarted, point).await;
             assert_settled(&world, point).await;
             assert_one_account_per_service(&world, &baseline, point).await;
         }
@@ -637,20 +681,18 @@ pub async fn crash_every_create(factory: impl WorldFactory) -> u64 {
 pub async fn crash_every_change_plan(factory: impl WorldFactory) -> u64 {
     let mut point = 1;
     loop {
-        let world = factory.make().await;
-        let baseline = world.accounts().await;
-        let setup = world.cycle(None, "setup");
-        let created = setup
-            .create(&world.server, &ctx(1), "small")
-            .await
-            .expect("create");
+        let Prepared {
+            world,
+            baseline,
+            created,
+            fuse,
+            crashed,
+            ..
+        } = prepare(&factory, point).await;
         let key = created.service.key.clone();
         // The billing system's key names one order in the whole ledger: worlds sharing
         // a ledger (one PostgreSQL database per scenario) are different orders.
         let order = format!("plan-1@{}", world.server);
-        let fuse = Fuse::new();
-        let crashed = world.cycle(Some(&fuse), "first");
-        fuse.arm(point);
         let outcome = fuse
             .run(crashed.change_plan(&key, "large", Some(&order)))
             .await;
@@ -665,12 +707,7 @@ pub async fn crash_every_change_plan(factory: impl WorldFactory) -> u64 {
             None => {
                 after_crash().await;
                 if point % 2 == 0 {
-                    let recovery = restarted.recover().await.expect("recovery");
-                    assert!(
-                        recovery.failed.is_empty(),
-                        "point {point}: {:?}",
-                        recovery.failed
-                    );
+                    recover_cleanly(&restarted, point).await;
                 }
                 // The caller never got an answer, so it asks again (answered from the
                 // journal when recovery finished it).
@@ -702,20 +739,18 @@ pub async fn crash_every_change_plan(factory: impl WorldFactory) -> u64 {
 pub async fn crash_every_terminate(factory: impl WorldFactory) -> u64 {
     let mut point = 1;
     loop {
-        let world = factory.make().await;
-        let baseline = world.accounts().await;
-        let setup = world.cycle(None, "setup");
-        let created = setup
-            .create(&world.server, &ctx(1), "small")
-            .await
-            .expect("create");
+        let Prepared {
+            world,
+            baseline,
+            setup,
+            created,
+            fuse,
+            crashed,
+        } = prepare(&factory, point).await;
         let key = created.service.key.clone();
         // Over the limit, so there is a state (and an action) to forget.
         (world.set_used)(&created.username, 3 << 30);
         setup.sweep(&world.server, Utc::now()).await.expect("sweep");
-        let fuse = Fuse::new();
-        let crashed = world.cycle(Some(&fuse), "first");
-        fuse.arm(point);
         let outcome = fuse.run(crashed.terminate(&key, None)).await;
         drop(crashed);
         let finished = outcome.is_some();
@@ -725,12 +760,7 @@ pub async fn crash_every_terminate(factory: impl WorldFactory) -> u64 {
             after_crash().await;
             let restarted = world.cycle(None, "second");
             if point % 2 == 0 {
-                let recovery = restarted.recover().await.expect("recovery");
-                assert!(
-                    recovery.failed.is_empty(),
-                    "point {point}: {:?}",
-                    recovery.failed
-                );
+                recover_cleanly(&restarted, point).await;
             }
             restarted
                 .terminate(&key, None)
@@ -888,12 +918,7 @@ pub async fn two_workers_one_dies(mut world: CrashWorld, point: u64) {
         result.unwrap_or_else(|e| panic!("point {point}: the living worker's order failed: {e}"));
     }
     after_shared_crash().await;
-    let recovery = living.recover().await.expect("recovery");
-    assert!(
-        recovery.failed.is_empty(),
-        "point {point}: {:?}",
-        recovery.failed
-    );
+    recover_cleanly(&living, point).await;
     assert_settled(world, point).await;
     assert_one_account_per_service(world, &baseline, point).await;
     for service in world

@@ -15,6 +15,8 @@ use sqlx::migrate::{Migration, MigrationSource, MigrationType};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Dialect {
     Sqlite,
+    // Only constructed by the PostgreSQL constructor (feature `postgres`).
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     Postgres,
 }
 
