@@ -1007,3 +1007,36 @@ impl SqlLedger {
             .collect()
     }
 }
+
+#[cfg(all(test, feature = "sqlite"))]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn readers_do_not_wait_for_an_open_write() {
+        let dir = std::env::temp_dir().join(format!("provision-readers-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ledger = SqlLedger::sqlite(dir.join("ledger.sqlite")).await.unwrap();
+        let id = ServerId::new("readers").unwrap();
+        ledger
+            .put_server(&ServerRecord::new(id.clone(), "nextcloud", ""))
+            .await
+            .unwrap();
+        // A sweep's transaction holds the write lock...
+        let mut writing = ledger.begin_write().await.unwrap();
+        sqlx::query("DELETE FROM samples WHERE keep_until_ms < 0")
+            .execute(&mut *writing)
+            .await
+            .unwrap();
+        // ...and a page's read goes through at once, on its own connection.
+        let read = tokio::time::timeout(Duration::from_secs(2), ledger.server(&id)).await;
+        assert!(
+            matches!(read, Ok(Ok(Some(_)))),
+            "the read waited for the write: {read:?}"
+        );
+        writing.rollback().await.unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
