@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use provision_core::http::RetryConfig;
+use provision_core::testkit::expect_outcome_unknown;
 use provision_core::{Error, ErrorKind, StorageProvider};
 use provision_minio::mock::{Fault, MockMinio};
 use provision_minio::MinioProvider;
@@ -274,17 +275,10 @@ async fn a_failed_lookup_after_a_lost_create_is_outcome_unknown() {
         .await
         .unwrap_err();
     // Never "done", never a plain failure: the account may or may not exist.
-    let Error::OutcomeUnknown {
-        operation,
-        error,
-        may_remain,
-    } = &err
-    else {
-        panic!("expected OutcomeUnknown, got {err}");
-    };
-    assert_eq!(*operation, "create account");
-    assert!(matches!(**error, Error::Transport(_)), "{err}");
-    assert_eq!(may_remain, &["account alice".to_owned()]);
+    let (operation, error, may_remain) = expect_outcome_unknown(&err);
+    assert_eq!(operation, "create account");
+    assert!(matches!(error, Error::Transport(_)), "{err}");
+    assert_eq!(may_remain, ["account alice".to_owned()]);
     assert_eq!(count_matching(&mock, "user-info"), 2, "one lookup");
     // The steps before it were undone.
     assert!(mock.policy("provision-alice").is_none());

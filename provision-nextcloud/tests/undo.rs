@@ -5,6 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
+use provision_core::testkit::expect_outcome_unknown;
 use provision_core::{Error, ErrorKind, StorageProvider};
 use provision_nextcloud::mock::Fault;
 
@@ -92,17 +93,10 @@ async fn a_lost_create_whose_lookup_fails_is_outcome_unknown() {
     let ivy = spec("ivy", plan("1 GB", &[]));
     let (result, ()) = tokio::join!(provider.create_account(&ivy), break_lookups);
     let err = result.unwrap_err();
-    let Error::OutcomeUnknown {
-        operation,
-        error,
-        may_remain,
-    } = &err
-    else {
-        panic!("expected OutcomeUnknown, got {err:?}");
-    };
-    assert_eq!(*operation, "create account");
-    assert!(matches!(**error, Error::Transport(_)), "{error:?}");
-    assert_eq!(may_remain, &["account ivy".to_string()]);
+    let (operation, error, may_remain) = expect_outcome_unknown(&err);
+    assert_eq!(operation, "create account");
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert_eq!(may_remain, ["account ivy".to_string()]);
     assert_eq!(count(&mock, "POST", CREATE_PATH), 1, "never sent twice");
     // The delayed create was carried out: this is what "may remain" warns about.
     assert!(mock.user("ivy").is_some());

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use common::*;
 use provision_core::http::RetryConfig;
+use provision_core::testkit::expect_outcome_unknown;
 use provision_core::{ByteSize, Error, ErrorKind, StorageProvider};
 use provision_synology::mock::{Fault, MockSynology};
 
@@ -325,16 +326,9 @@ async fn a_lost_create_answer_with_a_failing_lookup_is_outcome_unknown() {
         .create_account(&spec("alice", small()))
         .await
         .unwrap_err();
-    let Error::OutcomeUnknown {
-        operation,
-        may_remain,
-        ..
-    } = &err
-    else {
-        panic!("expected OutcomeUnknown, got {err:?}");
-    };
-    assert_eq!(*operation, "create_account");
-    assert_eq!(may_remain, &["account alice".to_string()]);
+    let (operation, _, may_remain) = expect_outcome_unknown(&err);
+    assert_eq!(operation, "create_account");
+    assert_eq!(may_remain, ["account alice".to_string()]);
     assert_eq!(dsm.calls("SYNO.Core.User", "create"), 1);
     assert_eq!(
         dsm.calls("SYNO.Core.User", "list"),
@@ -359,20 +353,12 @@ async fn a_lost_join_answer_with_a_failing_lookup_is_never_done() {
         .create_account(&spec("alice", small()))
         .await
         .unwrap_err();
-    match &err {
-        Error::OutcomeUnknown {
-            operation,
-            may_remain,
-            ..
-        } => {
-            assert_eq!(*operation, "create_account");
-            assert_eq!(
-                may_remain.first().map(String::as_str),
-                Some("membership of plan-small")
-            );
-        }
-        other => panic!("expected OutcomeUnknown, got {other:?}"),
-    }
+    let (operation, _, may_remain) = expect_outcome_unknown(&err);
+    assert_eq!(operation, "create_account");
+    assert_eq!(
+        may_remain.first().map(String::as_str),
+        Some("membership of plan-small")
+    );
     assert!(dsm.user("alice").is_none(), "the account was undone");
     assert_eq!(dsm.calls("SYNO.Core.User.Group", "get"), 1, "one lookup");
 }

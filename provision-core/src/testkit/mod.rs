@@ -26,6 +26,20 @@ use crate::error::{Error, ErrorKind};
 use crate::provider::{AccountSpec, AccountStatus, Plan, QuotaEnforcement, StorageProvider, Usage};
 use crate::username::Username;
 
+/// The parts of an [`Error::OutcomeUnknown`] (the operation, the error whose outcome
+/// could not be settled, what may remain on the server); panics naming what came
+/// instead. For tests of multi-step operations whose lookups fail.
+pub fn expect_outcome_unknown(err: &Error) -> (&'static str, &Error, &[String]) {
+    match err {
+        Error::OutcomeUnknown {
+            operation,
+            error,
+            may_remain,
+        } => (operation, error, may_remain),
+        other => panic!("expected OutcomeUnknown, got {other:?}"),
+    }
+}
+
 /// What the conformance suite creates.
 #[derive(Debug, Clone)]
 pub struct ConformanceConfig {
