@@ -375,8 +375,9 @@ impl BillingCycle {
                 {
                     let username = Self::account_of(&service)?;
                     // An attempt that died after recording the account left its entry.
-                    self.close_creates(
+                    self.close_started(
                         &key,
+                        OperationKind::Create,
                         OperationState::Done,
                         "finished by an earlier attempt",
                     )
@@ -454,8 +455,9 @@ impl BillingCycle {
                 provider.unsuspend(&username).await?;
                 let account = provider.account(&username).await?;
                 let service = self.save(service, ServiceStatus::Active).await?;
-                self.close_creates(
+                self.close_started(
                     &service.key,
+                    OperationKind::Create,
                     OperationState::Done,
                     "finished by a later attempt",
                 )
@@ -516,8 +518,13 @@ impl BillingCycle {
                         service.applied_limited = Some(false);
                     }
                     let service = self.save(service, ServiceStatus::Active).await?;
-                    self.close_creates(&service.key, OperationState::Done, "created")
-                        .await?;
+                    self.close_started(
+                        &service.key,
+                        OperationKind::Create,
+                        OperationState::Done,
+                        "created",
+                    )
+                    .await?;
                     return Ok(Created {
                         service,
                         username,
@@ -551,7 +558,7 @@ impl BillingCycle {
             return e;
         }
         if let Err(e) = self
-            .close_creates(&key, OperationState::Failed, &text)
+            .close_started(&key, OperationKind::Create, OperationState::Failed, &text)
             .await
         {
             return e;
@@ -634,17 +641,6 @@ impl BillingCycle {
     ) -> Result<()> {
         self.ledger
             .finish_operation(key, state, outcome, Utc::now())
-            .await
-    }
-
-    /// Closes the service's unfinished creates: this attempt's and earlier ones'.
-    async fn close_creates(
-        &self,
-        service: &ServiceKey,
-        state: OperationState,
-        outcome: &str,
-    ) -> Result<()> {
-        self.close_started(service, OperationKind::Create, state, outcome)
             .await
     }
 

@@ -63,6 +63,29 @@ pub enum ThresholdState {
     Exceeded,
 }
 
+impl ThresholdState {
+    /// Every state.
+    pub const ALL: [ThresholdState; 3] = [
+        ThresholdState::Normal,
+        ThresholdState::NearLimit,
+        ThresholdState::Exceeded,
+    ];
+
+    /// The code stores keep (`normal`, `near_limit`, `exceeded`).
+    pub fn code(self) -> &'static str {
+        match self {
+            ThresholdState::Normal => "normal",
+            ThresholdState::NearLimit => "near_limit",
+            ThresholdState::Exceeded => "exceeded",
+        }
+    }
+
+    /// The state of a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
 /// What the caller must do after an evaluation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -73,6 +96,29 @@ pub enum ThresholdAction {
     LimitExceeded,
     /// The account is no longer over its limit: lift the restriction.
     BackUnderLimit,
+}
+
+impl ThresholdAction {
+    /// Every action.
+    pub const ALL: [ThresholdAction; 3] = [
+        ThresholdAction::NotifyNearLimit,
+        ThresholdAction::LimitExceeded,
+        ThresholdAction::BackUnderLimit,
+    ];
+
+    /// The code stores keep (`notify_near_limit`, `limit_exceeded`, `back_under_limit`).
+    pub fn code(self) -> &'static str {
+        match self {
+            ThresholdAction::NotifyNearLimit => "notify_near_limit",
+            ThresholdAction::LimitExceeded => "limit_exceeded",
+            ThresholdAction::BackUnderLimit => "back_under_limit",
+        }
+    }
+
+    /// The action of a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.code() == code)
+    }
 }
 
 /// The outcome of [`evaluate`]: the state to remember and the actions to carry out.

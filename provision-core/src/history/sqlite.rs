@@ -77,23 +77,6 @@ fn corrupt(message: String) -> Error {
     }
 }
 
-fn state_code(state: ThresholdState) -> &'static str {
-    match state {
-        ThresholdState::Normal => "normal",
-        ThresholdState::NearLimit => "near_limit",
-        ThresholdState::Exceeded => "exceeded",
-    }
-}
-
-fn state_from_code(code: &str) -> Option<ThresholdState> {
-    Some(match code {
-        "normal" => ThresholdState::Normal,
-        "near_limit" => ThresholdState::NearLimit,
-        "exceeded" => ThresholdState::Exceeded,
-        _ => return None,
-    })
-}
-
 fn stored_account(name: String) -> Result<Username> {
     Username::new(name).map_err(|e| corrupt(format!("stored account name is not valid: {e}")))
 }
@@ -348,7 +331,7 @@ impl HistoryStore for SqliteHistory {
                 .map_err(failed())?;
             rows.map(|row| {
                 let (account, code) = row.map_err(failed())?;
-                let state = state_from_code(&code).ok_or_else(|| {
+                let state = ThresholdState::from_code(&code).ok_or_else(|| {
                     corrupt(format!(
                         "unknown threshold state {code:?} stored for {account}"
                     ))
@@ -363,7 +346,7 @@ impl HistoryStore for SqliteHistory {
     async fn save_states(&self, states: &[(Username, ThresholdState)]) -> Result<()> {
         let rows: Vec<(String, &'static str)> = states
             .iter()
-            .map(|(account, state)| (account.as_str().to_string(), state_code(*state)))
+            .map(|(account, state)| (account.as_str().to_string(), state.code()))
             .collect();
         self.with_connection(move |connection| {
             let failed = || store_error("cannot save threshold states");

@@ -274,38 +274,12 @@ fn server_id(value: String) -> Result<ServerId> {
     ServerId::new(value.clone()).map_err(|_| corrupt("server id", value))
 }
 
-fn state_code(state: ThresholdState) -> &'static str {
-    match state {
-        ThresholdState::Normal => "normal",
-        ThresholdState::NearLimit => "near_limit",
-        ThresholdState::Exceeded => "exceeded",
-    }
+fn stored_state(code: String) -> Result<ThresholdState> {
+    ThresholdState::from_code(&code).ok_or_else(|| corrupt("threshold state", code))
 }
 
-fn state_from_code(code: String) -> Result<ThresholdState> {
-    match code.as_str() {
-        "normal" => Ok(ThresholdState::Normal),
-        "near_limit" => Ok(ThresholdState::NearLimit),
-        "exceeded" => Ok(ThresholdState::Exceeded),
-        _ => Err(corrupt("threshold state", code)),
-    }
-}
-
-fn action_code(kind: ThresholdAction) -> &'static str {
-    match kind {
-        ThresholdAction::NotifyNearLimit => "notify_near_limit",
-        ThresholdAction::LimitExceeded => "limit_exceeded",
-        ThresholdAction::BackUnderLimit => "back_under_limit",
-    }
-}
-
-fn action_from_code(code: String) -> Result<ThresholdAction> {
-    match code.as_str() {
-        "notify_near_limit" => Ok(ThresholdAction::NotifyNearLimit),
-        "limit_exceeded" => Ok(ThresholdAction::LimitExceeded),
-        "back_under_limit" => Ok(ThresholdAction::BackUnderLimit),
-        _ => Err(corrupt("action kind", code)),
-    }
+fn stored_action(code: String) -> Result<ThresholdAction> {
+    ThresholdAction::from_code(&code).ok_or_else(|| corrupt("action kind", code))
 }
 
 fn service_from_row(row: &AnyRow) -> Result<ServiceRecord> {
@@ -367,7 +341,7 @@ fn pending_from_row(row: &AnyRow) -> Result<PendingAction> {
         id: ActionId(row.try_get("id").map_err(db("reading an action"))?),
         service: ServiceKey::new(server_id(text(row, "server")?)?, text(row, "service_id")?),
         username: username(text(row, "username")?)?,
-        kind: action_from_code(text(row, "kind")?)?,
+        kind: stored_action(text(row, "kind")?)?,
         values,
         created_at: time(row, "created_ms")?,
         attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
@@ -696,7 +670,7 @@ impl Ledger for SqlLedger {
             .map(|row| {
                 Ok((
                     username(text(row, "username")?)?,
-                    state_from_code(text(row, "state")?)?,
+                    stored_state(text(row, "state")?)?,
                 ))
             })
             .collect()
@@ -753,10 +727,7 @@ impl Ledger for SqlLedger {
             );
             let mut query = sqlx::query(&sql);
             for (user, state) in chunk {
-                query = query
-                    .bind(server.as_str())
-                    .bind(*user)
-                    .bind(state_code(*state));
+                query = query.bind(server.as_str()).bind(*user).bind(state.code());
             }
             query
                 .execute(&mut *tx)
@@ -777,7 +748,7 @@ impl Ledger for SqlLedger {
                     .bind(server.as_str())
                     .bind(action.service_id.as_str())
                     .bind(action.username.as_str())
-                    .bind(action_code(action.kind))
+                    .bind(action.kind.code())
                     .bind(values)
                     .bind(to_millis(now));
             }
