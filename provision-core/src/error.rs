@@ -78,6 +78,9 @@ pub enum InputError {
     /// A user name that is not valid.
     #[error(transparent)]
     Username(#[from] UsernameError),
+    /// An e-mail address that is not valid.
+    #[error(transparent)]
+    Email(#[from] crate::email::EmailError),
     /// A configuration that does not load (a file, a URL's options, the environment).
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
@@ -233,6 +236,15 @@ pub enum Error {
         /// The account asked for.
         username: String,
     },
+    /// The account is one the provider must never change: the one it logs in with, or
+    /// one the server reports as an administrator. Refused before any change is sent.
+    #[error("account {username} is protected: {reason}")]
+    ProtectedAccount {
+        /// The account asked for.
+        username: String,
+        /// Why it is protected.
+        reason: crate::protected::Protection,
+    },
     /// No free name was found within the attempts allowed.
     #[error("no free user name after {attempts} attempts (last tried: {last_tried})")]
     NamesExhausted {
@@ -306,6 +318,7 @@ impl Error {
             Error::Protocol { .. } => ErrorKind::Unexpected,
             Error::AccountNotFound { .. } => ErrorKind::NotFound,
             Error::AccountExists { .. } | Error::NamesExhausted { .. } => ErrorKind::AlreadyExists,
+            Error::ProtectedAccount { .. } => ErrorKind::PermissionDenied,
             Error::Unsupported(_) => ErrorKind::Unsupported,
             Error::RollbackFailed { error, .. } | Error::OutcomeUnknown { error, .. } => {
                 error.kind()
@@ -390,7 +403,8 @@ input_from!(
     PasswordRuleError,
     TemplateError,
     UsernameError,
-    EndpointError
+    EndpointError,
+    crate::email::EmailError
 );
 
 #[cfg(test)]

@@ -41,6 +41,7 @@
 pub mod concurrency;
 pub mod config;
 pub mod cycle;
+pub mod email;
 pub mod endpoint;
 pub mod error;
 pub mod history;
@@ -50,6 +51,7 @@ pub mod ledger;
 pub mod memory;
 pub mod notify;
 pub mod options;
+pub mod protected;
 pub mod provider;
 pub mod provisioner;
 pub use provision_rules::quota;

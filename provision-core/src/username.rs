@@ -1,7 +1,9 @@
 //! Validated names: no request is ever built from an unchecked string.
 //!
 //! [`Username`] and [`GroupName`] hold the checks every backend shares (not empty, at
-//! most 255 bytes, no control characters, no leading or trailing white space). A
+//! most 255 bytes, no control characters, no leading or trailing white space, not a
+//! path step and nothing a URL or a policy would read as syntax; see
+//! [`UNSAFE_CHARACTERS`]). A
 //! backend's own rules (allowed characters, length, reserved names) live in its
 //! [`NamePolicy`](crate::rules::NamePolicy), which produces a `Username` only when the
 //! name passes them.
@@ -34,7 +36,34 @@ pub enum UsernameError {
         /// The name.
         name: String,
     },
+    /// The name is `.` or `..`, which a URL path reads as a step, not a name.
+    #[error("{what} {name:?} is a path step, not a name")]
+    PathStep {
+        /// "user name" or "group name".
+        what: &'static str,
+        /// The name.
+        name: String,
+    },
+    /// The name holds a character that a URL path or a policy document would read as
+    /// syntax.
+    #[error("{what} {name:?} contains {character:?}, which a URL or a policy reads as syntax")]
+    UnsafeCharacter {
+        /// "user name" or "group name".
+        what: &'static str,
+        /// The name.
+        name: String,
+        /// The first such character.
+        character: char,
+    },
 }
+
+/// Characters no name may hold, whatever the backend.
+///
+/// `/` and `\` separate path segments (the url crate reads `\` as `/` in `http` URLs);
+/// `?` and `#` end a path; `%` starts an escape, so `%2e%2e` could be decoded into `..`
+/// by a server; `*`, `?`, `$`, `{` and `}` are wildcards and variables in MinIO policy
+/// resources (`${aws:username}`), and no backend allows them in account names.
+pub const UNSAFE_CHARACTERS: &[char] = &['/', '\\', '?', '#', '%', '*', '$', '{', '}'];
 
 fn check(what: &'static str, name: &str) -> Result<(), UsernameError> {
     if name.is_empty() {
@@ -50,6 +79,21 @@ fn check(what: &'static str, name: &str) -> Result<(), UsernameError> {
         return Err(UsernameError::BadCharacter {
             what,
             name: name.to_string(),
+        });
+    }
+    // The url crate drops `.` and `..` segments (and the `%2e` spellings of them)
+    // instead of sending them: `users/../groups` would reach `groups`.
+    if name == "." || name == ".." {
+        return Err(UsernameError::PathStep {
+            what,
+            name: name.to_string(),
+        });
+    }
+    if let Some(character) = name.chars().find(|c| UNSAFE_CHARACTERS.contains(c)) {
+        return Err(UsernameError::UnsafeCharacter {
+            what,
+            name: name.to_string(),
+            character,
         });
     }
     Ok(())
@@ -135,5 +179,52 @@ mod tests {
         assert!(Username::new("al\nice").is_err());
         assert!(GroupName::new("x".repeat(256)).is_err());
         assert!(serde_json::from_str::<Username>("\"a\\u0000\"").is_err());
+    }
+
+    #[test]
+    fn path_steps_and_url_or_policy_syntax_are_refused() {
+        for name in [".", ".."] {
+            assert!(
+                matches!(Username::new(name), Err(UsernameError::PathStep { .. })),
+                "{name}"
+            );
+            assert!(
+                matches!(GroupName::new(name), Err(UsernameError::PathStep { .. })),
+                "{name}"
+            );
+        }
+        for (name, bad) in [
+            ("../admin", '/'),
+            ("a\\b", '\\'),
+            ("%2e%2e", '%'),
+            ("a?b", '?'),
+            ("a#b", '#'),
+            ("*", '*'),
+            ("${aws:username}", '$'),
+            ("a{b", '{'),
+            ("a}b", '}'),
+        ] {
+            assert_eq!(
+                Username::new(name),
+                Err(UsernameError::UnsafeCharacter {
+                    what: "user name",
+                    name: name.into(),
+                    character: bad,
+                })
+            );
+            assert!(GroupName::new(name).is_err(), "{name}");
+        }
+        // Dots inside a name, spaces inside a group name and e-mail-like names stay.
+        for name in [
+            "a.b",
+            "...",
+            ".hidden",
+            "alice@example.com",
+            "o'brien",
+            "12-34",
+        ] {
+            assert!(Username::new(name).is_ok(), "{name}");
+        }
+        assert!(GroupName::new("Plan 50 GB").is_ok());
     }
 }
