@@ -14,7 +14,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use provision::core::rules::{GeneratePassword, PasswordRule};
 use provision::core::{AccountSpec, ByteSize, Plan, Quota, StorageProvider, Usage, Username};
-use provision::minio::client::S3Client;
+use provision::minio::client::{ObjectKey, S3Client};
 use provision::minio::mock::MockMinio;
 use provision::minio::{Credentials, MinioProvider, PolicyKind};
 
@@ -87,7 +87,11 @@ async fn main() -> Result<(), AnyError> {
         &Default::default(),
     )?;
     tenant
-        .put_object(namespace.default_bucket(), "hello.txt", vec![b'x'; 2 << 20])
+        .put_object(
+            &namespace.default_bucket_name(),
+            &ObjectKey::new("hello.txt")?,
+            vec![b'x'; 2 << 20],
+        )
         .await?;
     println!(
         "the tenant uploaded 2 MiB to {}",
@@ -117,14 +121,18 @@ async fn main() -> Result<(), AnyError> {
         provider.set_limited(&user, true).await?;
     }
     match tenant
-        .put_object(namespace.default_bucket(), "more.txt", b"more".to_vec())
+        .put_object(
+            &namespace.default_bucket_name(),
+            &ObjectKey::new("more.txt")?,
+            b"more".to_vec(),
+        )
         .await
     {
         Ok(()) => println!("unexpected: a limited tenant could write"),
         Err(e) => println!("limited: the tenant's upload is refused ({e})"),
     }
     let objects = tenant
-        .list_all_objects(namespace.default_bucket(), "")
+        .list_all_objects(&namespace.default_bucket_name(), "")
         .await?;
     println!(
         "limited: the tenant can still list its {} object(s)",
@@ -137,7 +145,11 @@ async fn main() -> Result<(), AnyError> {
         large.quota
     );
     tenant
-        .put_object(namespace.default_bucket(), "more.txt", b"more".to_vec())
+        .put_object(
+            &namespace.default_bucket_name(),
+            &ObjectKey::new("more.txt")?,
+            b"more".to_vec(),
+        )
         .await?;
     println!("the tenant can write again");
 

@@ -56,6 +56,27 @@ impl fmt::Display for ErrorKind {
     }
 }
 
+/// Why a terminate refused to delete what it found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DeletionRefusal {
+    /// Nothing on the server shows these belong to the account (no user with the
+    /// provider's policy mapped): they may be someone else's.
+    OwnershipUnproven,
+    /// Object lock is enabled on them: retained objects cannot be deleted, so
+    /// deleting would stop half-way.
+    ObjectLocked,
+}
+
+impl fmt::Display for DeletionRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DeletionRefusal::OwnershipUnproven => "cannot show these belong to the account",
+            DeletionRefusal::ObjectLocked => "object lock is enabled on these",
+        })
+    }
+}
+
 /// Input rejected before any request was sent.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -245,6 +266,16 @@ pub enum Error {
         /// Why it is protected.
         reason: crate::protected::Protection,
     },
+    /// Terminate found things it will not delete; nothing was deleted.
+    #[error("terminate of {username} refused: {reason}: {}", resources.join(", "))]
+    DeletionRefused {
+        /// The account asked for.
+        username: String,
+        /// What was not deleted (bucket names, ...).
+        resources: Vec<String>,
+        /// Why.
+        reason: DeletionRefusal,
+    },
     /// No free name was found within the attempts allowed.
     #[error("no free user name after {attempts} attempts (last tried: {last_tried})")]
     NamesExhausted {
@@ -318,7 +349,9 @@ impl Error {
             Error::Protocol { .. } => ErrorKind::Unexpected,
             Error::AccountNotFound { .. } => ErrorKind::NotFound,
             Error::AccountExists { .. } | Error::NamesExhausted { .. } => ErrorKind::AlreadyExists,
-            Error::ProtectedAccount { .. } => ErrorKind::PermissionDenied,
+            Error::ProtectedAccount { .. } | Error::DeletionRefused { .. } => {
+                ErrorKind::PermissionDenied
+            }
             Error::Unsupported(_) => ErrorKind::Unsupported,
             Error::RollbackFailed { error, .. } | Error::OutcomeUnknown { error, .. } => {
                 error.kind()

@@ -320,7 +320,7 @@ async fn groups_are_created_listed_and_deleted_when_empty() {
 async fn bucket_quota_is_set_read_and_cleared() {
     let mock = MockMinio::start().await;
     let (admin, s3) = clients_for(&mock);
-    s3.make_bucket("alice").await.unwrap();
+    s3.make_bucket(&bucket("alice")).await.unwrap();
     assert!(admin.bucket_quota("alice").await.unwrap().is_none());
     admin
         .set_bucket_quota("alice", Some(1 << 30))
@@ -354,25 +354,25 @@ async fn data_usage_reflects_the_last_scan() {
 async fn buckets_are_made_listed_and_deleted() {
     let mock = MockMinio::start().await;
     let (_, s3) = clients_for(&mock);
-    s3.make_bucket("alice").await.unwrap();
-    let err = s3.make_bucket("alice").await.unwrap_err();
+    s3.make_bucket(&bucket("alice")).await.unwrap();
+    let err = s3.make_bucket(&bucket("alice")).await.unwrap_err();
     assert_eq!(err.server_code(), Some("BucketAlreadyOwnedByYou"));
     assert_eq!(err.kind(), ErrorKind::AlreadyExists);
-    let err = s3.make_bucket("Bad_Name").await.unwrap_err();
+    let err = s3.make_bucket(&bucket("Bad_Name")).await.unwrap_err();
     assert_eq!(err.server_code(), Some("InvalidBucketName"));
-    assert!(s3.bucket_exists("alice").await.unwrap());
-    assert!(!s3.bucket_exists("bob").await.unwrap());
+    assert!(s3.bucket_exists(&bucket("alice")).await.unwrap());
+    assert!(!s3.bucket_exists(&bucket("bob")).await.unwrap());
     assert_eq!(s3.list_buckets().await.unwrap()[0].name, "alice");
-    s3.put_object("alice", "a b/ü+.txt", b"hello".to_vec())
+    s3.put_object(&bucket("alice"), &key("a b/ü+.txt"), b"hello".to_vec())
         .await
         .unwrap();
-    let err = s3.delete_bucket("alice").await.unwrap_err();
+    let err = s3.delete_bucket(&bucket("alice")).await.unwrap_err();
     assert_eq!(err.server_code(), Some("BucketNotEmpty"));
-    s3.delete_objects("alice", &[current_version("a b/ü+.txt")])
+    s3.delete_objects(&bucket("alice"), &[current_version("a b/ü+.txt")])
         .await
         .unwrap();
-    assert!(s3.delete_bucket("alice").await.unwrap());
-    assert!(!s3.delete_bucket("alice").await.unwrap());
+    assert!(s3.delete_bucket(&bucket("alice")).await.unwrap());
+    assert!(!s3.delete_bucket(&bucket("alice")).await.unwrap());
 }
 
 #[tokio::test]
@@ -384,16 +384,22 @@ async fn list_objects_v2_paginates_with_continuation_tokens() {
         mock.put_object("alice", &format!("dir/{i:05}"), i).unwrap();
     }
     mock.put_object("alice", "other/x y+z", 1).unwrap();
-    let first = s3.list_objects_v2("alice", "dir/", None).await.unwrap();
+    let first = s3
+        .list_objects_v2(&bucket("alice"), "dir/", None)
+        .await
+        .unwrap();
     assert_eq!(first.objects.len(), 1000);
     assert!(first.next_continuation_token.is_some());
     mock.reset_request_count();
-    let all = s3.list_all_objects("alice", "dir/").await.unwrap();
+    let all = s3.list_all_objects(&bucket("alice"), "dir/").await.unwrap();
     assert_eq!(all.len(), 2300);
     assert_eq!(mock.request_count(), 3);
     assert_eq!(all[1234].key, "dir/01234");
     assert_eq!(all[1234].size, 1234);
-    let other = s3.list_all_objects("alice", "other/").await.unwrap();
+    let other = s3
+        .list_all_objects(&bucket("alice"), "other/")
+        .await
+        .unwrap();
     assert_eq!(other[0].key, "other/x y+z");
 }
 
@@ -411,7 +417,7 @@ async fn object_versions_paginate_with_key_and_version_markers() {
     let mut seen = Vec::new();
     loop {
         let page = s3
-            .list_object_versions("alice", "", marker.as_ref())
+            .list_object_versions(&bucket("alice"), "", marker.as_ref())
             .await
             .unwrap();
         seen.extend(page.versions);
@@ -443,7 +449,7 @@ async fn trap_multi_delete_batches_with_content_md5() {
         })
         .collect();
     mock.reset_request_count();
-    s3.delete_objects("alice", &ids).await.unwrap();
+    s3.delete_objects(&bucket("alice"), &ids).await.unwrap();
     assert_eq!(mock.request_count(), 3);
     assert!(mock.objects("alice").unwrap().is_empty());
 }
@@ -456,7 +462,7 @@ async fn per_key_delete_errors_fail_the_call() {
     mock.put_object("other", "k", 1).unwrap();
     let tenant = tenant_s3(&mock, "alice", PASSWORD);
     let err = tenant
-        .delete_objects("other", &[current_version("k")])
+        .delete_objects(&bucket("other"), &[current_version("k")])
         .await
         .unwrap_err();
     assert_eq!(err.server_code(), Some("AccessDenied"));
@@ -492,7 +498,7 @@ async fn a_pinned_admin_prefix_is_used_as_is() {
 async fn s3_calls_are_signed_for_the_configured_region() {
     let mock = MockMinio::builder().region("eu-central-1").start().await;
     let (_, wrong) = clients_for(&mock);
-    let err = wrong.make_bucket("alice").await.unwrap_err();
+    let err = wrong.make_bucket(&bucket("alice")).await.unwrap_err();
     assert_eq!(err.server_code(), Some("AuthorizationHeaderMalformed"));
     let (admin, right) = connect(
         &mock.url(),
@@ -501,7 +507,7 @@ async fn s3_calls_are_signed_for_the_configured_region() {
         &fast_options(),
     )
     .unwrap();
-    right.make_bucket("alice").await.unwrap();
+    right.make_bucket(&bucket("alice")).await.unwrap();
     // Admin calls sign with an empty region and are accepted whatever the server's.
     assert_eq!(
         admin.server_info().await.unwrap().region.as_deref(),

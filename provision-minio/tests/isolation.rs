@@ -128,23 +128,31 @@ async fn neighbours_cannot_reach_each_other_over_http() {
     provider_with_accounts(&mock, &["12-3", "12-34"]).await;
     let short = tenant_s3(&mock, "12-3", PASSWORD);
     let long = tenant_s3(&mock, "12-34", PASSWORD);
-    long.make_bucket("12-34.photos").await.unwrap();
-    long.put_object("12-34.photos", "a.jpg", vec![1])
+    long.make_bucket(&bucket("12-34.photos")).await.unwrap();
+    long.put_object(&bucket("12-34.photos"), &key("a.jpg"), vec![1])
         .await
         .unwrap();
     for err in [
-        short.list_objects_v2("12-34", "", None).await.unwrap_err(),
         short
-            .list_objects_v2("12-34.photos", "", None)
+            .list_objects_v2(&bucket("12-34"), "", None)
             .await
             .unwrap_err(),
-        short.put_object("12-34", "x", vec![1]).await.unwrap_err(),
-        short.make_bucket("12-34.more").await.unwrap_err(),
-        long.put_object("12-3", "x", vec![1]).await.unwrap_err(),
+        short
+            .list_objects_v2(&bucket("12-34.photos"), "", None)
+            .await
+            .unwrap_err(),
+        short
+            .put_object(&bucket("12-34"), &key("x"), vec![1])
+            .await
+            .unwrap_err(),
+        short.make_bucket(&bucket("12-34.more")).await.unwrap_err(),
+        long.put_object(&bucket("12-3"), &key("x"), vec![1])
+            .await
+            .unwrap_err(),
     ] {
         assert_eq!(err.server_code(), Some("AccessDenied"));
     }
-    short.make_bucket("12-3.mine").await.unwrap();
+    short.make_bucket(&bucket("12-3.mine")).await.unwrap();
 }
 
 #[tokio::test]

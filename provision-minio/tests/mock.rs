@@ -153,9 +153,9 @@ async fn tenants_reach_only_their_namespace() {
     provider_with_accounts(&mock, &["alice", "bob"]).await;
     mock.create_bucket("operator-backups").unwrap();
     let alice = tenant_s3(&mock, "alice", PASSWORD);
-    alice.make_bucket("alice.photos").await.unwrap();
+    alice.make_bucket(&bucket("alice.photos")).await.unwrap();
     alice
-        .put_object("alice.photos", "a.jpg", vec![1, 2, 3])
+        .put_object(&bucket("alice.photos"), &key("a.jpg"), vec![1, 2, 3])
         .await
         .unwrap();
     // No s3:ListAllMyBuckets: alice sees her own buckets only.
@@ -168,11 +168,14 @@ async fn tenants_reach_only_their_namespace() {
         .collect();
     assert_eq!(names, ["alice", "alice.photos"]);
     for denied in [
-        alice.make_bucket("bob.x").await.unwrap_err(),
-        alice.make_bucket("alice-x").await.unwrap_err(),
-        alice.put_object("bob", "k", vec![1]).await.unwrap_err(),
+        alice.make_bucket(&bucket("bob.x")).await.unwrap_err(),
+        alice.make_bucket(&bucket("alice-x")).await.unwrap_err(),
         alice
-            .list_objects_v2("operator-backups", "", None)
+            .put_object(&bucket("bob"), &key("k"), vec![1])
+            .await
+            .unwrap_err(),
+        alice
+            .list_objects_v2(&bucket("operator-backups"), "", None)
             .await
             .unwrap_err(),
     ] {
@@ -187,35 +190,42 @@ async fn limited_tenant_can_read_and_delete_but_not_write() {
     let provider = provider_with_accounts(&mock, &["alice"]).await;
     let alice = tenant_s3(&mock, "alice", PASSWORD);
     alice
-        .put_object("alice", "keep", vec![0; 10])
+        .put_object(&bucket("alice"), &key("keep"), vec![0; 10])
         .await
         .unwrap();
     alice
-        .put_object("alice", "drop", vec![0; 10])
+        .put_object(&bucket("alice"), &key("drop"), vec![0; 10])
         .await
         .unwrap();
     provider.set_limited(&user("alice"), true).await.unwrap();
     let err = alice
-        .put_object("alice", "more", vec![0; 10])
+        .put_object(&bucket("alice"), &key("more"), vec![0; 10])
         .await
         .unwrap_err();
     assert_eq!(err.server_code(), Some("AccessDenied"));
     assert_eq!(
         alice
-            .make_bucket("alice.x")
+            .make_bucket(&bucket("alice.x"))
             .await
             .unwrap_err()
             .server_code(),
         Some("AccessDenied")
     );
-    assert_eq!(alice.list_all_objects("alice", "").await.unwrap().len(), 2);
+    assert_eq!(
+        alice
+            .list_all_objects(&bucket("alice"), "")
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
     alice
-        .delete_objects("alice", &[current_version("drop")])
+        .delete_objects(&bucket("alice"), &[current_version("drop")])
         .await
         .unwrap();
     provider.set_limited(&user("alice"), false).await.unwrap();
     alice
-        .put_object("alice", "more", vec![0; 10])
+        .put_object(&bucket("alice"), &key("more"), vec![0; 10])
         .await
         .unwrap();
 }
@@ -225,7 +235,7 @@ async fn suspended_tenants_cannot_sign_requests() {
     let mock = MockMinio::start().await;
     let provider = provider_with_accounts(&mock, &["alice"]).await;
     let alice = tenant_s3(&mock, "alice", PASSWORD);
-    assert!(alice.bucket_exists("alice").await.unwrap());
+    assert!(alice.bucket_exists(&bucket("alice")).await.unwrap());
     provider.suspend(&user("alice")).await.unwrap();
     let err = alice.list_buckets().await.unwrap_err();
     assert_eq!(err.server_code(), Some("InvalidAccessKeyId"));
@@ -256,13 +266,20 @@ async fn tenants_cannot_use_the_admin_api() {
 async fn bucket_quota_is_enforced_against_the_scanned_usage() {
     let mock = MockMinio::start().await;
     let (admin, s3) = clients_for(&mock);
-    s3.make_bucket("alice").await.unwrap();
+    s3.make_bucket(&bucket("alice")).await.unwrap();
     admin.set_bucket_quota("alice", Some(100)).await.unwrap();
-    s3.put_object("alice", "a", vec![0; 60]).await.unwrap();
+    s3.put_object(&bucket("alice"), &key("a"), vec![0; 60])
+        .await
+        .unwrap();
     // Not scanned yet: the second write overshoots, as on the real server.
-    s3.put_object("alice", "b", vec![0; 60]).await.unwrap();
+    s3.put_object(&bucket("alice"), &key("b"), vec![0; 60])
+        .await
+        .unwrap();
     mock.refresh_usage();
-    let err = s3.put_object("alice", "c", vec![0; 1]).await.unwrap_err();
+    let err = s3
+        .put_object(&bucket("alice"), &key("c"), vec![0; 1])
+        .await
+        .unwrap_err();
     assert_eq!(err.server_code(), Some("XMinioAdminBucketQuotaExceeded"));
 }
 

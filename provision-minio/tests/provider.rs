@@ -294,7 +294,7 @@ async fn change_password_sets_the_secret() {
     assert!(mock.user_secret_is("alice", "A-New-Secret-456"));
     // The tenant can sign with it.
     let tenant = tenant_s3(&mock, "alice", "A-New-Secret-456");
-    assert!(tenant.bucket_exists("alice").await.unwrap());
+    assert!(tenant.bucket_exists(&bucket("alice")).await.unwrap());
     let err = provider
         .change_password(&user("nobody"), &secret("A-New-Secret-456"))
         .await

@@ -68,7 +68,11 @@ async fn life(provider: &MinioProvider, name: &str) -> Result<(), String> {
     .map_err(fail("tenant client"))?;
     let bucket = provider.namespace(&alice).map_err(fail("namespace"))?;
     tenant
-        .put_object(bucket.default_bucket(), "hello.txt", b"hello".to_vec())
+        .put_object(
+            &bucket.default_bucket_name(),
+            &key("hello.txt"),
+            b"hello".to_vec(),
+        )
         .await
         .map_err(fail("tenant put"))?;
 
@@ -77,7 +81,11 @@ async fn life(provider: &MinioProvider, name: &str) -> Result<(), String> {
         .await
         .map_err(fail("limit"))?;
     match tenant
-        .put_object(bucket.default_bucket(), "more.txt", b"x".to_vec())
+        .put_object(
+            &bucket.default_bucket_name(),
+            &key("more.txt"),
+            b"x".to_vec(),
+        )
         .await
     {
         Err(e) if e.kind() == ErrorKind::PermissionDenied => {}

@@ -17,6 +17,7 @@ use serde_json::Value;
 use super::transport::{Call, Reply, Transport};
 use crate::error::{has_code, is_unknown_route, BACKEND};
 use crate::wire::madmin::{self, Algorithm};
+use crate::wire::policy::PolicyDocument;
 use crate::wire::sigv4::Credentials;
 
 /// The admin API prefix community MinIO serves.
@@ -693,6 +694,19 @@ impl AdminClient {
         let call = Call::new(Method::PUT, String::new(), Idempotency::Idempotent)
             .query("name", name)
             .body(document.to_string().into_bytes());
+        self.call("add-canned-policy", call).await.map(drop)
+    }
+
+    /// `PUT add-canned-policy` with a checked document: the bytes sent are exactly
+    /// the bytes that were checked ([`PolicyDocument::bytes`]).
+    pub async fn put_policy_document(
+        &self,
+        name: &str,
+        document: &PolicyDocument,
+    ) -> Result<(), Error> {
+        let call = Call::new(Method::PUT, String::new(), Idempotency::Idempotent)
+            .query("name", name)
+            .body(document.bytes().to_vec());
         self.call("add-canned-policy", call).await.map(drop)
     }
 

@@ -6,6 +6,7 @@
 //! read.
 
 mod admin;
+mod names;
 mod s3;
 mod transport;
 
@@ -14,6 +15,7 @@ pub use admin::{
     ServerInfoMessage, ServerProduct, ServerProperties, UserInfo, UserStatus, MINIO_ADMIN_PREFIX,
     RUSTFS_ADMIN_PREFIX,
 };
+pub use names::{BucketName, ObjectKey};
 pub use s3::{
     BucketEntry, ObjectEntry, ObjectIdentifier, ObjectPage, ObjectVersion, S3Client, VersionMarker,
     VersionPage, DEFAULT_REGION, MAX_DELETE_BATCH, MAX_LIST_KEYS,

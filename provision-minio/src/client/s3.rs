@@ -9,6 +9,7 @@ use provision_core::error::{Error, ErrorKind, ServerError};
 use provision_core::http::{ClientOptions, Idempotency};
 use reqwest::Method;
 
+use super::names::{BucketName, ObjectKey};
 use super::transport::{Call, Transport};
 use crate::error::BACKEND;
 use crate::wire::sigv4::{encode_component, encode_path, Credentials};
@@ -118,8 +119,8 @@ impl fmt::Debug for S3Client {
     }
 }
 
-fn bucket_path(bucket: &str) -> String {
-    format!("/{}", encode_component(bucket))
+fn bucket_path(bucket: &BucketName) -> String {
+    format!("/{}", encode_component(bucket.as_str()))
 }
 
 fn malformed(call: &str, why: impl fmt::Display) -> Error {
@@ -188,14 +189,14 @@ impl S3Client {
 
     /// `PUT /<bucket>`. An existing bucket is an error of kind `AlreadyExists` on
     /// MinIO (RustFS answers success).
-    pub async fn make_bucket(&self, bucket: &str) -> Result<(), Error> {
+    pub async fn make_bucket(&self, bucket: &BucketName) -> Result<(), Error> {
         // Not idempotent: a timed-out attempt is settled with `bucket_exists`.
         let call = Call::new(Method::PUT, bucket_path(bucket), Idempotency::NotIdempotent);
         self.transport.send(&call, &self.region).await.map(drop)
     }
 
     /// `HEAD /<bucket>`: whether the bucket exists.
-    pub async fn bucket_exists(&self, bucket: &str) -> Result<bool, Error> {
+    pub async fn bucket_exists(&self, bucket: &BucketName) -> Result<bool, Error> {
         let call = Call::new(Method::HEAD, bucket_path(bucket), Idempotency::Idempotent);
         match self.transport.send(&call, &self.region).await {
             Ok(_) => Ok(true),
@@ -206,7 +207,7 @@ impl S3Client {
 
     /// `DELETE /<bucket>`; `false` when the bucket did not exist. Fails with
     /// `BucketNotEmpty` while it holds objects or versions.
-    pub async fn delete_bucket(&self, bucket: &str) -> Result<bool, Error> {
+    pub async fn delete_bucket(&self, bucket: &BucketName) -> Result<bool, Error> {
         let call = Call::new(Method::DELETE, bucket_path(bucket), Idempotency::Idempotent);
         match self.transport.send(&call, &self.region).await {
             Ok(_) => Ok(true),
@@ -216,11 +217,13 @@ impl S3Client {
     }
 
     /// `PUT /<bucket>/<key>`: stores a small object.
-    pub async fn put_object(&self, bucket: &str, key: &str, body: Vec<u8>) -> Result<(), Error> {
-        if key.is_empty() {
-            return Err(Error::invalid("key", "is empty"));
-        }
-        let path = format!("{}/{}", bucket_path(bucket), encode_path(key));
+    pub async fn put_object(
+        &self,
+        bucket: &BucketName,
+        key: &ObjectKey,
+        body: Vec<u8>,
+    ) -> Result<(), Error> {
+        let path = format!("{}/{}", bucket_path(bucket), encode_path(key.as_str()));
         let call = Call::new(Method::PUT, path, Idempotency::Idempotent).body(body);
         self.transport.send(&call, &self.region).await.map(drop)
     }
@@ -229,7 +232,7 @@ impl S3Client {
     /// `continuation_token`.
     pub async fn list_objects_v2(
         &self,
-        bucket: &str,
+        bucket: &BucketName,
         prefix: &str,
         continuation_token: Option<&str>,
     ) -> Result<ObjectPage, Error> {
@@ -278,7 +281,7 @@ impl S3Client {
     /// Every object under `prefix`, following continuation tokens.
     pub async fn list_all_objects(
         &self,
-        bucket: &str,
+        bucket: &BucketName,
         prefix: &str,
     ) -> Result<Vec<ObjectEntry>, Error> {
         let mut all = Vec::new();
@@ -300,7 +303,7 @@ impl S3Client {
     /// markers alike, starting after `marker`.
     pub async fn list_object_versions(
         &self,
-        bucket: &str,
+        bucket: &BucketName,
         prefix: &str,
         marker: Option<&VersionMarker>,
     ) -> Result<VersionPage, Error> {
@@ -369,12 +372,68 @@ impl S3Client {
         Ok(VersionPage { versions, next })
     }
 
+    /// `GET /<bucket>?policy`: the bucket policy as the server sent it, or `None`
+    /// when the bucket has none (`NoSuchBucketPolicy`).
+    pub async fn bucket_policy(&self, bucket: &BucketName) -> Result<Option<String>, Error> {
+        let call = Call::new(Method::GET, bucket_path(bucket), Idempotency::Idempotent)
+            .query("policy", "");
+        match self.transport.send(&call, &self.region).await {
+            Ok(reply) => Ok(Some(String::from_utf8_lossy(&reply.body).into_owned())),
+            Err(e) if e.server_code() == Some("NoSuchBucketPolicy") => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `PUT /<bucket>?policy`: sets the bucket policy (a JSON document).
+    pub async fn put_bucket_policy(&self, bucket: &BucketName, policy: &[u8]) -> Result<(), Error> {
+        let call = Call::new(Method::PUT, bucket_path(bucket), Idempotency::Idempotent)
+            .query("policy", "")
+            .header("content-type", "application/json")
+            .body(policy.to_vec());
+        self.transport.send(&call, &self.region).await.map(drop)
+    }
+
+    /// `DELETE /<bucket>?policy`: removes the bucket policy (success when there is
+    /// none).
+    pub async fn delete_bucket_policy(&self, bucket: &BucketName) -> Result<(), Error> {
+        let call = Call::new(Method::DELETE, bucket_path(bucket), Idempotency::Idempotent)
+            .query("policy", "");
+        match self.transport.send(&call, &self.region).await {
+            Err(e) if e.server_code() == Some("NoSuchBucketPolicy") => Ok(()),
+            other => other.map(drop),
+        }
+    }
+
+    /// `GET /<bucket>?object-lock`: whether object lock is enabled on the bucket
+    /// (`false` on `ObjectLockConfigurationNotFoundError`). Objects of a lock-enabled
+    /// bucket may be under retention that nobody can lift.
+    pub async fn object_lock_enabled(&self, bucket: &BucketName) -> Result<bool, Error> {
+        let call = Call::new(Method::GET, bucket_path(bucket), Idempotency::Idempotent)
+            .query("object-lock", "");
+        match self.transport.send(&call, &self.region).await {
+            Ok(reply) => {
+                let root = parse_xml(&reply.body, "GetObjectLockConfiguration")?;
+                Ok(root.child_text("ObjectLockEnabled") == Some("Enabled"))
+            }
+            // A server without object lock (NotImplemented) has no locked bucket.
+            Err(e)
+                if matches!(
+                    e.server_code(),
+                    Some("ObjectLockConfigurationNotFoundError" | "NotImplemented")
+                ) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// `POST /<bucket>?delete`: deletes `objects` in batches of at most 1000, each
     /// with its Content-MD5. Keys already gone count as deleted; any other per-key
     /// error fails the call (after the whole batch was tried).
     pub async fn delete_objects(
         &self,
-        bucket: &str,
+        bucket: &BucketName,
         objects: &[ObjectIdentifier],
     ) -> Result<(), Error> {
         for batch in objects.chunks(MAX_DELETE_BATCH) {
@@ -383,7 +442,11 @@ impl S3Client {
         Ok(())
     }
 
-    async fn delete_batch(&self, bucket: &str, batch: &[ObjectIdentifier]) -> Result<(), Error> {
+    async fn delete_batch(
+        &self,
+        bucket: &BucketName,
+        batch: &[ObjectIdentifier],
+    ) -> Result<(), Error> {
         let body = delete_request_body(batch).into_bytes();
         let md5 = base64::engine::general_purpose::STANDARD.encode(Md5::digest(&body));
         // Deleting what is deleted changes nothing: safe to send again.

@@ -132,6 +132,19 @@ impl Transport {
         );
         let mut url = inner.endpoint.clone();
         url.set_path(&call.path);
+        // The url crate resolves `.` and `..` segments (also spelled `%2e`): the
+        // request would reach another path than the one signed and meant.
+        let wanted = if call.path.is_empty() {
+            "/"
+        } else {
+            call.path.as_str()
+        };
+        if url.path() != wanted {
+            return Err(Error::invalid(
+                "path",
+                format!("{:?} would be sent as {:?}", call.path, url.path()),
+            ));
+        }
         url.set_query((!query.is_empty()).then_some(query.as_str()));
         let payload_hash = sigv4::sha256_hex(&call.body);
         let has_body = !call.body.is_empty() || matches!(call.method, Method::PUT | Method::POST);

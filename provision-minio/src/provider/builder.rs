@@ -15,7 +15,8 @@ use super::{MinioProvider, ProviderConfig, NAME_POLICY};
 use crate::client::{self, DEFAULT_REGION};
 use crate::user_locks::UserLocks;
 use crate::wire::policy::{
-    check_prefix, Namespace, PolicyKind, PolicyTemplate, MAX_TOKEN_LEN, MIN_TOKEN_LEN,
+    check_prefix, BucketFeatures, Namespace, PolicyKind, PolicyTemplate, MAX_TOKEN_LEN,
+    MIN_TOKEN_LEN,
 };
 use crate::wire::sigv4::Credentials;
 
@@ -38,6 +39,7 @@ pub const SETTING_KEYS: &[&str] = &[
     "admin_prefix",
     "standard_policy",
     "limited_policy",
+    "bucket_features",
 ];
 
 /// The default prefix of per-user policy names (`provision-<token>`).
@@ -58,6 +60,7 @@ pub struct MinioProviderBuilder {
     default_bucket: bool,
     standard: PolicyTemplate,
     limited: PolicyTemplate,
+    bucket_features: BucketFeatures,
     admin_prefix: Option<String>,
 }
 
@@ -75,6 +78,7 @@ impl fmt::Debug for MinioProviderBuilder {
             .field("bucket_prefix", &self.bucket_prefix)
             .field("policy_prefix", &self.policy_prefix)
             .field("default_bucket", &self.default_bucket)
+            .field("bucket_features", &self.bucket_features)
             .field("admin_prefix", &self.admin_prefix)
             .finish_non_exhaustive()
     }
@@ -93,6 +97,7 @@ impl MinioProviderBuilder {
             default_bucket: true,
             standard: PolicyTemplate::standard(),
             limited: PolicyTemplate::limited(),
+            bucket_features: BucketFeatures::none(),
             admin_prefix: None,
         }
     }
@@ -143,10 +148,22 @@ impl MinioProviderBuilder {
     /// outside the user's namespace, an admin action or `s3:ListAllMyBuckets` fails
     /// the call (and [`build`](Self::build) checks it once up front).
     pub fn policy_template(mut self, kind: PolicyKind, template: PolicyTemplate) -> Self {
+        let template = template.for_kind(kind);
         match kind {
             PolicyKind::Standard => self.standard = template,
             PolicyKind::Limited => self.limited = template,
         }
+        self
+    }
+
+    /// The bucket features tenants of this server get (none by default): bucket
+    /// policies, object lock, replication and the rest of
+    /// [`BucketFeature::ALL`](crate::wire::policy::BucketFeature::ALL). Without
+    /// an opt-in the documents deny them and operator templates granting them are
+    /// refused. A product that needs a feature gets its own server entry (the same
+    /// URL with other settings), so the opt-in is per product.
+    pub fn bucket_features(mut self, features: BucketFeatures) -> Self {
+        self.bucket_features = features;
         self
     }
 
@@ -174,10 +191,12 @@ impl MinioProviderBuilder {
             ));
         }
         check_policy_prefix(&self.policy_prefix)?;
+        let standard = self.standard.with_features(self.bucket_features.clone());
+        let limited = self.limited.with_features(self.bucket_features.clone());
         // A template that cannot render for a probe user can render for no user.
         let probe = Namespace::new(format!("{}probe-user", self.bucket_prefix))
             .map_err(|e| Error::invalid("bucket prefix", e.to_string()))?;
-        for (kind, template) in [("standard", &self.standard), ("limited", &self.limited)] {
+        for (kind, template) in [("standard", &standard), ("limited", &limited)] {
             template.render("probe-user", &probe).map_err(|e| {
                 Error::invalid(
                     "policy template",
@@ -207,8 +226,8 @@ impl MinioProviderBuilder {
                 bucket_prefix: self.bucket_prefix,
                 policy_prefix: self.policy_prefix,
                 default_bucket: self.default_bucket,
-                standard: self.standard,
-                limited: self.limited,
+                standard,
+                limited,
                 name_policy,
             }),
             locks: Arc::new(UserLocks::default()),
@@ -257,6 +276,10 @@ impl ProviderBuilder for MinioProviderBuilder {
             "limited_policy" => {
                 self.policy_template(PolicyKind::Limited, template_setting(key, value)?)
             }
+            "bucket_features" => self.bucket_features(
+                BucketFeatures::parse_list(value)
+                    .map_err(|e| Error::from(ConfigError::new(key, e.to_string())))?,
+            ),
             _ => return Err(config::unknown_key(Self::BACKEND, key, SETTING_KEYS)),
         })
     }

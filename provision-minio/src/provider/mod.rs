@@ -13,7 +13,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use provision_core::config::ProviderBuilder;
-use provision_core::error::Error;
+use provision_core::error::{DeletionRefusal, Error};
+use provision_core::protected::{refuse_administrator, refuse_own_login, NameComparison};
 use provision_core::provider::is_not_found;
 use provision_core::rules::{CaseRule, EdgeRule, NamePolicy};
 use provision_core::undo::Undoable;
@@ -28,11 +29,14 @@ pub use builder::{
 };
 
 use crate::client::{
-    AdminClient, DataUsage, ObjectIdentifier, PolicyEntity, S3Client, UserInfo, UserStatus,
+    AdminClient, BucketName, DataUsage, ObjectIdentifier, PolicyEntity, S3Client, UserInfo,
+    UserStatus,
 };
 use crate::error::BACKEND;
 use crate::user_locks::UserLocks;
-use crate::wire::policy::{owning_token, Namespace, PolicyDocument, PolicyKind, PolicyTemplate};
+use crate::wire::policy::{
+    admin_action_in, owning_token, Namespace, PolicyDocument, PolicyKind, PolicyTemplate,
+};
 
 /// The shortest secret key MinIO accepts.
 pub const MIN_PASSWORD_BYTES: usize = 8;
@@ -147,22 +151,17 @@ impl MinioProvider {
         let namespace = self.check_user(user)?;
         self.check_templates(user, &namespace)?;
         let _guard = self.locks.lock(user.as_str()).await;
-        let info = self.require_user(user).await?;
+        let info = self.require_tenant(user, &namespace).await?;
         let kind = self.kind_by_usage(&namespace, quota).await?;
         self.apply_policy(user, &namespace, &info, kind).await?;
         Ok(kind)
     }
 
     /// Checks a user name against the name policy, the namespace rules and the
-    /// administrator's own access key.
+    /// access key the provider logs in with (access keys compare byte for byte).
     fn check_user(&self, user: &Username) -> Result<Namespace, Error> {
         self.config.name_policy.validate(user.as_str())?;
-        if user.as_str() == self.admin.access_key() {
-            return Err(Error::invalid(
-                "username",
-                "is the administrator's own access key",
-            ));
-        }
+        refuse_own_login(self.admin.access_key(), user, NameComparison::Exact)?;
         Namespace::for_user(&self.config.bucket_prefix, user)
             .map_err(|e| Error::invalid("username", e.to_string()))
     }
@@ -198,6 +197,63 @@ impl MinioProvider {
             })
     }
 
+    /// The user's record, refused when the user holds admin actions.
+    async fn require_tenant(
+        &self,
+        user: &Username,
+        namespace: &Namespace,
+    ) -> Result<UserInfo, Error> {
+        let info = self.require_user(user).await?;
+        self.refuse_administrator(user, namespace, &info).await?;
+        Ok(info)
+    }
+
+    /// Refuses a user to whom any mapped policy (its own or a group's), other than
+    /// the provider's, grants an admin action: the server's administrators are never
+    /// changed by the provider.
+    async fn refuse_administrator(
+        &self,
+        user: &Username,
+        namespace: &Namespace,
+        info: &UserInfo,
+    ) -> Result<(), Error> {
+        let own = self.policy_name_of(namespace);
+        let mut policies: Vec<String> = info
+            .policies()
+            .into_iter()
+            .filter(|p| *p != own)
+            .map(str::to_owned)
+            .collect();
+        for group in &info.member_of {
+            if let Some(group) = self.admin.group_info(group).await? {
+                policies.extend(group.policies().into_iter().map(str::to_owned));
+            }
+        }
+        for name in policies {
+            let Some(document) = self.admin.canned_policy(&name).await? else {
+                continue;
+            };
+            if let Some(action) = admin_action_in(&document) {
+                return Err(refuse_administrator(
+                    user,
+                    format!("its policy {name} grants {action}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The buckets of the namespace on the server.
+    async fn namespace_buckets(&self, namespace: &Namespace) -> Result<Vec<BucketName>, Error> {
+        self.s3
+            .list_buckets()
+            .await?
+            .into_iter()
+            .filter(|b| namespace.contains(&b.name))
+            .map(|b| BucketName::new(b.name))
+            .collect()
+    }
+
     /// Writes the document of `kind` into the user's policy (in place: every mapping
     /// stays), and maps the policy if an earlier failure left it unmapped.
     async fn apply_policy(
@@ -209,13 +265,19 @@ impl MinioProvider {
     ) -> Result<(), Error> {
         let document = self.render(user, namespace, kind)?;
         let policy = self.policy_name_of(namespace);
-        self.admin
-            .add_canned_policy(&policy, document.as_json())
-            .await?;
+        self.admin.put_policy_document(&policy, &document).await?;
         if !info.policies().contains(&policy.as_str()) {
             self.admin
                 .attach_policies(PolicyEntity::User(user.as_str()), &[&policy])
                 .await?;
+        }
+        if kind == PolicyKind::Limited {
+            // A bucket policy lets other principals (anonymous ones too) write to the
+            // bucket whatever the user's own policy says: a limited tenant keeps none.
+            // The limited document denies setting them again.
+            for bucket in self.namespace_buckets(namespace).await? {
+                self.s3.delete_bucket_policy(&bucket).await?;
+            }
         }
         Ok(())
     }
@@ -233,8 +295,8 @@ impl MinioProvider {
     }
 
     async fn set_status(&self, user: &Username, status: UserStatus) -> Result<(), Error> {
-        self.check_user(user)?;
-        let info = self.require_user(user).await?;
+        let namespace = self.check_user(user)?;
+        let info = self.require_tenant(user, &namespace).await?;
         // Reading first keeps this idempotent and avoids RustFS's 500 for unknown users.
         if info.status == status {
             return Ok(());
@@ -243,7 +305,7 @@ impl MinioProvider {
     }
 
     /// Deletes every object version and delete marker in `bucket`, page by page.
-    async fn empty_bucket(&self, bucket: &str) -> Result<(), Error> {
+    async fn empty_bucket(&self, bucket: &BucketName) -> Result<(), Error> {
         let mut marker = None;
         loop {
             let page = self
@@ -272,7 +334,7 @@ impl MinioProvider {
         }
     }
 
-    async fn delete_namespace_bucket(&self, bucket: &str) -> Result<(), Error> {
+    async fn delete_namespace_bucket(&self, bucket: &BucketName) -> Result<(), Error> {
         self.empty_bucket(bucket).await?;
         match self.s3.delete_bucket(bucket).await {
             // Something was written meanwhile (or an old server lists lazily): once more.
@@ -301,7 +363,7 @@ impl MinioProvider {
         let removed_policy = policy.clone();
         op.step_settled(
             format!("policy {policy}"),
-            admin.add_canned_policy(&policy, document.as_json()),
+            admin.put_policy_document(&policy, document),
             || async { Ok(admin.canned_policy(&policy).await?.map(drop)) },
             move || async move { admin.remove_canned_policy(&removed_policy).await },
         )
@@ -328,8 +390,8 @@ impl MinioProvider {
 
         if self.config.default_bucket {
             let s3 = &self.s3;
-            let bucket = namespace.default_bucket();
-            let deleted = bucket.to_owned();
+            let bucket = &namespace.default_bucket_name();
+            let deleted = bucket.clone();
             op.step_settled(
                 format!("bucket {bucket}"),
                 s3.make_bucket(bucket),
@@ -542,7 +604,10 @@ impl StorageProvider for MinioProvider {
         // add-user silently overwrites an existing user: look first.
         let taken = self.admin.user_info(user.as_str()).await?.is_some()
             || (self.config.default_bucket
-                && self.s3.bucket_exists(namespace.default_bucket()).await?);
+                && self
+                    .s3
+                    .bucket_exists(&namespace.default_bucket_name())
+                    .await?);
         if taken {
             return Err(Error::AccountExists {
                 username: user.to_string(),
@@ -571,29 +636,58 @@ impl StorageProvider for MinioProvider {
         self.set_status(user, UserStatus::Enabled).await
     }
 
+    /// Deletes the account's buckets, user and policy. Before anything is changed it
+    /// shows that the buckets are the tenant's (the user exists with the provider's
+    /// policy mapped) and that none has object lock enabled; otherwise it refuses
+    /// with [`Error::DeletionRefused`] naming the buckets, and nothing is deleted.
     async fn terminate(&self, user: &Username) -> Result<(), Error> {
         let namespace = self.check_user(user)?;
         let policy = self.policy_name_of(&namespace);
         let _guard = self.locks.lock(user.as_str()).await;
 
-        // Disabled first, so the tenant cannot write while its buckets are emptied.
-        if let Some(info) = self.admin.user_info(user.as_str()).await? {
-            if info.status == UserStatus::Enabled {
-                match self
-                    .admin
-                    .set_user_status(user.as_str(), UserStatus::Disabled)
-                    .await
-                {
-                    Err(e) if !is_not_found(&e) => return Err(e),
-                    _ => {}
-                }
-            }
+        let info = self.admin.user_info(user.as_str()).await?;
+        if let Some(info) = &info {
+            self.refuse_administrator(user, &namespace, info).await?;
         }
         // Only buckets of the namespace: `T` or `T.<suffix>`, never a neighbour's.
-        for bucket in self.s3.list_buckets().await? {
-            if namespace.contains(&bucket.name) {
-                self.delete_namespace_bucket(&bucket.name).await?;
+        let buckets = self.namespace_buckets(&namespace).await?;
+        let owned = info
+            .as_ref()
+            .is_some_and(|i| i.policies().contains(&policy.as_str()));
+        let refuse = |buckets: Vec<BucketName>, reason| Error::DeletionRefused {
+            username: user.to_string(),
+            resources: buckets.iter().map(BucketName::to_string).collect(),
+            reason,
+        };
+        if !buckets.is_empty() && !owned {
+            return Err(refuse(buckets, DeletionRefusal::OwnershipUnproven));
+        }
+        let mut locked = Vec::new();
+        for bucket in &buckets {
+            if self.s3.object_lock_enabled(bucket).await? {
+                locked.push(bucket.clone());
             }
+        }
+        if !locked.is_empty() {
+            return Err(refuse(locked, DeletionRefusal::ObjectLocked));
+        }
+
+        // Disabled first, so the tenant cannot write while its buckets are emptied.
+        if info
+            .as_ref()
+            .is_some_and(|i| i.status == UserStatus::Enabled)
+        {
+            match self
+                .admin
+                .set_user_status(user.as_str(), UserStatus::Disabled)
+                .await
+            {
+                Err(e) if !is_not_found(&e) => return Err(e),
+                _ => {}
+            }
+        }
+        for bucket in &buckets {
+            self.delete_namespace_bucket(bucket).await?;
         }
         // The user before its policy: a mapped policy cannot be removed.
         self.admin.remove_user(user.as_str()).await?;
@@ -604,9 +698,9 @@ impl StorageProvider for MinioProvider {
     }
 
     async fn change_password(&self, user: &Username, password: &SecretString) -> Result<(), Error> {
-        self.check_user(user)?;
+        let namespace = self.check_user(user)?;
         check_password(password)?;
-        let info = self.require_user(user).await?;
+        let info = self.require_tenant(user, &namespace).await?;
         // add-user overwrites the status too: send the current one, or a suspended
         // account would be re-enabled.
         self.admin
@@ -621,7 +715,7 @@ impl StorageProvider for MinioProvider {
         self.check_templates(user, &namespace)?;
 
         let _guard = self.locks.lock(user.as_str()).await;
-        let info = self.require_user(user).await?;
+        let info = self.require_tenant(user, &namespace).await?;
         let mut op = Undoable::new("change plan");
         if let Err(e) = self
             .change_plan_steps(&mut op, user, &namespace, &info, from, to)
@@ -696,7 +790,7 @@ impl StorageProvider for MinioProvider {
         };
         self.render(user, &namespace, kind)?;
         let _guard = self.locks.lock(user.as_str()).await;
-        let info = self.require_user(user).await?;
+        let info = self.require_tenant(user, &namespace).await?;
         // Rewriting the same document is a no-op on the server: already applied is fine.
         self.apply_policy(user, &namespace, &info, kind).await
     }

@@ -10,7 +10,8 @@ use provision_core::{
     AccountSpec, Error, GroupName, Plan, Quota, SecretString, StorageProvider, Username,
 };
 use provision_minio::client::{
-    connect, AdminClient, ObjectIdentifier, S3Client, UserStatus, DEFAULT_REGION,
+    connect, AdminClient, BucketName, ObjectIdentifier, ObjectKey, S3Client, UserStatus,
+    DEFAULT_REGION,
 };
 use provision_minio::mock::MockMinio;
 use provision_minio::Credentials;
@@ -62,6 +63,16 @@ pub fn tenant_s3(mock: &MockMinio, user: &str, secret: &str) -> S3Client {
         &fast_options(),
     )
     .expect("tenant client")
+}
+
+/// A bucket name for the S3 client (tests name valid buckets).
+pub fn bucket(name: impl AsRef<str>) -> BucketName {
+    BucketName::new(name.as_ref()).unwrap()
+}
+
+/// An object key for the S3 client.
+pub fn key(name: impl AsRef<str>) -> ObjectKey {
+    ObjectKey::new(name.as_ref()).unwrap()
 }
 
 pub fn user(name: &str) -> Username {

@@ -20,13 +20,19 @@
 //! assert!(resource_matches("arn:aws:s3:::12-3*", "12-34/secret.txt"));
 //! ```
 
+mod actions;
 mod document;
 mod matcher;
 mod namespace;
+mod strict;
 
+pub use actions::{
+    BucketFeature, BucketFeatures, UnknownBucketFeature, BYTE_ADDING_ACTIONS, LIMITED_ACTIONS,
+    TENANT_ACTIONS,
+};
 pub use document::{
-    PolicyDocument, PolicyError, PolicyKind, PolicyTemplate, NAMESPACE_PLACEHOLDER, POLICY_VERSION,
-    USER_PLACEHOLDER,
+    admin_action_in, PolicyDocument, PolicyError, PolicyKind, PolicyTemplate, DENY_SID,
+    NAMESPACE_PLACEHOLDER, POLICY_VERSION, USER_PLACEHOLDER,
 };
 pub use matcher::{resource_matches, wildcard_match, S3_ARN_PREFIX};
 pub use namespace::{

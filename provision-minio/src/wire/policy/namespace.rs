@@ -162,6 +162,12 @@ impl Namespace {
         &self.token
     }
 
+    /// The user's default bucket `T`, as the S3 client takes it.
+    pub fn default_bucket_name(&self) -> crate::client::BucketName {
+        // A token is a valid bucket name by construction (`Namespace::new`).
+        crate::client::BucketName::from_checked(&self.token)
+    }
+
     /// The bucket `T.<suffix>`, checked to be a valid bucket name.
     pub fn bucket(&self, suffix: &str) -> Result<String, NamespaceError> {
         let bucket = format!("{}.{suffix}", self.token);

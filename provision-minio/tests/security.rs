@@ -1,0 +1,240 @@
+//! Issue 12 on the MinIO mock: administrators untouchable, ownership before delete,
+//! names that cannot reach another path, operator documents read as the server
+//! reads them.
+
+mod common;
+
+use common::*;
+use provision_core::error::DeletionRefusal;
+use provision_core::protected::Protection;
+use provision_core::{Error, ErrorKind, StorageProvider};
+use provision_minio::client::{BucketName, ObjectKey, PolicyEntity};
+use provision_minio::mock::MockMinio;
+use provision_minio::{PolicyKind, PolicyTemplate};
+use serde_json::json;
+
+const PASSWORD: &str = "tenant-secret-1";
+
+/// Every mutating call of the provider on `name`, each as its error.
+async fn every_mutation(provider: &provision_minio::MinioProvider, name: &str) -> Vec<Error> {
+    let u = user(name);
+    let mut errors = vec![
+        provider.suspend(&u).await.unwrap_err(),
+        provider.unsuspend(&u).await.unwrap_err(),
+        provider
+            .change_password(&u, &secret("new-password-1"))
+            .await
+            .unwrap_err(),
+        provider
+            .change_plan(&u, &plan(1, &[]), &plan(2, &[]))
+            .await
+            .unwrap_err(),
+        provider.set_limited(&u, true).await.unwrap_err(),
+        provider.update_policy(&u, gb(1)).await.unwrap_err(),
+        provider.terminate(&u).await.unwrap_err(),
+    ];
+    if provider.account(&u).await.ok().flatten().is_none() {
+        errors.push(
+            provider
+                .create_account(&spec(name, plan(1, &[])))
+                .await
+                .unwrap_err(),
+        );
+    }
+    errors
+}
+
+#[tokio::test]
+async fn the_login_and_other_administrators_are_never_changed() {
+    let mock = MockMinio::start().await;
+    let (admin, _) = clients_for(&mock);
+    // A second administrator (consoleAdmin's document) and one through a group.
+    admin
+        .add_canned_policy(
+            "ops-admin",
+            &json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["admin:*"]},
+                {"Effect":"Allow","Action":["s3:*"],"Resource":["arn:aws:s3:::*"]}]}),
+        )
+        .await
+        .unwrap();
+    add_enabled_user(&admin, "ops-1", PASSWORD).await;
+    admin
+        .attach_policies(PolicyEntity::User("ops-1"), &["ops-admin"])
+        .await
+        .unwrap();
+    add_enabled_user(&admin, "ops-2", PASSWORD).await;
+    admin
+        .update_group_members("operators", &["ops-2"], false)
+        .await
+        .unwrap();
+    admin
+        .attach_policies(PolicyEntity::Group("operators"), &["ops-admin"])
+        .await
+        .unwrap();
+    let provider = provider_for(&mock);
+
+    // The login: refused before any request (access keys compare byte for byte).
+    mock.reset_request_count();
+    let login = mock.access_key();
+    for error in every_mutation(&provider, login).await {
+        assert!(
+            matches!(
+                &error,
+                Error::ProtectedAccount {
+                    reason: Protection::ProviderLogin,
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        assert_eq!(error.kind(), ErrorKind::PermissionDenied);
+    }
+    assert_eq!(mock.request_count(), 0, "{:?}", request_paths(&mock));
+
+    // Users whose policies (their own or a group's) grant admin actions.
+    for name in ["ops-1", "ops-2"] {
+        let before = mock.requests().len();
+        let errors = every_mutation(&provider, name).await;
+        let sent: Vec<String> = request_paths(&mock).split_off(before);
+        let changes: Vec<&String> = sent
+            .iter()
+            .filter(|p| !p.starts_with("GET ") && !p.starts_with("HEAD "))
+            .collect();
+        assert!(changes.is_empty(), "{name}: changes sent: {changes:?}");
+        for error in errors {
+            assert!(
+                matches!(
+                    &error,
+                    Error::ProtectedAccount { reason: Protection::Administrator { evidence }, .. }
+                        if evidence.contains("ops-admin") && evidence.contains("admin:*")
+                ),
+                "{name}: {error:?}"
+            );
+        }
+        assert!(mock.user_secret_is(name, PASSWORD), "{name}");
+        assert!(mock.user(name).unwrap().enabled, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn terminate_refuses_buckets_it_cannot_show_are_the_tenants() {
+    let mock = MockMinio::start().await;
+    let (admin, _) = clients_for(&mock);
+    let provider = provider_for(&mock);
+
+    // A bucket named like a namespace, with no user at all.
+    mock.create_bucket("orphan").unwrap();
+    mock.create_bucket("orphan.photos").unwrap();
+    mock.put_object("orphan", "keep.txt", 5).unwrap();
+    let error = provider.terminate(&user("orphan")).await.unwrap_err();
+    match &error {
+        Error::DeletionRefused {
+            resources, reason, ..
+        } => {
+            assert_eq!(*reason, DeletionRefusal::OwnershipUnproven);
+            assert_eq!(resources, &["orphan", "orphan.photos"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(error.to_string().contains("orphan.photos"), "{error}");
+
+    // A user of that name that the provider did not make (no policy of ours).
+    add_enabled_user(&admin, "orphan", PASSWORD).await;
+    assert!(matches!(
+        provider.terminate(&user("orphan")).await,
+        Err(Error::DeletionRefused {
+            reason: DeletionRefusal::OwnershipUnproven,
+            ..
+        })
+    ));
+    // Nothing was touched.
+    let (_, s3) = clients_for(&mock);
+    let kept = s3.list_all_objects(&bucket("orphan"), "").await.unwrap();
+    assert_eq!(kept.len(), 1);
+    assert!(s3.bucket_exists(&bucket("orphan.photos")).await.unwrap());
+    assert!(mock.user("orphan").unwrap().enabled);
+
+    // An account of ours is terminated, buckets and all.
+    create_plain_account(&provider, "owned").await;
+    mock.create_bucket("owned.extra").unwrap();
+    provider.terminate(&user("owned")).await.unwrap();
+    assert!(mock.user("owned").is_none());
+    assert!(!s3.bucket_exists(&bucket("owned")).await.unwrap());
+    assert!(!s3.bucket_exists(&bucket("owned.extra")).await.unwrap());
+    // A second terminate (a retry after a crash) is a no-op.
+    provider.terminate(&user("owned")).await.unwrap();
+}
+
+#[tokio::test]
+async fn names_that_a_url_would_rewrite_cannot_be_sent() {
+    for bad in [".", "..", "a/b", "%2e%2e", ""] {
+        assert!(BucketName::new(bad).is_err(), "{bad:?}");
+    }
+    for bad in ["..", "../other/x", "a/../../b", "./a"] {
+        assert!(ObjectKey::new(bad).is_err(), "{bad:?}");
+    }
+    assert!(provision_core::Username::new("..").is_err());
+    assert!(provision_core::Username::new("${aws:username}").is_err());
+}
+
+/// Each S3 call that puts a name into a path sends exactly the path meant.
+#[tokio::test]
+async fn every_s3_call_sends_the_path_it_names() {
+    let mock = MockMinio::start().await;
+    let (_, s3) = clients_for(&mock);
+    let b = bucket("u-1.a-b");
+    let k = key("dir/x y+z/ä.txt");
+    let encoded = "/u-1.a-b/dir/x%20y%2Bz/%C3%A4.txt";
+    let expect = |mock: &MockMinio, method: &str, path: &str, query: &str| {
+        let last = mock.requests().pop().expect("a request");
+        assert_eq!(
+            (last.method.as_str(), last.path.as_str()),
+            (method, path),
+            "{query}"
+        );
+        assert!(last.query.contains(query), "{} lacks {query}", last.query);
+    };
+    s3.make_bucket(&b).await.unwrap();
+    expect(&mock, "PUT", "/u-1.a-b", "");
+    s3.bucket_exists(&b).await.unwrap();
+    expect(&mock, "HEAD", "/u-1.a-b", "");
+    s3.put_object(&b, &k, b"x".to_vec()).await.unwrap();
+    expect(&mock, "PUT", encoded, "");
+    s3.list_objects_v2(&b, "", None).await.unwrap();
+    expect(&mock, "GET", "/u-1.a-b", "list-type=2");
+    s3.list_all_objects(&b, "dir/").await.unwrap();
+    expect(&mock, "GET", "/u-1.a-b", "prefix=dir%2F");
+    s3.list_object_versions(&b, "", None).await.unwrap();
+    expect(&mock, "GET", "/u-1.a-b", "versions");
+    s3.object_lock_enabled(&b).await.unwrap();
+    expect(&mock, "GET", "/u-1.a-b", "object-lock");
+    s3.delete_objects(&b, &[current_version(k.as_str())])
+        .await
+        .unwrap();
+    expect(&mock, "POST", "/u-1.a-b", "delete");
+    s3.delete_bucket(&b).await.unwrap();
+    expect(&mock, "DELETE", "/u-1.a-b", "");
+}
+
+#[tokio::test]
+async fn operator_templates_are_checked_as_the_server_reads_them_before_any_request() {
+    let mock = MockMinio::start().await;
+    let attacks = [
+        // A safe list, then a lower-case key MinIO would read instead.
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::{{namespace}}/*"}],"statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::*"}]}"#,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::*"}]}"#,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","action":["admin:*"],"Resource":"arn:aws:s3:::{{namespace}}"}]}"#,
+        // s3:* includes PutBucketPolicy and object lock: not without the opt-in.
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":["arn:aws:s3:::{{namespace}}","arn:aws:s3:::{{namespace}}/*"]}]}"#,
+    ];
+    for json in attacks {
+        // Either the parse refuses it, or the build does (it renders for a probe user).
+        if let Ok(template) = PolicyTemplate::parse(json) {
+            let built = builder_for(&mock)
+                .policy_template(PolicyKind::Standard, template)
+                .build();
+            assert!(built.is_err(), "{json}");
+        }
+    }
+    assert_eq!(mock.request_count(), 0);
+}
