@@ -53,7 +53,14 @@ impl Mock {
                 mock.add_group(PLAN_GROUP, quota);
                 Mock::Synology(mock)
             }
-            Backend::Minio => Mock::Minio(MockMinio::start().await),
+            // Id 2 (PBKDF2) replies: the mock's default, id 0, runs Argon2id (64 MiB)
+            // per encrypted answer, which would be most of what is measured.
+            Backend::Minio => Mock::Minio(
+                MockMinio::builder()
+                    .reply_algorithm(provision::minio::wire::madmin::Algorithm::Pbkdf2AesGcm)
+                    .start()
+                    .await,
+            ),
         }
     }
 

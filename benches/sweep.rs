@@ -124,7 +124,12 @@ impl Fixture {
                 Mock::Synology(mock)
             }
             Backend::Minio => {
-                let mock = MockMinio::start().await;
+                // Id 2 (PBKDF2) replies: populating makes many encrypted admin calls,
+                // and the mock's default, id 0, runs Argon2id (64 MiB) for each.
+                let mock = MockMinio::builder()
+                    .reply_algorithm(provision::minio::wire::madmin::Algorithm::Pbkdf2AesGcm)
+                    .start()
+                    .await;
                 populate_minio(&mock, n).await;
                 Mock::Minio(mock)
             }

@@ -22,7 +22,7 @@ fn doc(bucket: &str) -> serde_json::Value {
 
 #[tokio::test]
 async fn users_round_trip_through_the_admin_api() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let (admin, _) = clients_for(&mock);
     add_enabled_user(&admin, "alice", "alice-secret").await;
     let info = admin.user_info("alice").await.unwrap().unwrap();
@@ -45,7 +45,7 @@ async fn users_round_trip_through_the_admin_api() {
 
 #[tokio::test]
 async fn admin_errors_keep_minios_code_and_message() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let (admin, _) = clients_for(&mock);
     let cases = [
         (
@@ -126,7 +126,7 @@ async fn admin_errors_keep_minios_code_and_message() {
 
 #[tokio::test]
 async fn canned_policies_are_added_replaced_read_and_removed() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let (admin, _) = clients_for(&mock);
     admin.add_canned_policy("p1", &doc("a")).await.unwrap();
     assert_eq!(admin.canned_policy("p1").await.unwrap().unwrap(), doc("a"));
@@ -143,7 +143,7 @@ async fn canned_policies_are_added_replaced_read_and_removed() {
 /// Trap: a mapped policy cannot be removed.
 #[tokio::test]
 async fn trap_removing_a_mapped_policy_is_refused() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let (admin, _) = clients_for(&mock);
     admin.add_canned_policy("p1", &doc("a")).await.unwrap();
     add_enabled_user(&admin, "alice", "alice-secret").await;
@@ -158,7 +158,7 @@ async fn trap_removing_a_mapped_policy_is_refused() {
 /// Trap: attaching an attached policy answers "already applied"; it is success.
 #[tokio::test]
 async fn trap_attaching_an_attached_policy_counts_as_success() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let (admin, _) = clients_for(&mock);
     admin.add_canned_policy("p1", &doc("a")).await.unwrap();
     add_enabled_user(&admin, "alice", "alice-secret").await;
@@ -187,7 +187,7 @@ async fn trap_attaching_an_attached_policy_counts_as_success() {
 /// Trap: servers before RELEASE.2023-01-02 have no attach/detach; set-policy replaces.
 #[tokio::test]
 async fn trap_old_server_without_attach_uses_set_policy() {
-    let mock = MockMinio::builder().legacy_policy_api(true).start().await;
+    let mock = mock_builder().legacy_policy_api(true).start().await;
     let (admin, _) = clients_for(&mock);
     admin.add_canned_policy("p1", &doc("a")).await.unwrap();
     admin.add_canned_policy("p2", &doc("b")).await.unwrap();
@@ -220,7 +220,7 @@ async fn trap_old_server_without_attach_uses_set_policy() {
 #[tokio::test]
 async fn provider_works_on_a_server_without_attach() {
     use provision_core::StorageProvider;
-    let mock = MockMinio::builder().legacy_policy_api(true).start().await;
+    let mock = mock_builder().legacy_policy_api(true).start().await;
     let provider = provider_with_accounts(&mock, &["alice"]).await;
     assert_eq!(mock.user("alice").unwrap().policies, ["provision-alice"]);
     provider.terminate(&user("alice")).await.unwrap();
@@ -241,7 +241,7 @@ async fn trap_old_server_without_pbkdf2_gets_argon2_payloads() {
 
 #[tokio::test]
 async fn requests_use_pbkdf2_where_the_server_accepts_it() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let (admin, _) = clients_for(&mock);
     add_enabled_user(&admin, "alice", "alice-secret").await;
     assert_eq!(admin.request_algorithm(), Algorithm::Pbkdf2AesGcm);
@@ -272,7 +272,7 @@ async fn encrypted_answers_of_every_id_decrypt() {
 
 #[tokio::test]
 async fn groups_are_created_listed_and_deleted_when_empty() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let (admin, _) = clients_for(&mock);
     add_enabled_user(&admin, "alice", "alice-secret").await;
     admin
@@ -318,7 +318,7 @@ async fn groups_are_created_listed_and_deleted_when_empty() {
 
 #[tokio::test]
 async fn bucket_quota_is_set_read_and_cleared() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let (admin, s3) = clients_for(&mock);
     s3.make_bucket(&bucket("alice")).await.unwrap();
     assert!(admin.bucket_quota("alice").await.unwrap().is_none());
@@ -337,7 +337,7 @@ async fn bucket_quota_is_set_read_and_cleared() {
 
 #[tokio::test]
 async fn data_usage_reflects_the_last_scan() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let (admin, _) = clients_for(&mock);
     let before = admin.data_usage().await.unwrap();
     assert!(before.last_update.is_none() && before.buckets.is_empty());
@@ -352,7 +352,7 @@ async fn data_usage_reflects_the_last_scan() {
 
 #[tokio::test]
 async fn buckets_are_made_listed_and_deleted() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let (_, s3) = clients_for(&mock);
     s3.make_bucket(&bucket("alice")).await.unwrap();
     let err = s3.make_bucket(&bucket("alice")).await.unwrap_err();
@@ -377,7 +377,7 @@ async fn buckets_are_made_listed_and_deleted() {
 
 #[tokio::test]
 async fn list_objects_v2_paginates_with_continuation_tokens() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let (_, s3) = clients_for(&mock);
     mock.create_bucket("alice").unwrap();
     for i in 0..2300 {
@@ -405,7 +405,7 @@ async fn list_objects_v2_paginates_with_continuation_tokens() {
 
 #[tokio::test]
 async fn object_versions_paginate_with_key_and_version_markers() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let (_, s3) = clients_for(&mock);
     mock.create_bucket("alice").unwrap();
     mock.set_versioning("alice", true).unwrap();
@@ -438,7 +438,7 @@ async fn object_versions_paginate_with_key_and_version_markers() {
 /// client batches and checks per-key errors.
 #[tokio::test]
 async fn trap_multi_delete_batches_with_content_md5() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let (_, s3) = clients_for(&mock);
     mock.create_bucket("alice").unwrap();
     let ids: Vec<ObjectIdentifier> = (0..2001)
@@ -456,7 +456,7 @@ async fn trap_multi_delete_batches_with_content_md5() {
 
 #[tokio::test]
 async fn per_key_delete_errors_fail_the_call() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     provider_with_accounts(&mock, &["alice"]).await;
     mock.create_bucket("other").unwrap();
     mock.put_object("other", "k", 1).unwrap();
@@ -496,7 +496,7 @@ async fn a_pinned_admin_prefix_is_used_as_is() {
 
 #[tokio::test]
 async fn s3_calls_are_signed_for_the_configured_region() {
-    let mock = MockMinio::builder().region("eu-central-1").start().await;
+    let mock = mock_builder().region("eu-central-1").start().await;
     let (_, wrong) = clients_for(&mock);
     let err = wrong.make_bucket(&bucket("alice")).await.unwrap_err();
     assert_eq!(err.server_code(), Some("AuthorizationHeaderMalformed"));

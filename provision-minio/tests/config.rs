@@ -10,7 +10,7 @@ use provision_core::config::{Config, ProviderBuilder};
 use provision_core::endpoint::EndpointError;
 use provision_core::error::InputError;
 use provision_core::{Error, ErrorKind, StorageProvider};
-use provision_minio::mock::{MockMinio, ROOT_SECRET_KEY};
+use provision_minio::mock::ROOT_SECRET_KEY;
 use provision_minio::{MinioProvider, MinioProviderBuilder, SETTING_KEYS};
 
 const STANDARD_JSON: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
@@ -79,7 +79,7 @@ fn values_that_do_not_parse_name_their_key() {
 
 #[tokio::test]
 async fn every_setting_key_is_accepted() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     for key in SETTING_KEYS {
         let builder = builder_for(&mock)
             .with_config(key, sample_value(key))
@@ -90,7 +90,7 @@ async fn every_setting_key_is_accepted() {
 
 #[tokio::test]
 async fn every_setting_key_takes_effect() {
-    let mock = MockMinio::builder().region("eu-west-1").start().await;
+    let mock = mock_builder().region("eu-west-1").start().await;
     let mut builder = builder_for(&mock);
     for key in SETTING_KEYS {
         builder = builder.with_config(key, sample_value(key)).unwrap();
@@ -123,7 +123,7 @@ async fn every_setting_key_takes_effect() {
 
 #[tokio::test]
 async fn from_url_opts_builds_a_working_provider() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let secret = secret_file("url-opts");
     let path = secret.to_string_lossy().into_owned();
     let provider = MinioProviderBuilder::from_url_opts(
@@ -150,7 +150,7 @@ async fn from_url_opts_builds_a_working_provider() {
 
 #[tokio::test]
 async fn a_configuration_file_builds_a_working_provider() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let secret = secret_file("toml");
     let config = Config::from_toml(&format!(
         r#"
@@ -184,7 +184,7 @@ async fn a_configuration_file_builds_a_working_provider() {
 /// The only test of this binary that touches the environment (tests run in parallel).
 #[tokio::test]
 async fn from_env_follows_the_one_scheme() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let vars = [
         "PROVISION_MINIO_URL",
         "PROVISION_MINIO_USER",

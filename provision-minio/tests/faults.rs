@@ -39,7 +39,7 @@ fn fail_making_bucket(mock: &MockMinio, bucket: &str) {
 
 #[tokio::test]
 async fn server_errors_then_success_are_retried() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_for(&mock);
     mock.inject(Fault::server_error(503).times(2).on_path("user-info"));
     assert!(provider.account(&user("alice")).await.unwrap().is_none());
@@ -48,7 +48,7 @@ async fn server_errors_then_success_are_retried() {
 
 #[tokio::test]
 async fn retries_spent_keep_the_servers_code() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_for(&mock);
     mock.inject(Fault::server_error(500).times(10));
     let err = provider.account(&user("alice")).await.unwrap_err();
@@ -59,7 +59,7 @@ async fn retries_spent_keep_the_servers_code() {
 
 #[tokio::test]
 async fn throttling_is_retried_after_a_backoff() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = builder_for(&mock)
         .options(fast_options().with_retry(RetryConfig::new(
             3,
@@ -83,7 +83,7 @@ async fn throttling_is_retried_after_a_backoff() {
 
 #[tokio::test]
 async fn throttling_without_retries_is_rate_limited() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = no_retry_provider(&mock);
     mock.inject(Fault::throttle());
     let err = provider.test_connection().await.unwrap_err();
@@ -94,7 +94,7 @@ async fn throttling_without_retries_is_rate_limited() {
 
 #[tokio::test]
 async fn a_timed_out_read_is_retried() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = short_timeout_provider(&mock);
     mock.inject(Fault::delay(Duration::from_secs(2)).on_path("user-info"));
     assert!(provider.account(&user("alice")).await.unwrap().is_none());
@@ -103,7 +103,7 @@ async fn a_timed_out_read_is_retried() {
 
 #[tokio::test]
 async fn a_create_that_timed_out_is_looked_up_not_sent_again() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = short_timeout_provider(&mock);
     // The server carries add-user out but answers after the client gave up.
     mock.inject(Fault::delay(Duration::from_secs(2)).on_path("add-user"));
@@ -122,7 +122,7 @@ async fn a_create_that_timed_out_is_looked_up_not_sent_again() {
 
 #[tokio::test]
 async fn a_create_whose_request_was_lost_fails_and_undoes_its_steps() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = short_timeout_provider(&mock);
     // The connection "drops": add-user never happens and never answers in time.
     mock.inject(Fault::drop_connection().on_path("add-user"));
@@ -142,7 +142,7 @@ async fn a_create_whose_request_was_lost_fails_and_undoes_its_steps() {
 
 #[tokio::test]
 async fn a_make_bucket_timeout_is_settled_by_looking() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = short_timeout_provider(&mock);
     mock.inject(
         Fault::delay(Duration::from_secs(2))
@@ -162,7 +162,7 @@ async fn a_make_bucket_timeout_is_settled_by_looking() {
 
 #[tokio::test]
 async fn a_create_failing_half_way_undoes_in_reverse_order() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = no_retry_provider(&mock);
     // Every step works until the bucket: that one fails. (Admin calls carry
     // `accessKey=alice` in the query, never `/alice` in the path.)
@@ -202,7 +202,7 @@ async fn a_create_failing_half_way_undoes_in_reverse_order() {
 
 #[tokio::test]
 async fn a_failed_create_keeps_groups_it_did_not_make() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let (admin, _) = clients_for(&mock);
     add_enabled_user(&admin, "operator", "operator-secret").await;
     admin
@@ -220,7 +220,7 @@ async fn a_failed_create_keeps_groups_it_did_not_make() {
 
 #[tokio::test]
 async fn an_undo_that_fails_too_is_rollback_failed() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = no_retry_provider(&mock);
     fail_making_bucket(&mock, "alice");
     mock.inject(Fault::server_error(500).on_path("remove-user"));
@@ -248,7 +248,7 @@ async fn an_undo_that_fails_too_is_rollback_failed() {
 
 #[tokio::test]
 async fn terminate_retries_through_transient_failures() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_with_accounts(&mock, &["alice"]).await;
     for i in 0..10 {
         mock.put_object("alice", &format!("k{i}"), 1).unwrap();
@@ -262,7 +262,7 @@ async fn terminate_retries_through_transient_failures() {
 
 #[tokio::test]
 async fn a_failed_lookup_after_a_lost_create_is_outcome_unknown() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = builder_for(&mock)
         .options(short_timeout_options().with_retry(RetryConfig::none()))
         .build()
@@ -306,7 +306,7 @@ async fn small_to_large_failing_at_the_policy(mock: &MockMinio, also: Option<Fau
 
 #[tokio::test]
 async fn a_change_plan_failing_half_way_restores_the_groups() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let err = small_to_large_failing_at_the_policy(&mock, None).await;
     assert_eq!(err.kind(), ErrorKind::Transient);
     assert_eq!(mock.user("alice").unwrap().groups, ["small"]);
@@ -318,7 +318,7 @@ async fn a_change_plan_failing_half_way_restores_the_groups() {
 
 #[tokio::test]
 async fn a_lost_group_join_is_settled_by_looking() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     // No retries (a join is idempotent: a retry would resend it), and a timeout that
     // the encrypted calls before the join keep well within on a busy machine.
     let provider = builder_for(&mock)
@@ -341,7 +341,7 @@ async fn a_lost_group_join_is_settled_by_looking() {
 
 #[tokio::test]
 async fn a_change_plan_whose_undo_fails_is_rollback_failed() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     // The join of `large` and the leave of `small` pass; both undos fail.
     let undo_fails = Fault::server_error(500)
         .on_path("update-group-members")

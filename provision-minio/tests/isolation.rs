@@ -1,13 +1,17 @@
 //! Tenant isolation: no user's policy can match another user's bucket, whatever the
 //! two names are, and terminate never touches a bucket outside the namespace.
+//!
+//! Isolation is judged by the mock's own matcher and evaluator (`mock::matching`,
+//! written from the server's rules), never by the library's `resource_matches`: a
+//! fault in the library's matcher must not be able to make these tests pass.
 
 mod common;
 
 use common::*;
 use proptest::prelude::*;
 use provision_core::{StorageProvider, Username};
-use provision_minio::mock::MockMinio;
-use provision_minio::wire::policy::{resource_matches, Namespace, PolicyKind, PolicyTemplate};
+use provision_minio::mock::matching::resource_matches;
+use provision_minio::wire::policy::{Namespace, PolicyKind, PolicyTemplate};
 use provision_minio::NAME_POLICY;
 
 /// The namespace's resources and every resource of both built-in documents of `a`.
@@ -101,6 +105,58 @@ proptest! {
     }
 }
 
+/// Over HTTP: `a`'s signed requests against `b`'s buckets, judged by the mock's
+/// evaluator on the documents the provider wrote.
+async fn assert_isolated_over_http(a: &str, b: &str) {
+    let mock = start_mock().await;
+    provider_with_accounts(&mock, &[a, b]).await;
+    let intruder = tenant_s3(&mock, a, PASSWORD);
+    let owner = tenant_s3(&mock, b, PASSWORD);
+    let sibling = format!("{b}.photos");
+    owner.make_bucket(&sibling).await.unwrap();
+    for bucket in [b, sibling.as_str()] {
+        let errors = [
+            intruder.put_object(bucket, "x", vec![1]).await.unwrap_err(),
+            intruder
+                .list_objects_v2(bucket, "", None)
+                .await
+                .unwrap_err(),
+        ];
+        for err in errors {
+            assert_eq!(
+                err.server_code(),
+                Some("AccessDenied"),
+                "{a} reached {bucket}"
+            );
+        }
+    }
+    let err = intruder
+        .make_bucket(&format!("{b}.more"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.server_code(), Some("AccessDenied"));
+    // And `a` still reaches its own.
+    intruder.put_object(a, "x", vec![1]).await.unwrap();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    #[test]
+    fn a_prefix_name_cannot_reach_the_longer_names_buckets_over_http(
+        a in valid_name(),
+        extra in "[a-z0-9]{1,4}",
+    ) {
+        let b = format!("{a}{extra}");
+        prop_assume!(NAME_POLICY.validate(&b).is_ok());
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async {
+            assert_isolated_over_http(&a, &b).await;
+            assert_isolated_over_http(&b, &a).await;
+        });
+    }
+}
+
 #[test]
 fn the_sheets_pairs_are_isolated() {
     for (a, b) in [("12-3", "12-34"), ("abc", "abcd"), ("u1", "u1-2")] {
@@ -124,7 +180,7 @@ fn the_unsafe_rule_fails_the_same_check() {
 
 #[tokio::test]
 async fn neighbours_cannot_reach_each_other_over_http() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     provider_with_accounts(&mock, &["12-3", "12-34"]).await;
     let short = tenant_s3(&mock, "12-3", PASSWORD);
     let long = tenant_s3(&mock, "12-34", PASSWORD);
@@ -157,7 +213,7 @@ async fn neighbours_cannot_reach_each_other_over_http() {
 
 #[tokio::test]
 async fn terminate_never_deletes_outside_the_namespace() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_with_accounts(&mock, &["12-3", "12-34"]).await;
     for bucket in [
         "12-3.x",
@@ -198,7 +254,7 @@ async fn terminate_never_deletes_outside_the_namespace() {
 
 #[tokio::test]
 async fn terminate_with_a_bucket_prefix_keeps_unprefixed_buckets() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = builder_for(&mock).bucket_prefix("u-").build().unwrap();
     create_plain_account(&provider, "alice").await;
     for bucket in ["alice", "alice.x", "u-alice.photos", "u-alicex"] {

@@ -80,7 +80,7 @@ async fn root_get(
 
 #[tokio::test]
 async fn a_bad_signature_is_refused_as_minio_does() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let wrong = Credentials::new(mock.access_key(), secret("wrong-secret"));
     let (status, body) = raw_request(&mock, &wrong, "GET", "/minio/admin/v3/info", "", true).await;
     assert_eq!(status, 403);
@@ -97,7 +97,7 @@ async fn a_bad_signature_is_refused_as_minio_does() {
 /// Trap: admin calls without `x-amz-content-sha256` are refused even when signed.
 #[tokio::test]
 async fn trap_admin_calls_need_the_payload_hash_header() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let (status, body) = root_get(&mock, "/minio/admin/v3/info", "", false).await;
     assert_eq!(status, 403);
     assert!(body.contains("AccessDenied"), "{body}");
@@ -107,7 +107,7 @@ async fn trap_admin_calls_need_the_payload_hash_header() {
 
 #[tokio::test]
 async fn unknown_routes_fail_loudly_naming_method_and_path() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let (status, body) = root_get(&mock, "/minio/admin/v3/service-account-list", "x=1", true).await;
     assert_eq!(status, 501);
     assert!(
@@ -122,7 +122,7 @@ async fn unknown_routes_fail_loudly_naming_method_and_path() {
 
 #[tokio::test]
 async fn requests_are_counted_and_recorded() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let (admin, _) = clients_for(&mock);
     admin.server_info().await.unwrap();
     admin.user_info("x-y-z").await.unwrap();
@@ -138,7 +138,7 @@ async fn requests_are_counted_and_recorded() {
 
 #[tokio::test]
 async fn latency_is_added_to_every_answer() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let (admin, _) = clients_for(&mock);
     admin.server_info().await.unwrap();
     mock.set_latency(Duration::from_millis(150));
@@ -149,7 +149,7 @@ async fn latency_is_added_to_every_answer() {
 
 #[tokio::test]
 async fn tenants_reach_only_their_namespace() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     provider_with_accounts(&mock, &["alice", "bob"]).await;
     mock.create_bucket("operator-backups").unwrap();
     let alice = tenant_s3(&mock, "alice", PASSWORD);
@@ -186,7 +186,7 @@ async fn tenants_reach_only_their_namespace() {
 
 #[tokio::test]
 async fn limited_tenant_can_read_and_delete_but_not_write() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_with_accounts(&mock, &["alice"]).await;
     let alice = tenant_s3(&mock, "alice", PASSWORD);
     alice
@@ -232,7 +232,7 @@ async fn limited_tenant_can_read_and_delete_but_not_write() {
 
 #[tokio::test]
 async fn suspended_tenants_cannot_sign_requests() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_with_accounts(&mock, &["alice"]).await;
     let alice = tenant_s3(&mock, "alice", PASSWORD);
     assert!(alice.bucket_exists(&bucket("alice")).await.unwrap());
@@ -246,7 +246,7 @@ async fn suspended_tenants_cannot_sign_requests() {
 
 #[tokio::test]
 async fn tenants_cannot_use_the_admin_api() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     provider_with_accounts(&mock, &["alice"]).await;
     let tenant = Credentials::new("alice", secret(PASSWORD));
     let (status, body) = raw_request(
@@ -264,7 +264,7 @@ async fn tenants_cannot_use_the_admin_api() {
 
 #[tokio::test]
 async fn bucket_quota_is_enforced_against_the_scanned_usage() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let (admin, s3) = clients_for(&mock);
     s3.make_bucket(&bucket("alice")).await.unwrap();
     admin.set_bucket_quota("alice", Some(100)).await.unwrap();
@@ -315,7 +315,7 @@ fn helpers_refuse_missing_and_invalid_buckets() {
 
 #[tokio::test]
 async fn set_usage_sets_a_buckets_scanned_size() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = mock.provider().unwrap();
     create_plain_account(&provider, "alice").await;
     mock.set_usage("alice", 5000).unwrap();
@@ -331,4 +331,40 @@ async fn set_usage_sets_a_buckets_scanned_size() {
         Some(provision_core::ByteSize::new(80))
     );
     assert!(mock.set_usage("missing", 1).is_err());
+}
+
+/// The id byte (offset 32) of an encrypted list-users answer.
+async fn reply_id(mock: &MockMinio) -> u8 {
+    let root =
+        provision_minio::mock::attack::RawClient::new(mock, mock.access_key(), &mock.secret_key());
+    let answer = root
+        .signed(
+            reqwest::Method::GET,
+            "/minio/admin/v3/list-users",
+            "",
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    answer.body[32]
+}
+
+#[tokio::test]
+async fn encrypted_answers_use_the_imitated_servers_id() {
+    use provision_minio::wire::madmin::Algorithm;
+    // A community MinIO on AES hardware answers with id 0; RustFS 1.0.1 with id 2.
+    assert_eq!(reply_id(&MockMinio::start().await).await, 0);
+    let rustfs = MockMinio::builder().dialect(Dialect::RustFs).start().await;
+    assert_eq!(reply_id(&rustfs).await, 2);
+    for (algorithm, id) in [
+        (Algorithm::Argon2idChaCha20Poly1305, 1),
+        (Algorithm::Pbkdf2AesGcm, 2),
+    ] {
+        let mock = MockMinio::builder()
+            .reply_algorithm(algorithm)
+            .start()
+            .await;
+        assert_eq!(reply_id(&mock).await, id);
+    }
 }

@@ -13,7 +13,7 @@ use serde_json::json;
 
 #[tokio::test]
 async fn test_connection_reports_the_server() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let info = provider_for(&mock).test_connection().await.unwrap();
     assert_eq!(info.backend, "minio");
     assert_eq!(info.product, "MinIO");
@@ -24,7 +24,7 @@ async fn test_connection_reports_the_server() {
 
 #[tokio::test]
 async fn wrong_credentials_are_permission_denied() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provision_minio::MinioProvider::builder(mock.url())
         .credentials(mock.access_key(), secret("not-the-secret"))
         .options(fast_options())
@@ -37,7 +37,7 @@ async fn wrong_credentials_are_permission_denied() {
 
 #[tokio::test]
 async fn capabilities_and_name_policy() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_for(&mock);
     let caps = provider.capabilities();
     assert_eq!(caps.quota_enforcement, QuotaEnforcement::PolicySwitch);
@@ -63,7 +63,7 @@ async fn capabilities_and_name_policy() {
 
 #[tokio::test]
 async fn create_makes_policy_user_mapping_groups_and_bucket() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_for(&mock);
     let created = provider
         .create_account(&spec("alice", plan(1, &["basic"])))
@@ -104,7 +104,7 @@ fn user_(name: &str) -> provision_core::Username {
 
 #[tokio::test]
 async fn create_without_default_bucket_and_with_prefixes() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = builder_for(&mock)
         .bucket_prefix("u-")
         .policy_prefix("tenant.")
@@ -123,7 +123,7 @@ async fn create_without_default_bucket_and_with_prefixes() {
 
 #[tokio::test]
 async fn create_twice_is_account_exists() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_with_accounts(&mock, &["alice"]).await;
     let err = provider
         .create_account(&spec("alice", plan(1, &[])))
@@ -137,7 +137,7 @@ async fn create_twice_is_account_exists() {
 
 #[tokio::test]
 async fn bad_inputs_are_rejected_before_any_request() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_for(&mock);
     let bad_names = ["Alice", "a.b", "ab", "a_b", "minio", "minioadmin"];
     for name in bad_names {
@@ -202,7 +202,7 @@ async fn bad_inputs_are_rejected_before_any_request() {
 
 #[tokio::test]
 async fn bad_builder_settings_are_rejected() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     assert!(provision_minio::MinioProvider::builder(mock.url())
         .build()
         .is_err());
@@ -238,7 +238,7 @@ async fn bad_builder_settings_are_rejected() {
 
 #[tokio::test]
 async fn operator_templates_are_used() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let template = PolicyTemplate::parse(
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
             "Action":["s3:GetObject","s3:PutObject","s3:ListBucket"],
@@ -259,7 +259,7 @@ async fn operator_templates_are_used() {
 
 #[tokio::test]
 async fn suspend_and_unsuspend_are_idempotent() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_with_accounts(&mock, &["alice"]).await;
     let alice = user("alice");
     provider.suspend(&alice).await.unwrap();
@@ -285,7 +285,7 @@ async fn suspend_and_unsuspend_are_idempotent() {
 
 #[tokio::test]
 async fn change_password_sets_the_secret() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_with_accounts(&mock, &["alice"]).await;
     provider
         .change_password(&user("alice"), &secret("A-New-Secret-456"))
@@ -306,7 +306,7 @@ async fn change_password_sets_the_secret() {
 /// status or a suspended account is silently re-enabled.
 #[tokio::test]
 async fn trap_change_password_keeps_a_suspended_account_suspended() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_with_accounts(&mock, &["alice"]).await;
     let alice = user("alice");
     provider.suspend(&alice).await.unwrap();
@@ -324,7 +324,7 @@ async fn trap_change_password_keeps_a_suspended_account_suspended() {
 /// Trap: add-user silently overwrites an existing user, so create looks first.
 #[tokio::test]
 async fn trap_create_never_overwrites_an_existing_user() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let (admin, _) = clients_for(&mock);
     add_enabled_user(&admin, "alice", "operator-made-1").await;
     let provider = provider_for(&mock);
@@ -345,7 +345,7 @@ async fn trap_create_never_overwrites_an_existing_user() {
 /// A leftover bucket in the namespace means someone else's data: the name is taken.
 #[tokio::test]
 async fn create_refuses_a_namespace_whose_bucket_exists() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     mock.create_bucket("alice").unwrap();
     mock.put_object("alice", "old-data", 10).unwrap();
     let err = provider_for(&mock)
@@ -359,7 +359,7 @@ async fn create_refuses_a_namespace_whose_bucket_exists() {
 
 #[tokio::test]
 async fn change_plan_moves_groups_and_keeps_others() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_for(&mock);
     let alice = user("alice");
     let small = plan(1, &["small", "shared"]);
@@ -392,7 +392,7 @@ async fn change_plan_moves_groups_and_keeps_others() {
 
 #[tokio::test]
 async fn change_plan_to_a_smaller_quota_limits_an_account_over_it() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_for(&mock);
     let alice = user("alice");
     let big = plan(2, &[]);
@@ -413,7 +413,7 @@ async fn change_plan_to_a_smaller_quota_limits_an_account_over_it() {
 
 #[tokio::test]
 async fn usage_sums_the_namespace_and_carries_the_scan_time() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_with_accounts(&mock, &["alice"]).await;
     mock.create_bucket("alice.photos").unwrap();
     mock.create_bucket("alice-other").unwrap();
@@ -434,7 +434,7 @@ async fn usage_sums_the_namespace_and_carries_the_scan_time() {
 /// Trap: before the first scan the server answers zeros and null maps.
 #[tokio::test]
 async fn trap_usage_before_the_first_scan_is_unknown() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_with_accounts(&mock, &["alice"]).await;
     mock.put_object("alice", "a", 100).unwrap();
     let usage = provider.usage(&user("alice")).await.unwrap();
@@ -445,7 +445,7 @@ async fn trap_usage_before_the_first_scan_is_unknown() {
 /// Trap: data usage comes from the scanner and lags the writes.
 #[tokio::test]
 async fn trap_usage_lags_until_the_scanner_runs() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_with_accounts(&mock, &["alice"]).await;
     mock.refresh_usage();
     let first = provider.usage(&user("alice")).await.unwrap();
@@ -462,7 +462,7 @@ async fn trap_usage_lags_until_the_scanner_runs() {
 
 #[tokio::test]
 async fn usage_all_costs_two_requests_for_any_number_of_users() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_for(&mock);
     for (i, name) in ["alice", "bob", "carol", "dave", "erin"].iter().enumerate() {
         create_plain_account(&provider, name).await;
@@ -485,7 +485,7 @@ async fn usage_all_costs_two_requests_for_any_number_of_users() {
 
 #[tokio::test]
 async fn request_counts_of_single_operations() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_with_accounts(&mock, &["alice"]).await;
     let alice = user("alice");
     let cases: [(&str, u64); 4] = [
@@ -512,7 +512,7 @@ async fn request_counts_of_single_operations() {
 
 #[tokio::test]
 async fn set_limited_switches_the_document_in_place() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_with_accounts(&mock, &["alice"]).await;
     let alice = user("alice");
     provider.set_limited(&alice, true).await.unwrap();
@@ -535,7 +535,7 @@ async fn set_limited_switches_the_document_in_place() {
 
 #[tokio::test]
 async fn set_limited_restores_a_lost_mapping() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_with_accounts(&mock, &["alice"]).await;
     let alice = user("alice");
     let (admin, _) = clients_for(&mock);
@@ -550,7 +550,7 @@ async fn set_limited_restores_a_lost_mapping() {
 
 #[tokio::test]
 async fn update_policy_picks_by_usage() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_for(&mock);
     let alice = user("alice");
     let quota = provision_core::Quota::limited(provision_core::ByteSize::new(1000)).unwrap();
@@ -584,7 +584,7 @@ async fn update_policy_picks_by_usage() {
 
 #[tokio::test]
 async fn concurrent_policy_changes_for_one_user_are_serialised() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     mock.set_latency(std::time::Duration::from_millis(5));
     let provider = provider_with_accounts(&mock, &["alice"]).await;
     let alice = user("alice");
@@ -613,7 +613,7 @@ async fn concurrent_policy_changes_for_one_user_are_serialised() {
 
 #[tokio::test]
 async fn terminate_removes_everything_and_is_idempotent() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_for(&mock);
     let alice = user("alice");
     provider
@@ -636,7 +636,7 @@ async fn terminate_removes_everything_and_is_idempotent() {
 /// Trap: remove-canned-policy of a mapped policy fails, so the user goes first.
 #[tokio::test]
 async fn trap_terminate_removes_the_user_before_its_policy() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_with_accounts(&mock, &["alice"]).await;
     mock.reset_request_count();
     provider.terminate(&user("alice")).await.unwrap();
@@ -657,7 +657,7 @@ async fn trap_terminate_removes_the_user_before_its_policy() {
 /// misses them and the bucket cannot be removed.
 #[tokio::test]
 async fn trap_terminate_deletes_every_version_and_delete_marker() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_with_accounts(&mock, &["alice"]).await;
     mock.set_versioning("alice", true).unwrap();
     for size in [1, 2, 3] {
@@ -673,7 +673,7 @@ async fn trap_terminate_deletes_every_version_and_delete_marker() {
 /// Trap: a multi-object delete takes at most 1000 keys, with Content-MD5.
 #[tokio::test]
 async fn trap_terminate_deletes_in_batches_of_1000() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_with_accounts(&mock, &["alice"]).await;
     for i in 0..2500 {
         mock.put_object("alice", &format!("k/{i:05}"), 1).unwrap();
@@ -692,7 +692,7 @@ async fn trap_terminate_deletes_in_batches_of_1000() {
 
 #[tokio::test]
 async fn list_groups_lists_the_servers_groups() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let provider = provider_for(&mock);
     provider
         .create_account(&spec("alice", plan(1, &["g1", "g2"])))
@@ -707,7 +707,7 @@ async fn list_groups_lists_the_servers_groups() {
 
 #[tokio::test]
 async fn debug_output_never_shows_secrets() {
-    let mock = MockMinio::start().await;
+    let mock = start_mock().await;
     let builder = builder_for(&mock);
     let provider = builder.clone().build().unwrap();
     for shown in [format!("{builder:?}"), format!("{provider:?}")] {

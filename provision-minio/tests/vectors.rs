@@ -37,7 +37,11 @@ fn unhex(s: &str) -> Vec<u8> {
 
 #[test]
 fn crate_copies_match_the_shared_vectors() {
-    for name in ["minio-sigv4.json", "minio-madmin-decrypt.json"] {
+    for name in [
+        "minio-sigv4.json",
+        "minio-madmin-decrypt.json",
+        "minio-wildcard.json",
+    ] {
         let shared = Path::new(SHARED).join(name);
         let Ok(shared) = std::fs::read(&shared) else {
             eprintln!(

@@ -8,6 +8,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
+use super::eval::{DocumentKind, Policy};
 use super::reply::{errors, ApiError, Reply};
 use super::request::Ctx;
 use super::state::{GroupRecord, PolicyRecord, State, UserRecord, MINIO_VERSION, RUSTFS_VERSION};
@@ -281,36 +282,6 @@ fn remove_user(state: &mut State, ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     Ok(Reply::empty(200))
 }
 
-fn check_policy_document(document: &Value) -> Result<(), ApiError> {
-    let malformed = |why: &str| {
-        ApiError::new(
-            400,
-            "XMinioMalformedIAMPolicy",
-            format!("Policy has an invalid form: {why}"),
-        )
-    };
-    if document.get("Version").and_then(Value::as_str).is_none() {
-        return Err(malformed("Version is missing"));
-    }
-    let statements: Vec<&Value> = match document.get("Statement") {
-        Some(Value::Array(items)) if !items.is_empty() => items.iter().collect(),
-        Some(single @ Value::Object(_)) => vec![single],
-        _ => return Err(malformed("Statement is missing or empty")),
-    };
-    for statement in statements {
-        if !matches!(
-            statement.get("Effect").and_then(Value::as_str),
-            Some("Allow" | "Deny")
-        ) {
-            return Err(malformed("Effect must be Allow or Deny"));
-        }
-        if statement.get("Action").is_none() && statement.get("NotAction").is_none() {
-            return Err(malformed("a statement has no Action"));
-        }
-    }
-    Ok(())
-}
-
 fn check_policy_name(name: &str) -> Result<(), ApiError> {
     // MinIO refuses these names (ErrPolicyInvalidName); the mock answers with the
     // invalid-resource code it uses for names with surrounding space.
@@ -334,6 +305,15 @@ fn add_canned_policy(state: &mut State, ctx: &Ctx<'_>) -> Result<Reply, ApiError
             "You must provide the Content-Length HTTP header.",
         ));
     }
+    // Read as MinIO reads it (keys folded, later duplicates win, unknown keys
+    // refused): MinIO answers XMinioMalformedIAMPolicy (sheet §3).
+    let parsed = Policy::parse(ctx.body, DocumentKind::Canned).map_err(|e| {
+        ApiError::new(
+            400,
+            "XMinioMalformedIAMPolicy",
+            format!("Policy has an invalid form: {e}"),
+        )
+    })?;
     let document: Value = serde_json::from_slice(ctx.body).map_err(|e| {
         ApiError::new(
             400,
@@ -341,17 +321,18 @@ fn add_canned_policy(state: &mut State, ctx: &Ctx<'_>) -> Result<Reply, ApiError
             format!("Policy is not JSON: {e}"),
         )
     })?;
-    check_policy_document(&document)?;
     let now = Utc::now();
     state
         .policies
         .entry(name.to_owned())
         .and_modify(|p| {
             p.document = document.clone();
+            p.parsed = parsed.clone();
             p.updated = now;
         })
         .or_insert(PolicyRecord {
             document,
+            parsed,
             created: now,
             updated: now,
             builtin: false,

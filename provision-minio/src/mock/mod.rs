@@ -11,8 +11,17 @@
 //! HTTP 501 naming the method and path.
 //!
 //! The administrator is [`ROOT_ACCESS_KEY`] / [`ROOT_SECRET_KEY`]. Users created through
-//! the admin API can sign S3 requests; their canned and group policies are evaluated
-//! (Effect, Action, Resource; Conditions are ignored), and a disabled user is refused.
+//! the admin API can sign S3 requests, with the `Authorization` header or as presigned
+//! URLs; their canned and group policies and the bucket's policy are evaluated by the
+//! mock's own evaluator (Effect, Action, Resource, Principal; Conditions are ignored;
+//! matching in [`matching`], independent of the library's), and a disabled user is
+//! refused. Requests with no signature are anonymous and allowed only by a bucket
+//! policy with the Principal `*`. Encrypted answers use id 0 (Argon2id) in the MinIO
+//! dialect unless [`MockMinioBuilder::reply_algorithm`] says otherwise.
+//!
+//! Besides buckets, listings, puts and deletes, the S3 side serves bucket policies,
+//! GetObject, multipart uploads and object lock with COMPLIANCE retention, so that
+//! [`attack`] can try every route by which a tenant could add bytes.
 //!
 //! Tests can count requests, inject faults and latency, put objects and inspect state:
 //!
@@ -32,7 +41,12 @@
 //! ```
 
 mod admin;
-mod iam;
+pub mod attack;
+mod bucket_policy;
+mod eval;
+pub mod matching;
+mod multipart;
+mod object_lock;
 mod reply;
 mod request;
 mod s3;
@@ -257,7 +271,7 @@ pub struct MockMinioBuilder {
     region: Option<String>,
     legacy_policy_api: bool,
     accepts_pbkdf2: bool,
-    reply_algorithm: Algorithm,
+    reply_algorithm: Option<Algorithm>,
     serves_minio_prefix: bool,
 }
 
@@ -288,11 +302,14 @@ impl MockMinioBuilder {
         self
     }
 
-    /// The id the mock encrypts its answers with. The default is id 2 (PBKDF2, as
-    /// FIPS builds and RustFS send), because Argon2id costs 64 MiB and noticeable time
-    /// per message in debug builds; a real MinIO on AES hardware sends id 0.
+    /// The id the mock encrypts its answers with. The default is what the imitated
+    /// server sends (sheet §5): id 0 (Argon2id + AES-256-GCM) for MinIO, as a
+    /// community build on AES hardware sends, and id 2 (PBKDF2) for RustFS 1.0.1.
+    /// Id 1 is what MinIO sends without AES hardware, id 2 what its FIPS builds
+    /// send. Argon2id costs 64 MiB and noticeable time per message in debug builds,
+    /// so tests that make many encrypted admin calls ask for id 2.
     pub fn reply_algorithm(mut self, algorithm: Algorithm) -> Self {
-        self.reply_algorithm = algorithm;
+        self.reply_algorithm = Some(algorithm);
         self
     }
 
@@ -309,7 +326,10 @@ impl MockMinioBuilder {
             dialect: self.dialect,
             legacy_policy_api: self.legacy_policy_api,
             accepts_pbkdf2: self.accepts_pbkdf2,
-            reply_algorithm: self.reply_algorithm,
+            reply_algorithm: self.reply_algorithm.unwrap_or(match self.dialect {
+                Dialect::MinIO => Algorithm::Argon2idAesGcm,
+                Dialect::RustFs => Algorithm::Pbkdf2AesGcm,
+            }),
             serves_minio_prefix: self.serves_minio_prefix || self.dialect == Dialect::MinIO,
         };
         let shared = Arc::new(Shared {
@@ -369,7 +389,7 @@ impl MockMinio {
             region: None,
             legacy_policy_api: false,
             accepts_pbkdf2: true,
-            reply_algorithm: Algorithm::Pbkdf2AesGcm,
+            reply_algorithm: None,
             serves_minio_prefix: true,
         }
     }
@@ -585,6 +605,42 @@ impl MockMinio {
             .collect())
     }
 
+    /// A bucket's policy as it was sent, or `None`.
+    pub fn bucket_policy(&self, bucket: &str) -> Option<String> {
+        lock(&self.shared.state)
+            .buckets
+            .get(bucket)
+            .and_then(|b| b.policy.as_ref())
+            .map(|p| String::from_utf8_lossy(&p.raw).into_owned())
+    }
+
+    /// Whether a bucket's policy lets anonymous requests do something.
+    pub fn bucket_is_public(&self, bucket: &str) -> bool {
+        lock(&self.shared.state)
+            .buckets
+            .get(bucket)
+            .and_then(|b| b.policy.as_ref())
+            .is_some_and(|p| p.parsed.is_public())
+    }
+
+    /// Whether a bucket was made with object lock.
+    pub fn object_lock_enabled(&self, bucket: &str) -> bool {
+        lock(&self.shared.state)
+            .buckets
+            .get(bucket)
+            .is_some_and(|b| b.object_lock)
+    }
+
+    /// The bytes a bucket holds now (every version, as the scanner counts them;
+    /// multipart uploads count once completed). 0 for a missing bucket.
+    pub fn stored_bytes(&self, bucket: &str) -> u64 {
+        lock(&self.shared.state)
+            .scan()
+            .buckets
+            .get(bucket)
+            .map_or(0, |b| b.size)
+    }
+
     /// A bucket's hard quota, if set.
     pub fn bucket_quota(&self, bucket: &str) -> Option<u64> {
         lock(&self.shared.state)
@@ -680,7 +736,8 @@ impl Shared {
             .get("authorization")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| sigv4::parse_authorization(v).ok())
-            .map(|a| a.access_key);
+            .map(|a| a.access_key)
+            .or_else(|| presigned_access_key(raw_query));
         {
             let mut log = lock(&self.log);
             if log.len() >= REQUEST_LOG_LIMIT {
@@ -754,29 +811,44 @@ impl Shared {
                 options = options.region(region.clone());
             }
         }
-        let verified = sigv4::verify(
-            &ReceivedRequest {
-                method,
-                path,
-                query: raw_query,
-                headers,
-                body: &request.body,
-            },
-            &options,
-            |access_key| state.secret_for(access_key),
-        )
-        .map_err(|e| auth_error(&e, state.dialect()))?;
-        let caller_secret = state
-            .secret_for(&verified.access_key)
-            .ok_or_else(|| ApiError::new(403, "InvalidAccessKeyId", "unknown access key"))?;
+        let received = ReceivedRequest {
+            method,
+            path,
+            query: raw_query,
+            headers,
+            body: &request.body,
+        };
+        let has_authorization = request.headers.contains_key("authorization");
+        let presigned = admin.is_none() && !has_authorization && sigv4::is_presigned(raw_query);
+        // S3 requests with no signature at all are anonymous: only a bucket policy
+        // can allow them. The admin API always wants a signature.
+        let anonymous = admin.is_none() && !has_authorization && !presigned;
+        let caller = if anonymous {
+            None
+        } else {
+            let lookup = |access_key: &str| state.secret_for(access_key);
+            let verified = if presigned {
+                sigv4::verify_presigned(&received, &options, lookup)
+            } else {
+                sigv4::verify(&received, &options, lookup)
+            }
+            .map_err(|e| auth_error(&e, state.dialect()))?;
+            let secret = state
+                .secret_for(&verified.access_key)
+                .ok_or_else(|| ApiError::new(403, "InvalidAccessKeyId", "unknown access key"))?;
+            Some((verified.access_key, secret))
+        };
+        let (caller, caller_secret) =
+            caller.unwrap_or_else(|| (String::new(), SecretString::from(String::new())));
         let ctx = Ctx {
             method,
             target: target.to_owned(),
             query: Query::parse(raw_query),
             headers: &request.headers,
             body: &request.body,
-            is_root: verified.access_key == state.root_access_key,
-            caller: verified.access_key,
+            is_root: !anonymous && caller == state.root_access_key,
+            anonymous,
+            caller,
             caller_secret,
             host: request
                 .headers
@@ -795,6 +867,13 @@ impl Shared {
             }
         }
     }
+}
+
+/// The access key of a presigned URL's `X-Amz-Credential`, for the request log.
+fn presigned_access_key(raw_query: &str) -> Option<String> {
+    let credential = Query::parse(raw_query).get("X-Amz-Credential")?.to_owned();
+    let mut parts = credential.rsplitn(5, '/');
+    parts.nth(4).map(str::to_owned)
 }
 
 /// The server's answer to a request that fails authentication.

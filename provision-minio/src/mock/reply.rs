@@ -86,6 +86,16 @@ pub(super) mod errors {
             "Configuration data is missing a length or exceeds 262272 bytes",
         )
     }
+    pub(in crate::mock) fn malformed_xml() -> ApiError {
+        ApiError::new(
+            400,
+            "MalformedXML",
+            "The XML you provided was not well-formed or did not validate against our published schema.",
+        )
+    }
+    pub(in crate::mock) fn no_such_key() -> ApiError {
+        ApiError::new(404, "NoSuchKey", "The specified key does not exist.")
+    }
     pub(in crate::mock) fn access_denied() -> ApiError {
         ApiError::new(403, "AccessDenied", "Access Denied.")
     }
@@ -138,6 +148,16 @@ impl Reply {
             status: 200,
             body: format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{body}").into_bytes(),
             content_type: Some("application/xml"),
+            headers: Vec::new(),
+        }
+    }
+
+    /// An object's bytes.
+    pub(super) fn bytes(body: Vec<u8>) -> Reply {
+        Reply {
+            status: 200,
+            body,
+            content_type: Some("binary/octet-stream"),
             headers: Vec::new(),
         }
     }

@@ -5,6 +5,8 @@ use percent_encoding::percent_decode;
 use secrecy::SecretString;
 use wiremock::http::HeaderMap;
 
+use super::eval::Principal;
+
 /// The query string decoded as the server's form parser does (`+` is a space). The
 /// first value of a repeated name wins; names whose value is not UTF-8 are noted.
 #[derive(Debug, Default)]
@@ -44,8 +46,12 @@ impl Query {
         self.pairs.iter().any(|(n, _)| n == name)
     }
 
+    /// Whether no parameter names a sub-resource or operation: the `X-Amz-*`
+    /// parameters of a presigned URL authenticate, they do not select a route.
     pub(super) fn is_empty(&self) -> bool {
-        self.pairs.is_empty()
+        self.pairs
+            .iter()
+            .all(|(name, _)| name.starts_with("X-Amz-"))
     }
 
     pub(super) fn is_utf8(&self, name: &str) -> bool {
@@ -61,16 +67,30 @@ pub(super) struct Ctx<'a> {
     pub(super) query: Query,
     pub(super) headers: &'a HeaderMap,
     pub(super) body: &'a [u8],
-    /// The access key that signed the request.
+    /// The access key that signed the request (empty when anonymous).
     pub(super) caller: String,
-    /// Its secret, the key of encrypted payloads.
+    /// Its secret, the key of encrypted payloads (empty when anonymous: anonymous
+    /// requests never reach the admin API).
     pub(super) caller_secret: SecretString,
     pub(super) is_root: bool,
+    /// Sent with no signature at all (S3 only).
+    pub(super) anonymous: bool,
     /// The Host header, for the info answer.
     pub(super) host: String,
 }
 
 impl Ctx<'_> {
+    /// Who sent the request, for policy evaluation.
+    pub(super) fn principal(&self) -> Principal<'_> {
+        if self.is_root {
+            Principal::Root
+        } else if self.anonymous {
+            Principal::Anonymous
+        } else {
+            Principal::User(&self.caller)
+        }
+    }
+
     pub(super) fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }

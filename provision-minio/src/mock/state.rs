@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 use serde_json::{json, Value};
 
+use super::eval::{DocumentKind, Policy};
 use super::Dialect;
 use crate::wire::madmin::Algorithm;
 
@@ -26,6 +27,8 @@ pub(super) struct UserRecord {
 #[derive(Debug, Clone)]
 pub(super) struct PolicyRecord {
     pub(super) document: Value,
+    /// The document as the server read it (from the bytes received).
+    pub(super) parsed: Policy,
     pub(super) created: DateTime<Utc>,
     pub(super) updated: DateTime<Utc>,
     pub(super) builtin: bool,
@@ -45,6 +48,24 @@ pub(super) struct VersionRecord {
     pub(super) size: u64,
     pub(super) delete_marker: bool,
     pub(super) modified: DateTime<Utc>,
+    /// COMPLIANCE retention: the version cannot be deleted before this time.
+    pub(super) retain_until: Option<DateTime<Utc>>,
+}
+
+/// A bucket policy: the bytes received (answered back by GetBucketPolicy) and how the
+/// server read them.
+#[derive(Debug, Clone)]
+pub(super) struct BucketPolicyRecord {
+    pub(super) raw: Vec<u8>,
+    pub(super) parsed: Policy,
+}
+
+/// A multipart upload in progress: part number → size.
+#[derive(Debug, Clone)]
+pub(super) struct UploadRecord {
+    pub(super) key: String,
+    pub(super) initiated: DateTime<Utc>,
+    pub(super) parts: BTreeMap<u32, u64>,
 }
 
 /// The mock keeps sizes, not contents: the ETag is derived from the size.
@@ -65,6 +86,11 @@ pub(super) struct BucketRecord {
     /// Key → versions, oldest first.
     pub(super) objects: BTreeMap<String, Vec<VersionRecord>>,
     pub(super) quota: Option<u64>,
+    pub(super) policy: Option<BucketPolicyRecord>,
+    /// Made with `x-amz-bucket-object-lock-enabled: true` (which implies versioning).
+    pub(super) object_lock: bool,
+    /// Upload id → upload.
+    pub(super) uploads: BTreeMap<String, UploadRecord>,
 }
 
 impl BucketRecord {
@@ -74,6 +100,9 @@ impl BucketRecord {
             versioning: false,
             objects: BTreeMap::new(),
             quota: None,
+            policy: None,
+            object_lock: false,
+            uploads: BTreeMap::new(),
         }
     }
 
@@ -174,10 +203,13 @@ impl State {
         let policies = builtin_policies()
             .into_iter()
             .map(|(name, document)| {
+                let parsed = Policy::parse(document.to_string().as_bytes(), DocumentKind::Canned)
+                    .unwrap_or_else(|e| panic!("built-in policy {name} does not parse: {e}"));
                 (
                     name.to_owned(),
                     PolicyRecord {
                         document,
+                        parsed,
                         created: now,
                         updated: now,
                         builtin: true,
@@ -240,7 +272,17 @@ impl State {
             .or_insert_with(BucketRecord::new);
     }
 
-    fn next_version_id(&mut self) -> String {
+    /// Makes a bucket with object lock (and so versioning) enabled.
+    pub(super) fn create_locked_bucket(&mut self, name: &str) {
+        let record = self
+            .buckets
+            .entry(name.to_owned())
+            .or_insert_with(BucketRecord::new);
+        record.object_lock = true;
+        record.versioning = true;
+    }
+
+    pub(super) fn next_version_id(&mut self) -> String {
         let id = self.next_version;
         self.next_version += 1;
         format!("{id:08x}-0000-4000-8000-{id:012x}")
@@ -260,6 +302,7 @@ impl State {
             size,
             delete_marker: false,
             modified: Utc::now(),
+            retain_until: None,
         };
         let versions = self
             .buckets
@@ -305,6 +348,7 @@ impl State {
                         size: 0,
                         delete_marker: true,
                         modified: Utc::now(),
+                        retain_until: None,
                     });
                 Some(Some(marker))
             }

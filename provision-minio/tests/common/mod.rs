@@ -13,7 +13,8 @@ use provision_minio::client::{
     connect, AdminClient, BucketName, ObjectIdentifier, ObjectKey, S3Client, UserStatus,
     DEFAULT_REGION,
 };
-use provision_minio::mock::MockMinio;
+use provision_minio::mock::{MockMinio, MockMinioBuilder};
+use provision_minio::wire::madmin::Algorithm;
 use provision_minio::Credentials;
 use provision_minio::{MinioProvider, MinioProviderBuilder};
 
@@ -32,6 +33,18 @@ pub fn fast_options() -> ClientOptions {
 /// Options whose timeout a [`provision_minio::mock::Fault::delay`] can outlast.
 pub fn short_timeout_options() -> ClientOptions {
     fast_options().with_timeout(Duration::from_millis(400))
+}
+
+/// A mock builder whose encrypted answers use id 2 (PBKDF2). The mock's default,
+/// id 0 (Argon2id, what MinIO sends), costs 64 MiB and noticeable time per message in
+/// a debug build; tests that make many admin calls use this instead.
+pub fn mock_builder() -> MockMinioBuilder {
+    MockMinio::builder().reply_algorithm(Algorithm::Pbkdf2AesGcm)
+}
+
+/// A started [`mock_builder`].
+pub async fn start_mock() -> MockMinio {
+    mock_builder().start().await
 }
 
 pub fn builder_for(mock: &MockMinio) -> MinioProviderBuilder {

@@ -42,6 +42,7 @@ pub use canonical::{
 pub use sign::{sign, Credentials, SignError, SignedRequest, SigningRequest};
 #[cfg(feature = "mock")]
 pub use verify::{
-    parse_authorization, verify, Authorization, ReceivedRequest, Verified, VerifyError,
-    VerifyOptions, DEFAULT_MAX_SKEW,
+    is_presigned, parse_authorization, presign_query, verify, verify_presigned, Authorization,
+    PresignRequest, ReceivedRequest, Verified, VerifyError, VerifyOptions, DEFAULT_MAX_SKEW,
+    MAX_PRESIGN_EXPIRES,
 };

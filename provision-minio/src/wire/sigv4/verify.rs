@@ -4,13 +4,19 @@
 
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use hmac::Mac;
+use percent_encoding::percent_decode_str;
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
 use super::canonical::{
-    amz_date, canonical_header_value, canonical_request, credential_scope, new_mac, signing_key,
-    string_to_sign, ALGORITHM, AMZ_DATE_FORMAT, SCOPE_TERMINATOR, SERVICE_S3, UNSIGNED_PAYLOAD,
+    amz_date, canonical_header_value, canonical_request, credential_scope, encode_component,
+    new_mac, signing_key, string_to_sign, ALGORITHM, AMZ_DATE_FORMAT, SCOPE_TERMINATOR, SERVICE_S3,
+    UNSIGNED_PAYLOAD,
 };
+use super::sign::Credentials;
+
+/// The longest validity of a presigned URL MinIO accepts: seven days, in seconds.
+pub const MAX_PRESIGN_EXPIRES: i64 = 604_800;
 
 /// The clock skew MinIO tolerates before answering `RequestTimeTooSkewed`.
 pub const DEFAULT_MAX_SKEW: TimeDelta = TimeDelta::minutes(15);
@@ -211,6 +217,24 @@ pub enum VerifyError {
         /// The string to sign the server computed.
         string_to_sign: String,
     },
+    /// A presigned URL lacks one of the `X-Amz-*` query parameters.
+    #[error("missing query parameter {name}")]
+    MissingQueryParameter {
+        /// The parameter name.
+        name: &'static str,
+    },
+    /// A presigned URL's `X-Amz-*` parameters cannot be used (algorithm, expiry).
+    #[error("malformed presigned URL: {reason}")]
+    MalformedPresign {
+        /// What is wrong, in MinIO's words.
+        reason: &'static str,
+    },
+    /// The presigned URL's validity has passed.
+    #[error("Request has expired")]
+    PresignExpired,
+    /// The presigned URL is dated after the server's clock (beyond the skew).
+    #[error("Request is not valid yet")]
+    PresignNotYetValid,
     /// The body does not hash to `x-amz-content-sha256`.
     #[error("x-amz-content-sha256 {header} does not match the body hash {actual}")]
     PayloadHashMismatch {
@@ -247,6 +271,11 @@ impl VerifyError {
             Self::MalformedPayloadHash { .. } | Self::PayloadHashMismatch { .. } => {
                 "XAmzContentSHA256Mismatch"
             }
+            Self::MissingQueryParameter { .. } | Self::MalformedPresign { .. } => {
+                "AuthorizationQueryParametersError"
+            }
+            // MinIO: ErrExpiredPresignRequest and ErrRequestNotReadyYet are AccessDenied.
+            Self::PresignExpired | Self::PresignNotYetValid => "AccessDenied",
         }
     }
 
@@ -259,7 +288,9 @@ impl VerifyError {
             | Self::UnknownAccessKey { .. }
             | Self::TimeTooSkewed { .. }
             | Self::ScopeDateMismatch { .. }
-            | Self::SignatureMismatch { .. } => 403,
+            | Self::SignatureMismatch { .. }
+            | Self::PresignExpired
+            | Self::PresignNotYetValid => 403,
             _ => 400,
         }
     }
@@ -299,6 +330,20 @@ pub fn parse_authorization(value: &str) -> Result<Authorization, VerifyError> {
     let signed_headers = signed_headers.ok_or_else(|| malformed("missing SignedHeaders"))?;
     let signature = signature.ok_or_else(|| malformed("missing Signature"))?;
 
+    let (access_key, date, region, service) = parse_credential(credential)?;
+    Ok(Authorization {
+        access_key,
+        date,
+        region,
+        service,
+        signed_headers: parse_signed_headers(signed_headers)?,
+        signature: parse_signature(signature)?,
+    })
+}
+
+/// `<access key>/<date>/<region>/<service>/aws4_request` into its parts.
+fn parse_credential(credential: &str) -> Result<(String, String, String, String), VerifyError> {
+    let malformed = |reason| VerifyError::MalformedAuthorization { reason };
     // The access key may itself contain '/', so the scope is taken from the right.
     let mut parts = credential.rsplitn(5, '/');
     let (Some(terminator), Some(service), Some(region), Some(date), Some(access_key)) = (
@@ -321,23 +366,31 @@ pub fn parse_authorization(value: &str) -> Result<Authorization, VerifyError> {
     if terminator != SCOPE_TERMINATOR {
         return Err(malformed("scope does not end in aws4_request"));
     }
+    Ok((
+        access_key.to_owned(),
+        date.to_owned(),
+        region.to_owned(),
+        service.to_owned(),
+    ))
+}
 
-    let signed_headers: Vec<String> = signed_headers.split(';').map(str::to_owned).collect();
-    if signed_headers.iter().any(String::is_empty) {
-        return Err(malformed("empty name in SignedHeaders"));
+fn parse_signed_headers(list: &str) -> Result<Vec<String>, VerifyError> {
+    let names: Vec<String> = list.split(';').map(str::to_owned).collect();
+    if names.iter().any(String::is_empty) {
+        return Err(VerifyError::MalformedAuthorization {
+            reason: "empty name in SignedHeaders",
+        });
     }
+    Ok(names)
+}
+
+fn parse_signature(signature: &str) -> Result<String, VerifyError> {
     if signature.len() != 64 || !signature.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(malformed("Signature is not 64 hex digits"));
+        return Err(VerifyError::MalformedAuthorization {
+            reason: "Signature is not 64 hex digits",
+        });
     }
-
-    Ok(Authorization {
-        access_key: access_key.to_owned(),
-        date: date.to_owned(),
-        region: region.to_owned(),
-        service: service.to_owned(),
-        signed_headers,
-        signature: signature.to_owned(),
-    })
+    Ok(signature.to_owned())
 }
 
 /// Verifies the SigV4 signature of a received request, as the MinIO server does.
@@ -379,14 +432,7 @@ where
         })?;
 
     let time = request_time(request.headers)?;
-    let amz_date = amz_date(time);
-    let request_date = &amz_date[..8];
-    if authorization.date != request_date {
-        return Err(VerifyError::ScopeDateMismatch {
-            scope_date: authorization.date.clone(),
-            request_date: request_date.to_owned(),
-        });
-    }
+    check_scope(&authorization, time, options)?;
     if let Some(now) = options.now {
         if (now - time).abs() > options.max_skew {
             return Err(VerifyError::TimeTooSkewed {
@@ -396,79 +442,20 @@ where
             });
         }
     }
-    if let Some(expected) = &options.region {
-        if normalise_region(&authorization.region) != normalise_region(expected) {
-            return Err(VerifyError::WrongRegion {
-                got: authorization.region.clone(),
-                expected: expected.clone(),
-            });
-        }
-    }
-    if authorization.service != options.service {
-        return Err(VerifyError::WrongService {
-            got: authorization.service.clone(),
-            expected: options.service.clone(),
-        });
-    }
-    if !authorization
-        .signed_headers
-        .iter()
-        .any(|name| name.eq_ignore_ascii_case("host"))
-    {
-        return Err(VerifyError::HostNotSigned);
-    }
 
     let payload_hash = joined_header(request.headers, "x-amz-content-sha256").ok_or(
         VerifyError::MissingHeader {
             name: "x-amz-content-sha256",
         },
     )?;
-
-    let mut lines = Vec::with_capacity(authorization.signed_headers.len());
-    for name in &authorization.signed_headers {
-        let value = match joined_header(request.headers, name) {
-            Some(value) => value,
-            None if name.eq_ignore_ascii_case("content-length") => request.body.len().to_string(),
-            None if name.eq_ignore_ascii_case("expect") => "100-continue".to_owned(),
-            None => return Err(VerifyError::SignedHeaderMissing { name: name.clone() }),
-        };
-        lines.push((name.as_str(), value));
-    }
-    lines.sort();
-    let canonical_request = canonical_request(
-        request.method,
-        request.path,
+    check_signature(
+        request,
         request.query,
-        lines.iter().map(|(n, v)| (*n, v.as_str())),
-        &authorization.signed_headers.join(";"),
+        &authorization,
+        time,
         &payload_hash,
-    );
-    let scope = credential_scope(
-        &authorization.date,
-        &authorization.region,
-        &authorization.service,
-    );
-    let string_to_sign = string_to_sign(&amz_date, &scope, &canonical_request);
-
-    let key = signing_key(
         &secret,
-        &authorization.date,
-        &authorization.region,
-        &authorization.service,
-    );
-    let provided =
-        hex::decode(&authorization.signature).map_err(|_| VerifyError::MalformedAuthorization {
-            reason: "Signature is not 64 hex digits",
-        })?;
-    let mut mac = new_mac(key.expose_secret());
-    mac.update(string_to_sign.as_bytes());
-    // `verify_slice` compares in constant time.
-    if mac.verify_slice(&provided).is_err() {
-        return Err(VerifyError::SignatureMismatch {
-            canonical_request,
-            string_to_sign,
-        });
-    }
+    )?;
 
     let unsigned_payload = payload_hash == UNSIGNED_PAYLOAD;
     if !unsigned_payload {
@@ -496,6 +483,283 @@ where
         signed_headers: authorization.signed_headers,
         unsigned_payload,
     })
+}
+
+/// The checks both forms share: the scope date is the request's, region and service
+/// are the server's, and `host` is signed.
+fn check_scope(
+    authorization: &Authorization,
+    time: DateTime<Utc>,
+    options: &VerifyOptions,
+) -> Result<(), VerifyError> {
+    let request_date = amz_date(time)[..8].to_owned();
+    if authorization.date != request_date {
+        return Err(VerifyError::ScopeDateMismatch {
+            scope_date: authorization.date.clone(),
+            request_date,
+        });
+    }
+    if let Some(expected) = &options.region {
+        if normalise_region(&authorization.region) != normalise_region(expected) {
+            return Err(VerifyError::WrongRegion {
+                got: authorization.region.clone(),
+                expected: expected.clone(),
+            });
+        }
+    }
+    if authorization.service != options.service {
+        return Err(VerifyError::WrongService {
+            got: authorization.service.clone(),
+            expected: options.service.clone(),
+        });
+    }
+    if !authorization
+        .signed_headers
+        .iter()
+        .any(|name| name.eq_ignore_ascii_case("host"))
+    {
+        return Err(VerifyError::HostNotSigned);
+    }
+    Ok(())
+}
+
+/// Recomputes the signature over `query` (the query as signed) and compares it in
+/// constant time with the one sent.
+fn check_signature(
+    request: &ReceivedRequest<'_>,
+    query: &str,
+    authorization: &Authorization,
+    time: DateTime<Utc>,
+    payload_hash: &str,
+    secret: &SecretString,
+) -> Result<(), VerifyError> {
+    let mut lines = Vec::with_capacity(authorization.signed_headers.len());
+    for name in &authorization.signed_headers {
+        let value = match joined_header(request.headers, name) {
+            Some(value) => value,
+            None if name.eq_ignore_ascii_case("content-length") => request.body.len().to_string(),
+            None if name.eq_ignore_ascii_case("expect") => "100-continue".to_owned(),
+            None => return Err(VerifyError::SignedHeaderMissing { name: name.clone() }),
+        };
+        lines.push((name.as_str(), value));
+    }
+    lines.sort();
+    let canonical_request = canonical_request(
+        request.method,
+        request.path,
+        query,
+        lines.iter().map(|(n, v)| (*n, v.as_str())),
+        &authorization.signed_headers.join(";"),
+        payload_hash,
+    );
+    let scope = credential_scope(
+        &authorization.date,
+        &authorization.region,
+        &authorization.service,
+    );
+    let string_to_sign = string_to_sign(&amz_date(time), &scope, &canonical_request);
+    let key = signing_key(
+        secret,
+        &authorization.date,
+        &authorization.region,
+        &authorization.service,
+    );
+    let provided =
+        hex::decode(&authorization.signature).map_err(|_| VerifyError::MalformedAuthorization {
+            reason: "Signature is not 64 hex digits",
+        })?;
+    let mut mac = new_mac(key.expose_secret());
+    mac.update(string_to_sign.as_bytes());
+    // `verify_slice` compares in constant time.
+    mac.verify_slice(&provided)
+        .map_err(|_| VerifyError::SignatureMismatch {
+            canonical_request,
+            string_to_sign,
+        })
+}
+
+/// Decoded `name=value` pairs of a raw query (`+` is a space, as the server's form
+/// parser reads it), with the raw piece they came from.
+fn query_pairs(query: &str) -> Vec<(String, String, &str)> {
+    let decode = |s: &str| {
+        percent_decode_str(&s.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    query
+        .split('&')
+        .filter(|piece| !piece.is_empty())
+        .map(|piece| {
+            let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
+            (decode(name), decode(value), piece)
+        })
+        .collect()
+}
+
+/// Whether a request carries query authentication (a presigned URL).
+pub fn is_presigned(query: &str) -> bool {
+    query_pairs(query)
+        .iter()
+        .any(|(name, _, _)| name == "X-Amz-Signature" || name == "X-Amz-Algorithm")
+}
+
+/// Verifies a presigned request (SigV4 query authentication), as the MinIO server
+/// does: the `X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-Expires`,
+/// `X-Amz-SignedHeaders` and `X-Amz-Signature` parameters must be present;
+/// `X-Amz-Expires` is a number of seconds from 0 to [`MAX_PRESIGN_EXPIRES`]; with
+/// [`VerifyOptions::now`] set, a URL dated beyond the clock skew is not valid yet and
+/// one older than its expiry has expired (MinIO: `AccessDenied`, "Request has
+/// expired"); the signature covers every query parameter except `X-Amz-Signature`,
+/// and the payload hash is `X-Amz-Content-Sha256` when given, else
+/// [`UNSIGNED_PAYLOAD`].
+pub fn verify_presigned<F>(
+    request: &ReceivedRequest<'_>,
+    options: &VerifyOptions,
+    secret_for: F,
+) -> Result<Verified, VerifyError>
+where
+    F: FnOnce(&str) -> Option<SecretString>,
+{
+    let pairs = query_pairs(request.query);
+    let param = |name: &'static str| {
+        pairs
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, v, _)| v.as_str())
+            .ok_or(VerifyError::MissingQueryParameter { name })
+    };
+    let malformed = |reason| VerifyError::MalformedPresign { reason };
+    if param("X-Amz-Algorithm")? != ALGORITHM {
+        return Err(malformed("X-Amz-Algorithm only supports AWS4-HMAC-SHA256"));
+    }
+    let (access_key, date, region, service) = parse_credential(param("X-Amz-Credential")?)?;
+    let signed_headers = parse_signed_headers(param("X-Amz-SignedHeaders")?)?;
+    let signature = parse_signature(param("X-Amz-Signature")?)?;
+    let date_text = param("X-Amz-Date")?;
+    let time = NaiveDateTime::parse_from_str(date_text, AMZ_DATE_FORMAT)
+        .map(|t| t.and_utc())
+        .map_err(|_| VerifyError::MalformedDate {
+            value: date_text.to_owned(),
+        })?;
+    let expires: i64 = param("X-Amz-Expires")?
+        .parse()
+        .map_err(|_| malformed("X-Amz-Expires should be a number"))?;
+    if expires < 0 {
+        return Err(malformed("X-Amz-Expires must be non-negative"));
+    }
+    if expires > MAX_PRESIGN_EXPIRES {
+        return Err(malformed(
+            "X-Amz-Expires must be less than a week (in seconds) that is 604800",
+        ));
+    }
+    let authorization = Authorization {
+        access_key,
+        date,
+        region,
+        service,
+        signed_headers,
+        signature,
+    };
+    let secret =
+        secret_for(&authorization.access_key).ok_or_else(|| VerifyError::UnknownAccessKey {
+            access_key: authorization.access_key.clone(),
+        })?;
+    check_scope(&authorization, time, options)?;
+    if let Some(now) = options.now {
+        if time > now + options.max_skew {
+            return Err(VerifyError::PresignNotYetValid);
+        }
+        if now - time > TimeDelta::seconds(expires) {
+            return Err(VerifyError::PresignExpired);
+        }
+    }
+    let payload_hash = pairs
+        .iter()
+        .find(|(n, _, _)| n == "X-Amz-Content-Sha256")
+        .map_or(UNSIGNED_PAYLOAD, |(_, v, _)| v.as_str());
+    let signed_query = pairs
+        .iter()
+        .filter(|(n, _, _)| n != "X-Amz-Signature")
+        .map(|(_, _, piece)| *piece)
+        .collect::<Vec<_>>()
+        .join("&");
+    check_signature(
+        request,
+        &signed_query,
+        &authorization,
+        time,
+        payload_hash,
+        &secret,
+    )?;
+    Ok(Verified {
+        access_key: authorization.access_key,
+        time,
+        region: authorization.region,
+        signed_headers: authorization.signed_headers,
+        unsigned_payload: payload_hash == UNSIGNED_PAYLOAD,
+    })
+}
+
+/// What [`presign_query`] signs.
+#[derive(Debug, Clone, Copy)]
+pub struct PresignRequest<'a> {
+    /// The HTTP method the URL is for (`PUT`).
+    pub method: &'a str,
+    /// The `Host` the request will carry (`127.0.0.1:9000`).
+    pub host: &'a str,
+    /// The path, encoded as it will be sent (`/bucket/key`).
+    pub path: &'a str,
+    /// Other query parameters, already encoded (may be empty).
+    pub query: &'a str,
+    /// The region of the scope.
+    pub region: &'a str,
+    /// The signing time.
+    pub time: DateTime<Utc>,
+    /// Validity in seconds.
+    pub expires: i64,
+}
+
+/// The query string of a presigned URL for `request`, as minio-go's `Presign` makes
+/// it: the `X-Amz-*` parameters, only `host` signed, payload [`UNSIGNED_PAYLOAD`],
+/// and `X-Amz-Signature` last. For tests that play a client handing out URLs.
+pub fn presign_query(credentials: &Credentials, request: &PresignRequest<'_>) -> String {
+    let date = amz_date(request.time);
+    let scope = credential_scope(&date[..8], request.region, SERVICE_S3);
+    let mut query = request.query.to_owned();
+    for (name, value) in [
+        ("X-Amz-Algorithm", ALGORITHM.to_owned()),
+        (
+            "X-Amz-Credential",
+            format!("{}/{scope}", credentials.access_key),
+        ),
+        ("X-Amz-Date", date.clone()),
+        ("X-Amz-Expires", request.expires.to_string()),
+        ("X-Amz-SignedHeaders", "host".to_owned()),
+    ] {
+        if !query.is_empty() {
+            query.push('&');
+        }
+        query.push_str(&format!("{name}={}", encode_component(&value)));
+    }
+    let canonical = canonical_request(
+        request.method,
+        request.path,
+        &query,
+        std::iter::once(("host", request.host)),
+        "host",
+        UNSIGNED_PAYLOAD,
+    );
+    let to_sign = string_to_sign(&date, &scope, &canonical);
+    let key = signing_key(
+        &credentials.secret_key,
+        &date[..8],
+        request.region,
+        SERVICE_S3,
+    );
+    let mut mac = new_mac(key.expose_secret());
+    mac.update(to_sign.as_bytes());
+    let signature = hex::encode(mac.finalize().into_bytes());
+    format!("{query}&X-Amz-Signature={signature}")
 }
 
 fn header_values<'h>(headers: &[(&str, &'h str)], name: &str) -> Vec<&'h str> {
