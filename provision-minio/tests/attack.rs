@@ -63,7 +63,7 @@ async fn tenant_with_everything() -> (MockMinio, AdminClient) {
         .await
         .unwrap();
     tenant_s3(&mock, TENANT, PASSWORD)
-        .make_bucket(TENANT)
+        .make_bucket(&bucket(TENANT))
         .await
         .unwrap();
     (mock, admin)
@@ -147,7 +147,7 @@ async fn a_compliance_retention_set_by_the_tenant_stops_root_from_deleting() {
     tenant.make_locked_bucket(&vault).await.unwrap();
     assert!(mock.object_lock_enabled(&vault));
     tenant_s3(&mock, TENANT, PASSWORD)
-        .put_object(&vault, "kept", vec![7; 64])
+        .put_object(&bucket(&vault), &key("kept"), vec![7; 64])
         .await
         .unwrap();
     tenant
@@ -163,7 +163,7 @@ async fn a_compliance_retention_set_by_the_tenant_stops_root_from_deleting() {
     assert_eq!(versions.len(), 1);
     let err = root
         .delete_objects(
-            &vault,
+            &bucket(&vault),
             &[ObjectIdentifier {
                 key: "kept".into(),
                 version_id: Some(versions[0].version_id.clone()),
@@ -174,7 +174,7 @@ async fn a_compliance_retention_set_by_the_tenant_stops_root_from_deleting() {
     // MinIO: ErrObjectLocked, "Object is WORM protected and cannot be overwritten."
     assert_eq!(err.server_code(), Some("InvalidRequest"));
     assert_eq!(mock.objects(&vault).unwrap(), versions);
-    let err = root.delete_bucket(&vault).await.unwrap_err();
+    let err = root.delete_bucket(&bucket(&vault)).await.unwrap_err();
     assert_eq!(err.server_code(), Some("BucketNotEmpty"));
     assert!(mock.buckets().contains(&vault));
 }

@@ -30,6 +30,7 @@ fn sample_value(key: &str) -> &'static str {
         "admin_prefix" => "/minio/admin/v3",
         "standard_policy" => STANDARD_JSON,
         "limited_policy" => LIMITED_JSON,
+        "bucket_features" => "object_lock",
         other => panic!("no sample value for the setting {other:?}"),
     }
 }
@@ -105,6 +106,10 @@ async fn every_setting_key_takes_effect() {
         standard["Statement"][0]["Action"],
         serde_json::json!(["s3:GetObject", "s3:PutObject", "s3:ListBucket"])
     );
+    // bucket_features = object_lock: retention is not in the Deny, bucket policies are.
+    let denied = standard["Statement"][1]["Action"].to_string();
+    assert!(!denied.contains("s3:PutObjectRetention"), "{denied}");
+    assert!(denied.contains("s3:PutBucketPolicy"), "{denied}");
     provider.set_limited(&user("alice"), true).await.unwrap();
     let limited = mock.policy("tenant-u-alice").unwrap();
     assert_eq!(

@@ -113,12 +113,15 @@ async fn assert_isolated_over_http(a: &str, b: &str) {
     let intruder = tenant_s3(&mock, a, PASSWORD);
     let owner = tenant_s3(&mock, b, PASSWORD);
     let sibling = format!("{b}.photos");
-    owner.make_bucket(&sibling).await.unwrap();
-    for bucket in [b, sibling.as_str()] {
+    owner.make_bucket(&bucket(&sibling)).await.unwrap();
+    for target in [b, sibling.as_str()] {
         let errors = [
-            intruder.put_object(bucket, "x", vec![1]).await.unwrap_err(),
             intruder
-                .list_objects_v2(bucket, "", None)
+                .put_object(&bucket(target), &key("x"), vec![1])
+                .await
+                .unwrap_err(),
+            intruder
+                .list_objects_v2(&bucket(target), "", None)
                 .await
                 .unwrap_err(),
         ];
@@ -126,17 +129,20 @@ async fn assert_isolated_over_http(a: &str, b: &str) {
             assert_eq!(
                 err.server_code(),
                 Some("AccessDenied"),
-                "{a} reached {bucket}"
+                "{a} reached {target}"
             );
         }
     }
     let err = intruder
-        .make_bucket(&format!("{b}.more"))
+        .make_bucket(&bucket(format!("{b}.more")))
         .await
         .unwrap_err();
     assert_eq!(err.server_code(), Some("AccessDenied"));
     // And `a` still reaches its own.
-    intruder.put_object(a, "x", vec![1]).await.unwrap();
+    intruder
+        .put_object(&bucket(a), &key("x"), vec![1])
+        .await
+        .unwrap();
 }
 
 proptest! {

@@ -76,7 +76,7 @@ async fn a_later_key_in_another_case_is_the_one_the_mock_enforces() {
         "statement":[{"Effect":"Allow","Action":["s3:*"],"Resource":["arn:aws:s3:::*"]}]}"#;
     let (mock, _) = tenant_with_raw_policy(document).await;
     tenant_s3(&mock, TENANT, PASSWORD)
-        .put_object("other", "k", vec![1])
+        .put_object(&bucket("other"), &key("k"), vec![1])
         .await
         .unwrap();
     assert_eq!(mock.objects("other").unwrap().len(), 1);
@@ -89,7 +89,7 @@ async fn a_deny_overridden_by_a_later_effect_key_allows() {
         {"Effect":"Deny","effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::acme/*"]}]}"#;
     let (mock, _) = tenant_with_raw_policy(document).await;
     tenant_s3(&mock, TENANT, PASSWORD)
-        .put_object(TENANT, "k", vec![1])
+        .put_object(&bucket(TENANT), &key("k"), vec![1])
         .await
         .unwrap();
 }
