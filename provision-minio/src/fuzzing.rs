@@ -27,9 +27,9 @@ impl From<crate::xml::Element> for XmlElement {
 }
 
 impl XmlElement {
-    /// The element written back as XML: its text first, every character that is not
-    /// ASCII alphanumeric as a character reference (so that no whitespace is trimmed
-    /// and no markup appears), then its children. Reading it back must give `self`.
+    /// The element written back as XML: its text first, whitespace and markup
+    /// characters as character references (so that nothing is trimmed or read as
+    /// markup), then its children. Reading it back must give `self`.
     pub fn to_xml(&self) -> String {
         let mut out = String::new();
         self.write(&mut out);
@@ -39,10 +39,11 @@ impl XmlElement {
     fn write(&self, out: &mut String) {
         let _ = write!(out, "<{}>", self.name);
         for c in self.text.chars() {
-            if c.is_ascii_alphanumeric() {
-                out.push(c);
-            } else {
+            if c.is_whitespace() || matches!(c, '<' | '>' | '&' | '\'' | '"') {
                 let _ = write!(out, "&#x{:x};", u32::from(c));
+            } else {
+                // XML refuses references to control characters; the reader takes them raw.
+                out.push(c);
             }
         }
         for child in &self.children {
