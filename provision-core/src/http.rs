@@ -222,7 +222,21 @@ pub async fn run_exchange<E: Exchange + ?Sized>(
     let mut retries = 0u32;
     let mut renewed = false;
     loop {
-        let attempt = exchange.request().await?.send().await;
+        let (client, request) = exchange.request().await?.build_split();
+        let attempt = match request {
+            Ok(request) => {
+                // The path only: queries and bodies may carry names a log should not.
+                tracing::trace!(
+                    backend,
+                    method = %request.method(),
+                    path = request.url().path(),
+                    attempt = retries + 1,
+                    "sending request"
+                );
+                client.execute(request).await
+            }
+            Err(e) => Err(e),
+        };
         let backoff = retry.backoff(retries + 1);
         // What to do now: Ok(wait) resends after `wait`, Err(final) returns.
         let outcome: Result<Duration, Error> = match attempt {

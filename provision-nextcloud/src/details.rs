@@ -58,6 +58,23 @@ pub(crate) fn parse_users_details(status: u16, body: &str) -> Result<Vec<UserRec
     }
 }
 
+/// What a details page meant before it was read without a `Value` tree:
+/// `parse_answer`, then `parse_user` on each record of the `Value` map or list. The
+/// tests and the fuzz target hold [`parse_users_details`] to it.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn details_via_value(status: u16, body: &str) -> Result<Vec<UserRecord>> {
+    use crate::client::{parse_answer, parse_user};
+    let data = parse_answer(Operation::ListUsers, status, body)?;
+    match data.get("users") {
+        Some(Value::Object(map)) => map.values().map(parse_user).collect(),
+        Some(Value::Array(list)) => list.iter().map(parse_user).collect(),
+        _ => Err(Error::protocol(
+            BACKEND,
+            "users/details without a users field",
+        )),
+    }
+}
+
 /// Accepts the scalars a visitor has no use for as `$value`.
 macro_rules! accept_scalars_as {
     ($value:expr) => {
@@ -541,20 +558,6 @@ mod tests {
     use super::*;
     use crate::client::{parse_answer, parse_user, QuotaLimit, StorageInfo};
     use provision_core::{ByteSize, ErrorKind};
-
-    /// What a details page meant before it was read without a `Value` tree:
-    /// `parse_answer`, then `parse_user` on each record of the `Value` map or list.
-    fn details_via_value(status: u16, body: &str) -> Result<Vec<UserRecord>> {
-        let data = parse_answer(Operation::ListUsers, status, body)?;
-        match data.get("users") {
-            Some(Value::Object(map)) => map.values().map(parse_user).collect(),
-            Some(Value::Array(list)) => list.iter().map(parse_user).collect(),
-            _ => Err(Error::protocol(
-                BACKEND,
-                "users/details without a users field",
-            )),
-        }
-    }
 
     type Outcome<T> = std::result::Result<T, (ErrorKind, String, Option<String>, Option<String>)>;
 

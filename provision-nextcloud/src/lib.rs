@@ -59,6 +59,8 @@ mod byte_count;
 pub mod client;
 mod details;
 mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 mod human_size;
 #[cfg(feature = "mock")]
 pub mod mock;

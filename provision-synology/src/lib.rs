@@ -58,6 +58,8 @@
 
 pub mod client;
 mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod noise;

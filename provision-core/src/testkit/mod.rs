@@ -19,6 +19,7 @@
 //! ```
 
 pub mod crash;
+pub mod secrets;
 
 use secrecy::SecretString;
 

@@ -9,7 +9,7 @@
 //! a dead session replaced once and the call re-sent once.
 
 mod exchange;
-mod request;
+pub(crate) mod request;
 mod session;
 mod types;
 

@@ -162,6 +162,12 @@ impl ApiTable {
         Ok(ApiTable { entries })
     }
 
+    /// The names of the APIs offered, in no order.
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
+        self.entries.keys().map(String::as_str)
+    }
+
     /// The entry of `api`, or None when the DSM does not offer it.
     pub(crate) fn get(&self, api: &str) -> Option<&ApiEntry> {
         self.entries.get(api)
