@@ -13,8 +13,6 @@ use provision_minio::mock::MockMinio;
 use provision_minio::{PolicyKind, PolicyTemplate};
 use serde_json::json;
 
-const PASSWORD: &str = "tenant-secret-1";
-
 /// Every mutating call of the provider on `name`, each as its error.
 async fn every_mutation(provider: &provision_minio::MinioProvider, name: &str) -> Vec<Error> {
     let u = user(name);
@@ -237,4 +235,144 @@ async fn operator_templates_are_checked_as_the_server_reads_them_before_any_requ
         }
     }
     assert_eq!(mock.request_count(), 0);
+}
+
+/// The library's own documents, switched by the provider: a limited tenant adds no
+/// byte by any route, whether or not it set a public bucket policy before the limit.
+#[tokio::test]
+async fn a_limited_tenant_cannot_add_bytes_by_any_route() {
+    use provision_minio::mock::attack::{routes_that_add_bytes, set_public_write_policy};
+    use provision_minio::wire::policy::{BucketFeature, BucketFeatures};
+
+    let mock = start_mock().await;
+    let tenant_secret = secret(PASSWORD);
+
+    // Without the opt-in the tenant cannot make its bucket public even while it may
+    // write; with bucket policies opted in it can, before the limit.
+    let plain = provider_for(&mock);
+    plain
+        .create_account(&spec("plain", plan(1, &[])))
+        .await
+        .unwrap();
+    let refused = set_public_write_policy(&mock, "plain", &tenant_secret, "plain").await;
+    assert!(
+        refused.is_err(),
+        "the standard document let a tenant set a bucket policy"
+    );
+
+    let sharing = builder_for(&mock)
+        .bucket_features(BucketFeatures::of([BucketFeature::BucketPolicy]))
+        .build()
+        .unwrap();
+    sharing
+        .create_account(&spec("sharer", plan(1, &[])))
+        .await
+        .unwrap();
+    set_public_write_policy(&mock, "sharer", &tenant_secret, "sharer")
+        .await
+        .unwrap();
+    assert!(mock.bucket_is_public("sharer"));
+
+    for (provider, name) in [(&plain, "plain"), (&sharing, "sharer")] {
+        provider.set_limited(&user(name), true).await.unwrap();
+        let before = mock.stored_bytes(name);
+        let routes = routes_that_add_bytes(&mock, name, &tenant_secret, name)
+            .await
+            .unwrap();
+        assert!(routes.is_empty(), "{name}: bytes arrived by {routes:?}");
+        assert_eq!(mock.stored_bytes(name), before, "{name}");
+        assert!(!mock.bucket_is_public(name), "{name}");
+        assert!(mock.bucket_policy(name).is_none(), "{name}");
+
+        // Back under the limit, the tenant writes again (the test can tell).
+        provider.set_limited(&user(name), false).await.unwrap();
+        let routes = routes_that_add_bytes(&mock, name, &tenant_secret, name)
+            .await
+            .unwrap();
+        assert!(
+            routes.contains(&provision_minio::mock::attack::Route::SignedPut),
+            "{name}: {routes:?}"
+        );
+    }
+}
+
+/// Object lock: the standard document denies it; where an operator opted in and a
+/// tenant used it, terminate refuses with the locked buckets named and deletes nothing.
+#[tokio::test]
+async fn object_lock_buckets_stop_terminate_before_anything_is_deleted() {
+    use provision_minio::mock::attack::RawClient;
+    use provision_minio::wire::policy::{BucketFeature, BucketFeatures};
+
+    let mock = start_mock().await;
+    let tenant_secret = secret(PASSWORD);
+    let plain = provider_for(&mock);
+    plain
+        .create_account(&spec("plain", plan(1, &[])))
+        .await
+        .unwrap();
+    // Without the opt-in a tenant may make a lock-enabled bucket, but cannot put
+    // anything in it under retention.
+    let raw = RawClient::new(&mock, "plain", &tenant_secret);
+    raw.make_locked_bucket("plain.locked").await.unwrap();
+    raw.signed(reqwest::Method::PUT, "/plain.locked/a", "", b"x".to_vec())
+        .await
+        .unwrap()
+        .success()
+        .unwrap();
+    let retention = raw
+        .put_compliance_retention("plain.locked", "a", "2099-01-01T00:00:00Z")
+        .await
+        .unwrap();
+    assert!(retention.success().is_err(), "retention without the opt-in");
+
+    let locking = builder_for(&mock)
+        .bucket_features(BucketFeatures::of([BucketFeature::ObjectLock]))
+        .build()
+        .unwrap();
+    locking
+        .create_account(&spec("locker", plan(1, &[])))
+        .await
+        .unwrap();
+    let raw = RawClient::new(&mock, "locker", &tenant_secret);
+    raw.make_locked_bucket("locker.vault").await.unwrap();
+    raw.signed(
+        reqwest::Method::PUT,
+        "/locker.vault/kept",
+        "",
+        b"x".to_vec(),
+    )
+    .await
+    .unwrap()
+    .success()
+    .unwrap();
+    raw.put_compliance_retention("locker.vault", "kept", "2099-01-01T00:00:00Z")
+        .await
+        .unwrap()
+        .success()
+        .unwrap();
+    let (_, s3) = clients_for(&mock);
+    s3.put_object(&bucket("locker"), &key("plain.txt"), b"x".to_vec())
+        .await
+        .unwrap();
+
+    let error = locking.terminate(&user("locker")).await.unwrap_err();
+    match &error {
+        Error::DeletionRefused {
+            resources, reason, ..
+        } => {
+            assert_eq!(*reason, DeletionRefusal::ObjectLocked);
+            assert_eq!(resources, &["locker.vault"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    // Nothing half-deleted: the unlocked bucket and its object, the user, enabled.
+    assert_eq!(
+        s3.list_all_objects(&bucket("locker"), "")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(s3.bucket_exists(&bucket("locker.vault")).await.unwrap());
+    assert!(mock.user("locker").unwrap().enabled);
 }
