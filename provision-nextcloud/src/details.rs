@@ -556,7 +556,7 @@ impl<'de> Deserialize<'de> for QuotaValues {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::{parse_answer, parse_user, QuotaLimit, StorageInfo};
+    use crate::client::{parse_user, QuotaLimit, StorageInfo};
     use provision_core::{ByteSize, ErrorKind};
 
     type Outcome<T> = std::result::Result<T, (ErrorKind, String, Option<String>, Option<String>)>;
