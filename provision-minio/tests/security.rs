@@ -206,6 +206,17 @@ async fn every_s3_call_sends_the_path_it_names() {
     expect(&mock, "GET", "/u-1.a-b", "versions");
     s3.object_lock_enabled(&b).await.unwrap();
     expect(&mock, "GET", "/u-1.a-b", "object-lock");
+    let public = provision_minio::mock::attack::public_write_policy("u-1.a-b");
+    s3.put_bucket_policy(&b, public.as_bytes()).await.unwrap();
+    expect(&mock, "PUT", "/u-1.a-b", "policy");
+    assert_eq!(
+        s3.bucket_policy(&b).await.unwrap().as_deref(),
+        Some(public.as_str())
+    );
+    expect(&mock, "GET", "/u-1.a-b", "policy");
+    s3.delete_bucket_policy(&b).await.unwrap();
+    expect(&mock, "DELETE", "/u-1.a-b", "policy");
+    assert_eq!(s3.bucket_policy(&b).await.unwrap(), None);
     s3.delete_objects(&b, &[current_version(k.as_str())])
         .await
         .unwrap();
