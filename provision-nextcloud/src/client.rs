@@ -587,7 +587,17 @@ impl NextcloudClient {
         Ok((status, body))
     }
 
+    /// The URL of a route. A segment that is empty, `.` or `..` is refused: the url
+    /// crate would drop or climb it, and the request would reach another route (a
+    /// `DELETE /cloud/users/..` becomes `DELETE /cloud`). Names are checked by their
+    /// types already; this also holds for ids that came from a server's answer.
     fn url(&self, path: &[&str], query: &[(&str, String)]) -> Result<Url> {
+        if let Some(step) = path.iter().find(|s| matches!(**s, "" | "." | "..")) {
+            return Err(Error::invalid(
+                "path segment",
+                format!("{step:?} is not a name the URL path can carry"),
+            ));
+        }
         let mut url = self.base.clone();
         url.path_segments_mut()
             .map_err(|()| Error::invalid("base URL", "cannot hold a path"))?
@@ -805,6 +815,27 @@ mod tests {
             assert!(matches!(err, Error::Protocol { .. }), "{bad}: {err:?}");
             assert!(err.to_string().contains("of bob"), "{err}");
         }
+    }
+
+    #[test]
+    fn the_url_builder_refuses_path_steps() {
+        let client = NextcloudClient::new(
+            &"https://cloud.example.com/nc".parse().unwrap(),
+            Username::new("admin").unwrap(),
+            SecretString::from("pw".to_string()),
+            &ClientOptions::default(),
+        )
+        .unwrap();
+        for step in ["", ".", ".."] {
+            let error = client.url(&["users", step, "groups"], &[]).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::InvalidInput, "{step:?}");
+            assert!(error.to_string().contains("path segment"), "{error}");
+        }
+        let url = client.url(&["users", "o'Brien Jr.@höme"], &[]).unwrap();
+        assert_eq!(
+            url.path(),
+            "/nc/ocs/v2.php/cloud/users/o'Brien%20Jr.@h%C3%B6me"
+        );
     }
 
     #[test]

@@ -22,7 +22,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use provision_core::config::{parse_setting, unknown_key, ProviderBuilder};
+use provision_core::email::check_email;
 use provision_core::http::ClientOptions;
+use provision_core::protected::{refuse_administrator, refuse_own_login, NameComparison};
 use provision_core::provider::is_not_found;
 use provision_core::rules::{CaseRule, EdgeRule, NamePolicy};
 use provision_core::undo::Undoable;
@@ -63,6 +65,8 @@ const MAX_GROUP_CHARS: usize = 64;
 const MAX_PASSWORD_BYTES: usize = 469;
 /// Longest display name Nextcloud accepts, in characters.
 const MAX_DISPLAY_NAME_CHARS: usize = 64;
+/// The group whose members are Nextcloud's administrators.
+const ADMIN_GROUP: &str = "admin";
 
 fn nextcloud_id_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '.' | '@' | '-' | '\'')
@@ -256,16 +260,26 @@ impl NextcloudProvider {
         &self.client
     }
 
-    /// Refuses to lock out or delete the account the provider logs in with (the server
-    /// answers that with a code that otherwise means "not found").
-    fn check_not_admin(&self, user: &Username) -> Result<()> {
-        if NEXTCLOUD_POLICY.same_account(user.as_str(), self.client.admin_user().as_str()) {
-            return Err(Error::invalid(
-                "user",
-                format!("{user} is the admin account the provider logs in with"),
-            ));
-        }
-        Ok(())
+    /// Refuses the account the provider logs in with, before any request. Nextcloud
+    /// finds accounts without regard to case: `ADMIN` is the account `admin`.
+    fn refuse_own_login(&self, user: &Username) -> Result<()> {
+        refuse_own_login(
+            self.client.admin_user().as_str(),
+            user,
+            NameComparison::IgnoreCase,
+        )
+    }
+
+    /// Reads the account before a change that has no read of its own, and refuses an
+    /// administrator.
+    async fn read_unprotected(&self, user: &Username) -> Result<UserRecord> {
+        let record = self
+            .client
+            .user(user)
+            .await
+            .map_err(|e| account_error(e, user))?;
+        refuse_admin_member(user, &record)?;
+        Ok(record)
     }
 
     /// Creates the group unless it exists; true when this call created it.
@@ -385,12 +399,12 @@ impl NextcloudProvider {
         &'a self,
         op: &mut Undoable<'a>,
         spec: &'a AccountSpec,
+        email: Option<&str>,
         quota: QuotaValue,
     ) -> Result<AccountInfo> {
         for group in &spec.plan.groups {
             self.ensure_group_undoably(op, group).await?;
         }
-        let email = spec.email.as_deref().map(str::trim);
         let new = NewUser {
             id: &spec.username,
             password: &spec.password,
@@ -428,11 +442,7 @@ impl NextcloudProvider {
         from: &'a Plan,
         to: &'a Plan,
     ) -> Result<()> {
-        let record = self
-            .client
-            .user(user)
-            .await
-            .map_err(|e| account_error(e, user))?;
+        let record = self.read_unprotected(user).await?;
         let quota = wire_quota(to.quota)?;
         // Edits are rate-limited: only send one when the value changes.
         if !same_quota(record.storage.limit, quota) {
@@ -476,7 +486,8 @@ impl NextcloudProvider {
 
     async fn set_enabled(&self, user: &Username, enabled: bool) -> Result<()> {
         check_user(user)?;
-        self.check_not_admin(user)?;
+        self.refuse_own_login(user)?;
+        self.read_unprotected(user).await?;
         self.client
             .set_enabled(user, enabled)
             .await
@@ -546,15 +557,14 @@ impl StorageProvider for NextcloudProvider {
 
     async fn create_account(&self, spec: &AccountSpec) -> Result<AccountInfo> {
         check_user(&spec.username)?;
+        self.refuse_own_login(&spec.username)?;
         check_password(&spec.password)?;
-        if let Some(email) = &spec.email {
-            check_email(email)?;
-        }
+        let email = spec.email.as_deref().map(check_email).transpose()?;
         if let Some(name) = &spec.display_name {
             check_display_name(name)?;
         }
         let quota = wire_quota(spec.plan.quota)?;
-        check_groups(&spec.plan.groups)?;
+        check_groups("plan.groups", &spec.plan.groups)?;
 
         if self.account(&spec.username).await?.is_some() {
             return Err(Error::AccountExists {
@@ -562,7 +572,9 @@ impl StorageProvider for NextcloudProvider {
             });
         }
         let mut op = Undoable::new("create account");
-        let created = self.create_steps(&mut op, spec, quota).await;
+        let created = self
+            .create_steps(&mut op, spec, email.as_deref(), quota)
+            .await;
         conclude(op, created).await
     }
 
@@ -576,7 +588,12 @@ impl StorageProvider for NextcloudProvider {
 
     async fn terminate(&self, user: &Username) -> Result<()> {
         check_user(user)?;
-        self.check_not_admin(user)?;
+        self.refuse_own_login(user)?;
+        match self.client.user(user).await {
+            Ok(record) => refuse_admin_member(user, &record)?,
+            Err(e) if is_not_found(&e) => return Ok(()),
+            Err(e) => return Err(e),
+        }
         match self.client.delete_user(user).await {
             Ok(()) => Ok(()),
             Err(e) if is_not_found(&e) => Ok(()),
@@ -592,6 +609,8 @@ impl StorageProvider for NextcloudProvider {
     async fn change_password(&self, user: &Username, password: &SecretString) -> Result<()> {
         check_user(user)?;
         check_password(password)?;
+        self.refuse_own_login(user)?;
+        self.read_unprotected(user).await?;
         self.client
             .edit_user(user, UserField::Password(password))
             .await
@@ -600,9 +619,10 @@ impl StorageProvider for NextcloudProvider {
 
     async fn change_plan(&self, user: &Username, from: &Plan, to: &Plan) -> Result<()> {
         check_user(user)?;
+        self.refuse_own_login(user)?;
         wire_quota(to.quota)?;
-        check_groups(&from.groups)?;
-        check_groups(&to.groups)?;
+        check_groups("from.groups", &from.groups)?;
+        check_groups("to.groups", &to.groups)?;
         let mut op = Undoable::new("change plan");
         let changed = self.change_plan_steps(&mut op, user, from, to).await;
         conclude(op, changed).await
@@ -719,28 +739,6 @@ fn check_password(password: &SecretString) -> Result<()> {
     Ok(())
 }
 
-fn check_email(email: &str) -> Result<()> {
-    let email = email.trim();
-    let valid = match email.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && !domain.is_empty()
-                && !domain.contains('@')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !email.chars().any(|c| c.is_whitespace() || c.is_control())
-        }
-        None => false,
-    };
-    if !valid {
-        return Err(Error::invalid(
-            "email",
-            format!("{email:?} is not an e-mail address"),
-        ));
-    }
-    Ok(())
-}
-
 fn check_display_name(name: &str) -> Result<()> {
     if name.trim().is_empty() {
         return Err(Error::invalid("display name", "is empty"));
@@ -758,12 +756,32 @@ fn check_display_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-fn check_groups(groups: &[GroupName]) -> Result<()> {
+/// Refuses a member of the admin group, as the account's record shows it.
+fn refuse_admin_member(user: &Username, record: &UserRecord) -> Result<()> {
+    if record.groups.iter().any(|g| g == ADMIN_GROUP) {
+        return Err(refuse_administrator(
+            user,
+            format!("member of group {ADMIN_GROUP}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a plan's groups. `admin` is refused in any letter case: its members are
+/// administrators, and whether `Admin` is another group depends on the database's
+/// collation.
+fn check_groups(field: &'static str, groups: &[GroupName]) -> Result<()> {
     for group in groups {
+        if group.as_str().eq_ignore_ascii_case(ADMIN_GROUP) {
+            return Err(Error::invalid(
+                field,
+                format!("group {group} would make every account of the plan an administrator"),
+            ));
+        }
         let len = group.as_str().chars().count();
         if len > MAX_GROUP_CHARS {
             return Err(Error::invalid(
-                "group",
+                field,
                 format!(
                     "{group:?} has {len} characters; Nextcloud silently replaces ids longer \
                      than {MAX_GROUP_CHARS} by their SHA-256"
@@ -889,16 +907,12 @@ mod tests {
 
     #[test]
     fn input_checks() {
-        assert!(check_email("a@example.com").is_ok());
-        for bad in ["", "no-at", "@x", "a@", "a b@x", "a@@x", "a@.x"] {
-            assert!(check_email(bad).is_err(), "{bad}");
-        }
         assert!(check_display_name(&"x".repeat(64)).is_ok());
         assert!(check_display_name(&"x".repeat(65)).is_err());
         assert!(check_display_name(" ").is_err());
         assert!(check_password(&SecretString::from(String::new())).is_err());
         assert!(check_password(&SecretString::from("x".repeat(470))).is_err());
-        assert!(check_groups(&[GroupName::new("g".repeat(64)).unwrap()]).is_ok());
-        assert!(check_groups(&[GroupName::new("g".repeat(65)).unwrap()]).is_err());
+        assert!(check_groups("g", &[GroupName::new("g".repeat(64)).unwrap()]).is_ok());
+        assert!(check_groups("g", &[GroupName::new("g".repeat(65)).unwrap()]).is_err());
     }
 }

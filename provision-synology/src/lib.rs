@@ -72,8 +72,9 @@ pub use provider::{
 };
 
 /// DSM's rules for the names this library creates: lower-case ASCII letters, digits and
-/// `. _ -`, starting with a letter and ending with a letter or digit, 2 to 64
-/// characters. DSM itself allows more (Unicode, upper case) but folds case, so names
+/// `. _ -`, starting and ending with a letter or digit, 2 to 64 characters. A digit may
+/// come first (DSM refuses only `-` or a space there), so the rule
+/// `{client_id}-{service_id}-{random_digit_4}` gives names such as `12-3-4821`. DSM itself allows more (Unicode, upper case) but folds case, so names
 /// are kept lower case and compared case-insensitively. DSM's default, system and
 /// refused names are reserved; names starting with `sc-` (held by DSM packages) are
 /// refused by the provider as well.
@@ -85,7 +86,7 @@ pub static NAME_POLICY: NamePolicy = NamePolicy {
     min_len: 2,
     max_len: 64,
     case: CaseRule::Lower,
-    first: EdgeRule::Letter,
+    first: EdgeRule::Alphanumeric,
     last: EdgeRule::Alphanumeric,
     reserved: &[
         "admin",

@@ -24,7 +24,8 @@ async fn bad_names_are_refused_before_any_request() {
         "postmaster", // system
         "users",      // group name
         "a",          // too short
-        "9lives",     // must start with a letter
+        "-lives",     // DSM refuses - first
+        "_lives",     // must start with a letter or digit
         "ends-",      // must end with a letter or digit
         "bad@name",   // DSM forbids @
         "with space",

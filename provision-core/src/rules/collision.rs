@@ -542,7 +542,7 @@ mod tests {
         assert!(asked.is_empty());
         assert!(matches!(
             result,
-            Err(Error::Input(InputError::Name(NameError::Empty { .. })))
+            Err(Error::Input(InputError::Name(NameError::Unusable { .. })))
         ));
     }
 
@@ -558,7 +558,7 @@ mod tests {
         assert!(asked.is_empty());
         assert!(matches!(
             result,
-            Err(Error::Input(InputError::Name(NameError::Empty { .. })))
+            Err(Error::Input(InputError::Name(NameError::Unusable { .. })))
         ));
     }
 

@@ -49,7 +49,7 @@ mod policy;
 pub use collision::{resolve_unique, CollisionLimits};
 pub use name_generation::GenerateName;
 pub use password_generation::GeneratePassword;
-pub use policy::{CaseRule, EdgeRule, NameError, NamePolicy};
+pub use policy::{CaseRule, EdgeRule, NameError, NamePolicy, Unusable};
 pub use provision_rules::name::{
     IdAlphabet, NameContext, NameRule, RuleAlphabet, RuleError, Segment, MAX_RANDOM_LENGTH,
 };

@@ -17,11 +17,21 @@ pub enum NameError {
     /// The shared checks failed.
     #[error(transparent)]
     Username(#[from] UsernameError),
-    /// The name is empty (or nothing usable was left of it).
+    /// The name is empty (or only white space was given to normalise).
     #[error("{backend}: the user name is empty")]
     Empty {
         /// The backend whose policy applies.
         backend: &'static str,
+    },
+    /// Normalisation could make no name of a text: why is in `reason`.
+    #[error("{backend}: no user name can be made of {raw:?}: {reason}")]
+    Unusable {
+        /// The backend whose policy applies.
+        backend: &'static str,
+        /// The text given to normalise.
+        raw: String,
+        /// The rule nothing in it could meet.
+        reason: Unusable,
     },
     /// Fewer characters than the policy's minimum.
     #[error("{backend}: the user name has {len} characters, fewer than {min}")]
@@ -113,6 +123,46 @@ pub enum NameError {
         /// The alphabet the ids were declared to hold.
         ids: IdAlphabet,
     },
+}
+
+/// Why [`NamePolicy::normalize`] could make no name of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Unusable {
+    /// None of its characters is allowed, nor transliterates to allowed ones.
+    NoAllowedCharacter {
+        /// The allowed characters in words.
+        allowed: &'static str,
+    },
+    /// Allowed characters remain, but none may start a name.
+    NoFirstCharacter {
+        /// What the first character must be.
+        expected: EdgeRule,
+    },
+    /// Allowed characters remain, but none after a valid start may end a name.
+    NoLastCharacter {
+        /// What the last character must be.
+        expected: EdgeRule,
+    },
+}
+
+impl fmt::Display for Unusable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unusable::NoAllowedCharacter { allowed } => {
+                write!(f, "none of its characters is allowed (allowed: {allowed})")
+            }
+            Unusable::NoFirstCharacter { expected } => {
+                write!(f, "none of its allowed characters may start a name (it must start with {expected})")
+            }
+            Unusable::NoLastCharacter { expected } => {
+                write!(
+                    f,
+                    "none of its allowed characters may end a name (it must end with {expected})"
+                )
+            }
+        }
+    }
 }
 
 fn no_separator_reason(free_text: Option<&Segment>) -> String {
@@ -293,11 +343,40 @@ impl NamePolicy {
             None => trimmed,
         };
         if name.is_empty() {
-            return Err(NameError::Empty {
-                backend: self.backend,
-            });
+            return Err(self.unusable(raw, &mapped, replacement));
         }
         self.validate(name)
+    }
+
+    /// Why normalising `raw` (mapped to `mapped`) left nothing: the rule no character
+    /// could meet, or [`NameError::Empty`] when there was nothing but white space.
+    fn unusable(&self, raw: &str, mapped: &str, replacement: Option<char>) -> NameError {
+        let backend = self.backend;
+        if raw.trim().is_empty() {
+            return NameError::Empty { backend };
+        }
+        let mut kept = mapped
+            .chars()
+            .filter(|&c| Some(c) != replacement && !c.is_whitespace())
+            .peekable();
+        let reason = if kept.peek().is_none() {
+            Unusable::NoAllowedCharacter {
+                allowed: self.allowed_description,
+            }
+        } else if !kept.any(|c| self.first.accepts(c)) {
+            Unusable::NoFirstCharacter {
+                expected: self.first,
+            }
+        } else {
+            Unusable::NoLastCharacter {
+                expected: self.last,
+            }
+        };
+        NameError::Unusable {
+            backend,
+            raw: raw.to_string(),
+            reason,
+        }
     }
 
     /// Whether two names denote the same account on this backend: case-insensitive
@@ -737,12 +816,32 @@ pub(crate) mod tests {
     fn normalize_reports_the_rule_it_could_not_meet() {
         assert_eq!(
             norm(&MINIO_LIKE, "!!!"),
-            Err(NameError::Empty {
-                backend: "minio-like"
+            Err(NameError::Unusable {
+                backend: "minio-like",
+                raw: "!!!".into(),
+                reason: Unusable::NoAllowedCharacter {
+                    allowed: "a-z, 0-9 and -"
+                }
             })
         );
+        let digits = norm(&MINIO_LIKE, "12345").unwrap_err();
         assert_eq!(
-            norm(&MINIO_LIKE, "12345"),
+            digits,
+            NameError::Unusable {
+                backend: "minio-like",
+                raw: "12345".into(),
+                reason: Unusable::NoFirstCharacter {
+                    expected: EdgeRule::Letter
+                }
+            }
+        );
+        assert_eq!(
+            digits.to_string(),
+            "minio-like: no user name can be made of \"12345\": none of its allowed \
+             characters may start a name (it must start with a letter)"
+        );
+        assert_eq!(
+            norm(&MINIO_LIKE, "  "),
             Err(NameError::Empty {
                 backend: "minio-like"
             })

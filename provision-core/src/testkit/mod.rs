@@ -41,6 +41,52 @@ pub fn expect_outcome_unknown(err: &Error) -> (&'static str, &Error, &[String]) 
     }
 }
 
+/// Calls every mutating method of `provider` on `spec.username` (create with `spec`,
+/// change password to `spec.password`, change plan from `from` to `to`, the limit
+/// switch) and returns what each answered, by method name; panics when one was carried
+/// out. For tests that a protected account is refused by all of them.
+pub async fn every_mutation_refused(
+    provider: &dyn StorageProvider,
+    spec: &AccountSpec,
+    from: &Plan,
+    to: &Plan,
+) -> Vec<(&'static str, Error)> {
+    let target = &spec.username;
+    let answers: Vec<(&'static str, crate::Result<()>)> = vec![
+        ("suspend", provider.suspend(target).await),
+        ("unsuspend", provider.unsuspend(target).await),
+        ("terminate", provider.terminate(target).await),
+        (
+            "change_password",
+            provider.change_password(target, &spec.password).await,
+        ),
+        ("change_plan", provider.change_plan(target, from, to).await),
+        ("set_limited", provider.set_limited(target, true).await),
+        (
+            "create_account",
+            provider.create_account(spec).await.map(drop),
+        ),
+    ];
+    answers
+        .into_iter()
+        .map(|(method, answer)| match answer {
+            Ok(()) => panic!("{method}({target}) was carried out"),
+            Err(e) => (method, e),
+        })
+        .collect()
+}
+
+/// Panics unless `error` (what `method` answered) is [`Error::ProtectedAccount`] of
+/// kind `PermissionDenied` whose text holds `evidence`.
+pub fn expect_protected(method: &str, error: &Error, evidence: &str) {
+    assert!(
+        matches!(error, Error::ProtectedAccount { .. }),
+        "{method}: {error:?}"
+    );
+    assert_eq!(error.kind(), ErrorKind::PermissionDenied, "{method}");
+    assert!(error.to_string().contains(evidence), "{method}: {error}");
+}
+
 /// What the conformance suite creates.
 #[derive(Debug, Clone)]
 pub struct ConformanceConfig {

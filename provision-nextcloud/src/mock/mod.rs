@@ -330,6 +330,23 @@ impl MockNextcloud {
         true
     }
 
+    /// Puts an account into a group directly (no request, no rules), e.g. to make a
+    /// second administrator with `add_member(id, "admin")`; false when the account or
+    /// the group does not exist.
+    pub fn add_member(&self, id: &str, group: &str) -> bool {
+        let mut state = lock(&self.state);
+        if !state.groups.contains_key(group) {
+            return false;
+        }
+        match state.user_mut(id) {
+            Some(user) => {
+                user.groups.insert(group.to_string());
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The account with this id (any case), or None.
     pub fn user(&self, id: &str) -> Option<MockUser> {
         lock(&self.state).user(id).map(|u| MockUser {

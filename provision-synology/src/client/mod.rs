@@ -363,7 +363,7 @@ impl SynologyClient {
         let entry = self.apis().await?.entry_for(call.api, call.version)?;
         self.inner
             .base
-            .join(&entry.path)
+            .join(entry.relative_path()?)
             .map_err(|e| Error::protocol(BACKEND, format!("bad API path {}: {e}", entry.path)))
     }
 

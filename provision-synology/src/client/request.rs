@@ -132,6 +132,31 @@ pub(crate) struct ApiEntry {
     pub(crate) max_version: u32,
 }
 
+impl ApiEntry {
+    /// The path, relative to the Web API base, when it is one: segments that are not
+    /// empty, `.` or `..`, and nothing that could make it absolute or name another host
+    /// (`:`, `\`, `?`, `#`). The path comes from the DSM's answer; joined unchecked,
+    /// `../x` or `//host/x` would send the session elsewhere.
+    pub(crate) fn relative_path(&self) -> Result<&str, Error> {
+        let path = self.path.as_str();
+        let unsafe_step = path
+            .split('/')
+            .find(|step| matches!(*step, "" | "." | ".."));
+        let unsafe_char = path.chars().find(|c| matches!(c, ':' | '\\' | '?' | '#'));
+        match (unsafe_step, unsafe_char) {
+            (None, None) => Ok(path),
+            (Some(step), _) => Err(Error::protocol(
+                BACKEND,
+                format!("discovery answered the API path {path:?}, whose segment {step:?} is not a name"),
+            )),
+            (None, Some(ch)) => Err(Error::protocol(
+                BACKEND,
+                format!("discovery answered the API path {path:?}, which holds {ch:?}"),
+            )),
+        }
+    }
+}
+
 /// The APIs the DSM offers, from `SYNO.API.Info query`.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ApiTable {
@@ -298,6 +323,38 @@ pub(crate) fn read_envelope<T: DeserializeOwned>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn api_paths_from_discovery_stay_under_the_base() {
+        let entry = |path: &str| ApiEntry {
+            path: path.to_string(),
+            min_version: 1,
+            max_version: 1,
+        };
+        for good in [
+            "entry.cgi",
+            "auth.cgi",
+            "_______________________________________________________entry.cgi",
+        ] {
+            assert_eq!(entry(good).relative_path().unwrap(), good);
+        }
+        for bad in [
+            "",
+            ".",
+            "..",
+            "../entry.cgi",
+            "a//b",
+            "/entry.cgi",
+            "//evil.example/x",
+            "https://evil.example/",
+            "a\\..",
+            "entry.cgi?x=1",
+            "entry.cgi#x",
+        ] {
+            let error = entry(bad).relative_path().unwrap_err();
+            assert!(matches!(error, Error::Protocol { .. }), "{bad}: {error:?}");
+        }
+    }
 
     #[test]
     fn json_apis_get_quoted_strings_and_json_arrays() {

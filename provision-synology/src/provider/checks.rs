@@ -1,5 +1,6 @@
-//! The input checks made before anything is sent: names, plans, texts, e-mail
-//! addresses and the shape of passwords (DSM's live policy is checked by the provider).
+//! The input checks made before anything is sent: names, plans, texts and the shape of
+//! passwords (DSM's live policy is checked by the provider; e-mail addresses by core's
+//! one check).
 
 use provision_core::error::{Error, Result};
 use provision_core::provider::Plan;
@@ -14,9 +15,6 @@ const MAX_GROUP_NAME_CHARS: usize = 32;
 
 /// DSM's limit on descriptions (facts sheet §6).
 pub(super) const MAX_DESCRIPTION_CHARS: usize = 64;
-
-/// The longest e-mail address accepted.
-const MAX_EMAIL_CHARS: usize = 254;
 
 /// Groups a plan may never name: `administrators` would make a customer an
 /// administrator, `http` is the web server's, and every user is in `users` already.
@@ -83,25 +81,6 @@ pub(super) fn check_text(field: &'static str, value: &str, max_chars: usize) -> 
         ));
     }
     Ok(())
-}
-
-/// Checks that `email` looks like one address.
-pub(super) fn check_email(email: &str) -> Result<()> {
-    check_text("email", email, MAX_EMAIL_CHARS)?;
-    let valid = match email.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && !domain.is_empty()
-                && !domain.contains('@')
-                && !email.chars().any(char::is_whitespace)
-        }
-        None => false,
-    };
-    if valid {
-        Ok(())
-    } else {
-        Err(Error::invalid("email", "not an e-mail address"))
-    }
 }
 
 /// The password checks that need no policy: not empty, at most 127 characters.

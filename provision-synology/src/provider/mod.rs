@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 
 use provision_core::config::ProviderBuilder;
 use provision_core::error::{Error, ErrorKind, Result};
+use provision_core::protected::{refuse_administrator, refuse_own_login, NameComparison};
 use provision_core::provider::Plan;
 use provision_core::username::{GroupName, Username};
 use secrecy::SecretString;
@@ -36,6 +37,9 @@ pub use usage::{DEFAULT_USAGE_BATCH, DEFAULT_USAGE_CONCURRENCY};
 
 /// How long an absence seen by `account` stands in for `create_account`'s own check.
 const ABSENCE_MEMORY: Duration = Duration::from_secs(10);
+
+/// The group whose members are DSM's administrators.
+const ADMIN_GROUP: &str = "administrators";
 
 /// How long a listing of groups answers "does the plan's group exist?".
 const GROUP_MEMORY: Duration = Duration::from_secs(60);
@@ -87,6 +91,17 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 fn same_name(a: &str, b: &str) -> bool {
     NAME_POLICY.same_account(a, b)
+}
+
+/// Refuses a member of `administrators`, as DSM listed the user's groups.
+fn refuse_admin_member(user: &Username, groups: &[String]) -> Result<()> {
+    if groups.iter().any(|g| g.eq_ignore_ascii_case(ADMIN_GROUP)) {
+        return Err(refuse_administrator(
+            user,
+            format!("member of group {ADMIN_GROUP}"),
+        ));
+    }
+    Ok(())
 }
 
 fn group_names(names: Vec<String>) -> Vec<GroupName> {
@@ -143,6 +158,23 @@ impl SynologyProvider {
     /// Logs the session out (DSM keeps idle sessions alive for a while otherwise).
     pub async fn close(&self) -> Result<()> {
         self.client.logout().await
+    }
+
+    /// Refuses the account the provider logs in with, before any request. DSM names
+    /// are not case-sensitive: `Provision` is the account `provision`.
+    fn refuse_own_login(&self, user: &Username) -> Result<()> {
+        refuse_own_login(self.client.account(), user, NameComparison::IgnoreCase)
+    }
+
+    /// Reads the user's groups before a change that has no read of its own, and
+    /// refuses an administrator.
+    async fn refuse_administrator(&self, user: &Username) -> Result<()> {
+        let groups = self
+            .client
+            .user_groups(user)
+            .await
+            .map_err(not_found(user))?;
+        refuse_admin_member(user, &groups)
     }
 
     /// DSM's live password policy, read once; a DSM without the policy API gets only

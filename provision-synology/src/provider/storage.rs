@@ -4,6 +4,7 @@
 //! only when the user exists and is in every plan group.
 
 use async_trait::async_trait;
+use provision_core::email::check_email;
 use provision_core::error::{Error, ErrorKind, Result};
 use provision_core::provider::{
     AccountInfo, AccountSpec, AccountStatus, Capabilities, Plan, QuotaEnforcement, ServerInfo,
@@ -15,10 +16,9 @@ use provision_core::username::{GroupName, Username};
 use secrecy::SecretString;
 
 use super::checks::{
-    check_email, check_password_shape, check_plan, check_text, check_username,
-    MAX_DESCRIPTION_CHARS,
+    check_password_shape, check_plan, check_text, check_username, MAX_DESCRIPTION_CHARS,
 };
-use super::{contains_group, group_names, not_found, SynologyProvider};
+use super::{contains_group, group_names, not_found, refuse_admin_member, SynologyProvider};
 use crate::client::NewUser;
 use crate::error::{dsm_code, BACKEND, NAME_TAKEN_CODES};
 use crate::NAME_POLICY;
@@ -106,11 +106,10 @@ impl StorageProvider for SynologyProvider {
 
     async fn create_account(&self, spec: &AccountSpec) -> Result<AccountInfo> {
         let user = &spec.username;
+        self.refuse_own_login(user)?;
         check_username(user)?;
         check_password_shape(user, &spec.password)?;
-        if let Some(email) = &spec.email {
-            check_email(email)?;
-        }
+        let email = spec.email.as_deref().map(check_email).transpose()?;
         if let Some(name) = &spec.display_name {
             check_text("display_name", name, MAX_DESCRIPTION_CHARS)?;
         }
@@ -131,7 +130,7 @@ impl StorageProvider for SynologyProvider {
             name: user,
             password: &spec.password,
             description: spec.display_name.as_deref().unwrap_or(""),
-            email: spec.email.as_deref().unwrap_or(""),
+            email: email.as_deref().unwrap_or(""),
         };
         let mut op = Undoable::new("create_account");
         // DSM's own refusal (an error code) is definite and nothing is made yet; any other
@@ -171,14 +170,16 @@ impl StorageProvider for SynologyProvider {
         }
         op.finish();
         Ok(AccountInfo::new(created, AccountStatus::Active)
-            .with_email(spec.email.clone())
+            .with_email(email)
             .with_display_name(spec.display_name.clone())
             .with_groups(group_names(member_of)))
     }
 
     async fn suspend(&self, user: &Username) -> Result<()> {
+        self.refuse_own_login(user)?;
         check_username(user)?;
         self.client.check_support().await?;
+        self.refuse_administrator(user).await?;
         self.client
             .disable_user(user)
             .await
@@ -186,12 +187,15 @@ impl StorageProvider for SynologyProvider {
     }
 
     async fn unsuspend(&self, user: &Username) -> Result<()> {
+        self.refuse_own_login(user)?;
         check_username(user)?;
         self.client.check_support().await?;
+        self.refuse_administrator(user).await?;
         self.client.enable_user(user).await.map_err(not_found(user))
     }
 
     async fn terminate(&self, user: &Username) -> Result<()> {
+        self.refuse_own_login(user)?;
         check_username(user)?;
         self.client.check_support().await?;
         // DSM's answer for a missing user is uncertain (105? 3101?): look instead.
@@ -199,6 +203,12 @@ impl StorageProvider for SynologyProvider {
             return Ok(());
         };
         let on_dsm = Username::new(found.name)?;
+        match self.client.user_groups(&on_dsm).await {
+            Ok(groups) => refuse_admin_member(user, &groups)?,
+            // Deleted between the two reads.
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        }
         match self.client.delete_user(&on_dsm).await {
             Ok(()) => {}
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
@@ -214,10 +224,12 @@ impl StorageProvider for SynologyProvider {
     }
 
     async fn change_password(&self, user: &Username, password: &SecretString) -> Result<()> {
+        self.refuse_own_login(user)?;
         check_username(user)?;
         check_password_shape(user, password)?;
         self.client.check_support().await?;
         self.check_password(user, password).await?;
+        self.refuse_administrator(user).await?;
         self.client
             .set_password(user, password)
             .await
@@ -225,6 +237,7 @@ impl StorageProvider for SynologyProvider {
     }
 
     async fn change_plan(&self, user: &Username, from: &Plan, to: &Plan) -> Result<()> {
+        self.refuse_own_login(user)?;
         check_username(user)?;
         check_plan("from.groups", from)?;
         check_plan("to.groups", to)?;
@@ -235,6 +248,7 @@ impl StorageProvider for SynologyProvider {
             .user_groups(user)
             .await
             .map_err(not_found(user))?;
+        refuse_admin_member(user, &current)?;
         let joins: Vec<&GroupName> = new_groups
             .iter()
             .filter(|g| !contains_group(&current, g))
