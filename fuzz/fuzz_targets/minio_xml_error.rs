@@ -23,8 +23,15 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
+/// Whether every name in the tree is free of `:`. The reader drops one namespace
+/// prefix by design, so a name with several colons (not namespace-well-formed XML,
+/// `<::a>`) loses one more each time it is written and read again.
+fn names_without_colons(tree: &XmlElement) -> bool {
+    !tree.name.contains(':') && tree.children.iter().all(names_without_colons)
+}
+
 fn received(body: &[u8]) {
-    if let Ok(tree) = parse_xml(body) {
+    if let Some(tree) = parse_xml(body).ok().filter(names_without_colons) {
         let xml = tree.to_xml();
         let again = parse_xml(xml.as_bytes())
             .unwrap_or_else(|e| panic!("{tree:?} written as {xml:?} fails: {e}"));
