@@ -88,10 +88,61 @@ fn agrees_with_tree<T: DeserializeOwned + PartialEq + Clone + std::fmt::Debug>(
     match (tree, &typed) {
         (Ok(Some(data)), _) => {
             let from_tree = serde_json::from_value::<T>(data.clone()).ok();
-            assert_eq!(typed.as_ref().ok().cloned().flatten(), from_tree);
+            match typed.as_ref().ok().cloned().flatten() {
+                Some(value) => assert_eq!(Some(value), from_tree),
+                // The typed reading is stricter in one way only: a key given twice
+                // (`"used":12,"used":"3*5"`) is refused, where the tree keeps the
+                // later value. DSM sends no such answer; refusing it is the safer side.
+                None => assert!(
+                    from_tree.is_none() || has_duplicate_key(body),
+                    "the typed reading refuses what the tree gives: {from_tree:?}"
+                ),
+            }
         }
         (Ok(None), _) => assert!(matches!(typed, Ok(None)), "{typed:?}"),
         (Err(_), Ok(_)) => panic!("the typed reading accepts what the tree refuses: {typed:?}"),
         (Err(_), Err(_)) => {}
     }
+}
+
+/// Whether any JSON object in `body` holds the same key twice.
+fn has_duplicate_key(body: &[u8]) -> bool {
+    use serde::de::{Deserializer as _, MapAccess, SeqAccess, Visitor};
+    struct Unique;
+    impl<'de> Visitor<'de> for Unique {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("JSON")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let mut seen = std::collections::HashSet::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if !seen.insert(key) {
+                    return Err(serde::de::Error::custom("duplicate key"));
+                }
+                map.next_value_seed(UniqueSeed)?;
+            }
+            Ok(())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while seq.next_element_seed(UniqueSeed)?.is_some() {}
+            Ok(())
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> { Ok(()) }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> { Ok(()) }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> { Ok(()) }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> { Ok(()) }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> { Ok(()) }
+        fn visit_unit<E>(self) -> Result<(), E> { Ok(()) }
+    }
+    struct UniqueSeed;
+    impl<'de> serde::de::DeserializeSeed<'de> for UniqueSeed {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_any(Unique)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    (&mut de).deserialize_any(Unique).is_err()
+        && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok()
 }
