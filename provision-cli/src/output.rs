@@ -1,0 +1,88 @@
+//! Printing results: lines for people, or one JSON document for programs; logs on
+//! standard error.
+
+use std::io::Write;
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::cli::OutputFormat;
+use crate::error::CliError;
+
+/// Sets up the log lines on standard error: warnings by default, more with `-v`, or
+/// what `RUST_LOG` says. Secrets never reach them (the library keeps them redacted).
+pub fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Prints a command's result: `text` (already formatted lines) for people, or the
+/// JSON document `value` for programs.
+pub fn print<T: Serialize>(format: OutputFormat, value: &T, text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        OutputFormat::Text => {
+            out.write_all(text.as_bytes())?;
+            if !text.is_empty() && !text.ends_with('\n') {
+                out.write_all(b"\n")?;
+            }
+        }
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, value)
+                .map_err(|e| CliError::Io(std::io::Error::other(e)))?;
+            out.write_all(b"\n")?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// The JSON form of an error: `{"error": {"kind", "message", "server_code",
+/// "server_message", "exit_code"}}`.
+pub fn error_json(error: &CliError) -> serde_json::Value {
+    let (server_code, server_message) = match error {
+        CliError::Provision(e) => (e.server_code(), e.server_message()),
+        _ => (None, None),
+    };
+    json!({
+        "error": {
+            "kind": error.kind_name(),
+            "message": error.to_string(),
+            "server_code": server_code,
+            "server_message": server_message,
+            "exit_code": error.exit_code().code(),
+        }
+    })
+}
+
+/// The JSON form of a library error that is part of a result (one account of a
+/// sweep): the inner object of [`error_json`].
+pub fn core_error_json(error: &provision::core::Error) -> serde_json::Value {
+    json!({
+        "kind": crate::error::kind_name(error.kind()),
+        "message": error.to_string(),
+        "server_code": error.server_code(),
+        "server_message": error.server_message(),
+    })
+}
+
+/// Prints an error: on standard error for people; as the command's one JSON document
+/// on standard output for programs.
+pub fn print_error(format: OutputFormat, error: &CliError) {
+    match format {
+        OutputFormat::Text => eprintln!("provision: {error}"),
+        OutputFormat::Json => {
+            let text = serde_json::to_string_pretty(&error_json(error)).unwrap_or_default();
+            println!("{text}");
+        }
+    }
+}
