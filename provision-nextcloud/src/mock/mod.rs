@@ -317,6 +317,11 @@ impl MockNextcloud {
         MockNextcloud { server, state }
     }
 
+    /// The loopback address the mock listens on.
+    pub fn address(&self) -> std::net::SocketAddr {
+        *self.server.address()
+    }
+
     /// The base URL to give the provider (`http://127.0.0.1:<port>`).
     pub fn url(&self) -> String {
         self.server.uri()
@@ -578,7 +583,7 @@ impl MockNextcloudBuilder {
             .admin
             .unwrap_or_else(|| (ADMIN_USER.to_string(), SecretString::from(ADMIN_PASSWORD)));
         if user.trim().is_empty() || user.contains(':') {
-            return Err(SeedError::Invalid(
+            return Err(SeedError::Admin(
                 "the admin id must be non-empty and without ':'".into(),
             ));
         }

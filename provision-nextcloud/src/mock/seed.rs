@@ -35,7 +35,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// Why a seed document cannot start a mock.
+/// Why a mock cannot start from its admin credentials and seed.
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
     /// The document is not in the seed format (serde names the field and what it expected).
@@ -44,6 +44,9 @@ pub enum SeedError {
     /// The document is well formed but describes a state the mock cannot hold.
     #[error("seed: {0}")]
     Invalid(String),
+    /// The admin credentials are not usable (it says why).
+    #[error("admin: {0}")]
+    Admin(String),
 }
 
 /// The whole start state: groups, then accounts.

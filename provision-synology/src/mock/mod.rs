@@ -453,6 +453,11 @@ impl MockSynology {
         lock(&self.state).snapshot()
     }
 
+    /// The loopback address the mock listens on.
+    pub fn address(&self) -> std::net::SocketAddr {
+        *self.server.address()
+    }
+
     /// The base address, e.g. `http://127.0.0.1:43123` (plain HTTP is accepted for
     /// loopback only).
     pub fn url(&self) -> String {
@@ -842,7 +847,7 @@ impl MockSynologyBuilder {
             )
         });
         if account.trim().is_empty() || state::DEFAULT_ACCOUNTS.contains(&key(&account).as_str()) {
-            return Err(SeedError::Invalid(format!(
+            return Err(SeedError::Admin(format!(
                 "the administrator {account:?} must be a non-empty name other than admin and guest"
             )));
         }

@@ -46,7 +46,7 @@ use super::state::{key, State, UserRecord};
 
 const MIB: f64 = 1_048_576.0;
 
-/// Why a seed document cannot start a mock.
+/// Why a mock cannot start from its admin credentials and seed.
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
     /// The document is not in the seed format (serde names the field and what it expected).
@@ -55,6 +55,9 @@ pub enum SeedError {
     /// The document is well formed but describes a state the mock cannot hold.
     #[error("seed: {0}")]
     Invalid(String),
+    /// The admin credentials are not usable (it says why).
+    #[error("admin: {0}")]
+    Admin(String),
     /// The mock's Noise key could not be made (the operating system's RNG failed).
     #[error("noise key: {0}")]
     NoiseKey(String),
