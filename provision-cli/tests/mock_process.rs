@@ -48,6 +48,28 @@ impl MockProcess {
         options
     }
 
+    fn nextcloud(&self) -> NextcloudProvider {
+        NextcloudProvider::builder(self.field("url"))
+            .credentials(
+                self.field("user"),
+                SecretString::from(self.field("password")),
+            )
+            .options(self.options())
+            .build()
+            .unwrap()
+    }
+
+    fn synology(&self) -> SynologyProvider {
+        SynologyProvider::builder(self.field("url"))
+            .credentials(
+                self.field("user"),
+                SecretString::from(self.field("password")),
+            )
+            .options(self.options())
+            .build()
+            .unwrap()
+    }
+
     async fn control(&self, method: reqwest::Method, path: &str, body: Value) -> (u16, Value) {
         let response = reqwest::Client::new()
             .request(method, format!("{}{path}", self.field("control_url")))
@@ -95,14 +117,7 @@ async fn nextcloud_as_a_process() {
     ]);
     assert_eq!(mock.field("user"), "root");
     assert!(mock.field("url").starts_with("http://127.0.0.1:"));
-    let provider = NextcloudProvider::builder(mock.field("url"))
-        .credentials(
-            mock.field("user"),
-            SecretString::from(mock.field("password")),
-        )
-        .options(mock.options())
-        .build()
-        .unwrap();
+    let provider = mock.nextcloud();
     let alice = Username::new("alice").unwrap();
     provider
         .create_account(&spec("alice", Plan::new("2 GB".parse::<Quota>().unwrap())))
@@ -171,14 +186,7 @@ async fn nextcloud_as_a_process() {
         "--state",
         &state_arg(&state),
     ]);
-    let provider = NextcloudProvider::builder(again.field("url"))
-        .credentials(
-            again.field("user"),
-            SecretString::from(again.field("password")),
-        )
-        .options(again.options())
-        .build()
-        .unwrap();
+    let provider = again.nextcloud();
     let info = provider.account(&alice).await.unwrap().unwrap();
     assert_eq!(info.email.as_deref(), Some("alice@example.com"));
     assert_eq!(
@@ -218,14 +226,7 @@ async fn synology_over_tls_as_a_process() {
         .unwrap();
     assert!(untrusting.list_groups().await.is_err());
 
-    let provider = SynologyProvider::builder(mock.field("url"))
-        .credentials(
-            mock.field("user"),
-            SecretString::from(mock.field("password")),
-        )
-        .options(mock.options())
-        .build()
-        .unwrap();
+    let provider = mock.synology();
     let plan = Plan::new("10 GB".parse::<Quota>().unwrap())
         .with_group(GroupName::new("plan-10g").unwrap());
     let user = Username::new("c42-s7").unwrap();
@@ -275,14 +276,7 @@ async fn synology_over_tls_as_a_process() {
 
     let second: Vec<String> = args(&["--state", &state_arg(&state)]);
     let again = MockProcess::start(&second.iter().map(String::as_str).collect::<Vec<_>>());
-    let provider = SynologyProvider::builder(again.field("url"))
-        .credentials(
-            again.field("user"),
-            SecretString::from(again.field("password")),
-        )
-        .options(again.options())
-        .build()
-        .unwrap();
+    let provider = again.synology();
     let info = provider.account(&user).await.unwrap().unwrap();
     assert_eq!(info.email.as_deref(), Some("c42-s7@example.com"));
     assert_eq!(

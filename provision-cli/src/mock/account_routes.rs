@@ -1,5 +1,5 @@
-//! The control routes the Nextcloud and DSM mocks share: set an account's usage, queue
-//! faults, clear them.
+//! What the Nextcloud and DSM stand-alone mocks share: their start errors, and the
+//! control routes that set an account's usage, queue faults and clear them.
 //!
 //! - `PUT /users/{name}/usage` with `{"bytes": N}`: the account's used bytes (404 when
 //!   there is no such account);
@@ -16,6 +16,21 @@ use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
+
+use provision::core::testkit::seed::SeedError;
+
+use super::MockError;
+
+impl From<SeedError> for MockError {
+    fn from(error: SeedError) -> Self {
+        match error {
+            SeedError::Format(e) => MockError::Seed(e.to_string()),
+            SeedError::Invalid(why) => MockError::Seed(why),
+            SeedError::Admin(why) => MockError::Admin(why),
+            SeedError::Start(why) => MockError::Backend(why),
+        }
+    }
+}
 
 /// A mock whose accounts have a usage and which takes queued faults.
 pub trait AccountControl: Send + Sync + 'static {

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use provision::core::ByteSize;
-use provision::nextcloud::mock::seed::{Seed, SeedError};
+use provision::nextcloud::mock::seed::Seed;
 use provision::nextcloud::mock::{Fault, MockNextcloud};
 use secrecy::SecretString;
 use serde_json::{json, Value};
@@ -37,9 +37,9 @@ impl StandaloneMock for NextcloudMock {
             builder = builder.admin(&admin.user, admin.password);
         }
         if let Some(document) = seed {
-            builder = builder.seed(&Seed::from_json(document).map_err(seed_error)?);
+            builder = builder.seed(&Seed::from_json(document).map_err(MockError::from)?);
         }
-        let mock = builder.start().await.map_err(seed_error)?;
+        let mock = builder.start().await.map_err(MockError::from)?;
         Ok(NextcloudMock { mock })
     }
 
@@ -85,13 +85,5 @@ impl AccountControl for NextcloudMock {
 
     fn clear_faults(&self) {
         self.mock.clear_faults();
-    }
-}
-
-fn seed_error(error: SeedError) -> MockError {
-    match error {
-        SeedError::Format(e) => MockError::Seed(e.to_string()),
-        SeedError::Invalid(why) => MockError::Seed(why),
-        SeedError::Admin(why) => MockError::Admin(why),
     }
 }

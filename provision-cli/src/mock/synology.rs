@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use provision::core::ByteSize;
-use provision::synology::mock::seed::{Seed, SeedError};
+use provision::synology::mock::seed::Seed;
 use provision::synology::mock::{Fault, MockSynology};
 use secrecy::SecretString;
 use serde_json::{json, Value};
@@ -38,9 +38,9 @@ impl StandaloneMock for SynologyMock {
             builder = builder.admin(&admin.user, admin.password);
         }
         if let Some(document) = seed {
-            builder = builder.seed(&Seed::from_json(document).map_err(seed_error)?);
+            builder = builder.seed(&Seed::from_json(document).map_err(MockError::from)?);
         }
-        let mock = builder.start().await.map_err(seed_error)?;
+        let mock = builder.start().await.map_err(MockError::from)?;
         Ok(SynologyMock { mock })
     }
 
@@ -94,14 +94,5 @@ impl AccountControl for SynologyMock {
 
     fn clear_faults(&self) {
         self.mock.clear_faults();
-    }
-}
-
-fn seed_error(error: SeedError) -> MockError {
-    match error {
-        SeedError::Format(e) => MockError::Seed(e.to_string()),
-        SeedError::Invalid(why) => MockError::Seed(why),
-        SeedError::Admin(why) => MockError::Admin(why),
-        SeedError::NoiseKey(why) => MockError::Backend(format!("noise key: {why}")),
     }
 }

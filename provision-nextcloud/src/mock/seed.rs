@@ -35,19 +35,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// Why a mock cannot start from its admin credentials and seed.
-#[derive(Debug, thiserror::Error)]
-pub enum SeedError {
-    /// The document is not in the seed format (serde names the field and what it expected).
-    #[error("seed: {0}")]
-    Format(#[from] serde_json::Error),
-    /// The document is well formed but describes a state the mock cannot hold.
-    #[error("seed: {0}")]
-    Invalid(String),
-    /// The admin credentials are not usable (it says why).
-    #[error("admin: {0}")]
-    Admin(String),
-}
+pub use provision_core::testkit::seed::SeedError;
 
 /// The whole start state: groups, then accounts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,13 +102,12 @@ fn default_quota() -> String {
 impl Seed {
     /// Reads a seed document (as `--seed` and `--state` files hold it).
     pub fn from_json(document: Value) -> Result<Seed, SeedError> {
-        Ok(serde_json::from_value(document)?)
+        provision_core::testkit::seed::read_seed(document)
     }
 
     /// The document form of this seed.
     pub fn to_json(&self) -> Value {
-        // A struct of strings, numbers and lists always serialises.
-        serde_json::to_value(self).unwrap_or(Value::Null)
+        provision_core::testkit::seed::seed_document(self)
     }
 }
 

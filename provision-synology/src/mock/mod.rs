@@ -839,7 +839,8 @@ impl MockSynologyBuilder {
     /// twice, a member that is no account, a group name over 32 characters).
     pub async fn start(self) -> Result<MockSynology, SeedError> {
         use secrecy::ExposeSecret;
-        let noise_key = generate_static_key().map_err(|e| SeedError::NoiseKey(e.to_string()))?;
+        let noise_key = generate_static_key()
+            .map_err(|e| SeedError::Start(format!("cannot generate a Noise key: {e}")))?;
         let (account, password) = self.admin.unwrap_or_else(|| {
             (
                 MockSynology::ADMIN_ACCOUNT.to_string(),

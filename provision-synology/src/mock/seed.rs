@@ -46,22 +46,7 @@ use super::state::{key, State, UserRecord};
 
 const MIB: f64 = 1_048_576.0;
 
-/// Why a mock cannot start from its admin credentials and seed.
-#[derive(Debug, thiserror::Error)]
-pub enum SeedError {
-    /// The document is not in the seed format (serde names the field and what it expected).
-    #[error("seed: {0}")]
-    Format(#[from] serde_json::Error),
-    /// The document is well formed but describes a state the mock cannot hold.
-    #[error("seed: {0}")]
-    Invalid(String),
-    /// The admin credentials are not usable (it says why).
-    #[error("admin: {0}")]
-    Admin(String),
-    /// The mock's Noise key could not be made (the operating system's RNG failed).
-    #[error("noise key: {0}")]
-    NoiseKey(String),
-}
+pub use provision_core::testkit::seed::SeedError;
 
 /// The whole start state.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -140,14 +125,19 @@ fn normal() -> String {
 impl Seed {
     /// Reads a seed document (as `--seed` and `--state` files hold it).
     pub fn from_json(document: Value) -> Result<Seed, SeedError> {
-        Ok(serde_json::from_value(document)?)
+        provision_core::testkit::seed::read_seed(document)
     }
 
     /// The document form of this seed.
     pub fn to_json(&self) -> Value {
-        // Strings, numbers, booleans and lists always serialise.
-        serde_json::to_value(self).unwrap_or(Value::Null)
+        provision_core::testkit::seed::seed_document(self)
     }
+}
+
+/// Gives `id` to `owner` (which gives up the one it held); the other owner when taken.
+fn claim(taken: &mut BTreeMap<u32, String>, id: u32, owner: &str) -> Option<String> {
+    taken.retain(|_, held_by| held_by != owner);
+    taken.insert(id, owner.to_string())
 }
 
 fn invalid(message: String) -> SeedError {
@@ -179,8 +169,7 @@ impl State {
                 )));
             }
             if let Some(uid) = user.uid {
-                uids.retain(|_, owner| *owner != k);
-                if let Some(owner) = uids.insert(uid, k.clone()) {
+                if let Some(owner) = claim(&mut uids, uid, &k) {
                     return Err(invalid(format!(
                         "uid {uid} of {:?} is also {owner:?}'s",
                         user.name
@@ -206,8 +195,7 @@ impl State {
                 return Err(invalid(format!("group {:?} is listed twice", group.name)));
             }
             if let Some(gid) = group.gid {
-                gids.retain(|_, owner| *owner != k);
-                if let Some(owner) = gids.insert(gid, k.clone()) {
+                if let Some(owner) = claim(&mut gids, gid, &k) {
                     return Err(invalid(format!(
                         "gid {gid} of {:?} is also {owner:?}'s",
                         group.name
