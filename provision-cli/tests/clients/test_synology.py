@@ -5,6 +5,12 @@ CA through REQUESTS_CA_BUNDLE (the library passes `verify=True`, and requests ta
 bundle from the environment in that case). DSM 7 login runs the Noise IK handshake
 (synology-api fetches `_SSID` from SYNO.API.Auth.UIConfig and sends `ik_message`), and
 every later request carries `X-SYNO-HASH`, which the mock checks.
+
+`user_create` is called with `expire="normal"`: the library's default, "never", is no
+`expired` value the facts sheet knows (/work/shared/reference/synology-dsm.md §7 names
+that default as a trap; §8: DSM holds "normal", "now" or a date, and any value other
+than "normal" reads as suspended), so the mock stores it as given and the account
+could not log in.
 """
 
 import pytest
