@@ -186,3 +186,41 @@ pub async fn actions(cli: &Cli, command: &ActionsCommand) -> CliResult<()> {
         }
     }
 }
+
+/// `recover`: what crashed runs left, settled; services that could not be settled now
+/// make the exit code "partly done" (they are tried again next time).
+pub async fn recover(cli: &Cli) -> CliResult<()> {
+    let (_, cycle) = cycle(cli).await?;
+    let recovery = cycle.recover().await?;
+    let mut text = format!(
+        "{} interrupted creates undone, {} interrupted operations finished, {} failed, \
+         {} held by another run (tried again next time)\n",
+        recovery.undone.len(),
+        recovery.finished.len(),
+        recovery.failed.len(),
+        recovery.held.len(),
+    );
+    for (key, error) in &recovery.failed {
+        text.push_str(&format!("  {key}: {error}\n"));
+    }
+    let keys = |keys: &[provision::core::ledger::ServiceKey]| {
+        keys.iter()
+            .map(|k| json!({ "server": k.server.as_str(), "service_id": k.service_id }))
+            .collect::<Vec<_>>()
+    };
+    let document = json!({
+        "undone": keys(&recovery.undone),
+        "finished": keys(&recovery.finished),
+        "held": keys(&recovery.held),
+        "failed": recovery.failed.iter().map(|(k, e)| json!({
+            "server": k.server.as_str(),
+            "service_id": k.service_id,
+            "error": core_error_json(e),
+        })).collect::<Vec<_>>(),
+    });
+    print(cli.output, &document, &text)?;
+    if !recovery.failed.is_empty() || !recovery.held.is_empty() {
+        return Err(CliError::Reported(ExitCode::Partial));
+    }
+    Ok(())
+}
