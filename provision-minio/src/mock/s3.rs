@@ -123,6 +123,7 @@ pub(super) fn handle(state: &mut State, ctx: &Ctx<'_>, path: &str) -> Result<Rep
             put_object(state, ctx, bucket, key)
         }
         ("GET", false) if q.is_empty() => get_object(state, ctx, bucket, key),
+        ("HEAD", false) if q.is_empty() => head_object(state, ctx, bucket, key),
         ("DELETE", false) => delete_object(state, ctx, bucket, key),
         _ => Err(errors::not_implemented(ctx.method, &ctx.target)),
     }
@@ -519,22 +520,53 @@ pub(super) fn check_quota(state: &State, bucket: &str, size: u64) -> Result<(), 
 
 /// `GET /<bucket>/<key>`: the latest version. The mock keeps sizes, not contents, so
 /// the body is that many zero bytes.
-fn get_object(state: &State, ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Reply, ApiError> {
+/// The latest version of an object, when it is not a delete marker (GetObject and
+/// HeadObject need `s3:GetObject`).
+fn readable_version<'s>(
+    state: &'s State,
+    ctx: &Ctx<'_>,
+    bucket: &str,
+    key: &str,
+) -> Result<&'s VersionRecord, ApiError> {
     authorize_object(state, ctx, "s3:GetObject", bucket, key)?;
-    let latest = state
+    state
         .buckets
         .get(bucket)
         .and_then(|b| b.objects.get(key))
         .and_then(|versions| versions.last())
         .filter(|v| !v.delete_marker)
-        .ok_or_else(errors::no_such_key)?;
+        .ok_or_else(errors::no_such_key)
+}
+
+/// The headers GetObject and HeadObject describe a version with.
+fn with_version_headers(mut reply: Reply, version: &VersionRecord) -> Reply {
+    reply = reply.header("etag", version.etag()).header(
+        "last-modified",
+        version
+            .modified
+            .format("%a, %d %b %Y %H:%M:%S GMT")
+            .to_string(),
+    );
+    if version.version_id != "null" {
+        reply = reply.header("x-amz-version-id", version.version_id.clone());
+    }
+    reply
+}
+
+fn get_object(state: &State, ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Reply, ApiError> {
+    let latest = readable_version(state, ctx, bucket, key)?;
     let size = usize::try_from(latest.size)
         .map_err(|_| ApiError::new(500, "InternalError", "object too large for the mock"))?;
-    let mut reply = Reply::bytes(vec![0; size]).header("etag", latest.etag());
-    if latest.version_id != "null" {
-        reply = reply.header("x-amz-version-id", latest.version_id.clone());
-    }
-    Ok(reply)
+    Ok(with_version_headers(Reply::bytes(vec![0; size]), latest))
+}
+
+/// `HEAD /<bucket>/<key>`: the object's headers, `Content-Length` its size, no body.
+fn head_object(state: &State, ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Reply, ApiError> {
+    let latest = readable_version(state, ctx, bucket, key)?;
+    let reply = Reply::empty(200)
+        .header("content-length", latest.size.to_string())
+        .header("content-type", "application/octet-stream".to_owned());
+    Ok(with_version_headers(reply, latest))
 }
 
 /// `DELETE /<bucket>/<key>[?versionId=]`: 204, as MinIO answers even for a missing
