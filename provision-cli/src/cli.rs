@@ -117,6 +117,9 @@ pub enum Command {
     /// A MinIO service's policy: re-apply it, or switch it by hand.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Run a backend's stateful mock server as a process, for test suites in any
+    /// language.
+    Mock(crate::mock::MockArgs),
     /// Print shell completions.
     #[command(after_help = "Example:\n  provision completions zsh > ~/.zfunc/_provision")]
     Completions {

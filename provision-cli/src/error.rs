@@ -17,6 +17,9 @@ pub enum CliError {
     /// Writing the output failed (a closed pipe, a full disk).
     #[error("output: {0}")]
     Io(#[from] std::io::Error),
+    /// A stand-alone mock could not start or run.
+    #[error("mock: {0}")]
+    Mock(#[from] crate::mock::MockError),
     /// The command printed its result, failures included, and exits with this code
     /// (a check of several servers where one failed).
     #[error("finished with failures (exit code {})", .0.code())]
@@ -108,6 +111,10 @@ impl CliError {
             CliError::Provision(e) => ExitCode::of_kind(e.kind()),
             CliError::Io(_) => ExitCode::Unexpected,
             CliError::Reported(code) => *code,
+            CliError::Mock(crate::mock::MockError::Seed(_) | crate::mock::MockError::Admin(_)) => {
+                ExitCode::Usage
+            }
+            CliError::Mock(_) => ExitCode::Unexpected,
         }
     }
 
@@ -118,6 +125,7 @@ impl CliError {
             CliError::Usage(_) => "usage",
             CliError::Io(_) => "io",
             CliError::Reported(_) => "partial",
+            CliError::Mock(_) => "mock",
             CliError::Provision(e) => kind_name(e.kind()),
         }
     }

@@ -27,6 +27,7 @@ pub mod cli;
 pub mod commands;
 pub mod context;
 pub mod error;
+pub mod mock;
 pub mod output;
 
 pub use cli::{Cli, Command};

@@ -25,6 +25,7 @@ pub async fn dispatch(cli: Cli) -> CliResult<()> {
         Command::Sweep { server } => sweep::sweep(&cli, server.as_deref()).await,
         Command::Actions(command) => sweep::actions(&cli, command).await,
         Command::Policy(command) => orders::policy(&cli, command).await,
+        Command::Mock(args) => Ok(crate::mock::run(args).await?),
         Command::Completions { shell } => {
             let mut command = Cli::command();
             clap_complete::generate(*shell, &mut command, "provision", &mut std::io::stdout());
