@@ -275,3 +275,61 @@ async fn head_object_answers_the_size_and_version_without_a_body() {
         .unwrap();
     assert_eq!(missing.status, 404);
 }
+
+/// The keys and common prefixes of a ListObjectsV2 answer, and its next token.
+fn listing(
+    answer: &provision_minio::mock::attack::Answer,
+) -> (Vec<String>, Vec<String>, Option<String>) {
+    let text = answer.text();
+    let between = |open: &str, close: &str| -> Vec<String> {
+        text.split(open)
+            .skip(1)
+            .filter_map(|rest| rest.split(close).next())
+            .map(str::to_owned)
+            .collect()
+    };
+    let keys = between("<Key>", "</Key>");
+    let prefixes = between("<CommonPrefixes><Prefix>", "</Prefix>");
+    let token = between("<NextContinuationToken>", "</NextContinuationToken>").pop();
+    (keys, prefixes, token)
+}
+
+#[tokio::test]
+async fn a_delimiter_listing_rolls_keys_up_into_common_prefixes_across_pages() {
+    let mock = start_mock().await;
+    mock.create_bucket("hana").unwrap();
+    for key in ["a.txt", "docs/1", "docs/2", "docs/sub/3", "z"] {
+        mock.put_object("hana", key, 1).unwrap();
+    }
+    let root = RawClient::new(&mock, mock.access_key(), &mock.secret_key());
+    let list = |query: String| {
+        let root = root.clone();
+        async move {
+            root.signed(Method::GET, "/hana", &query, Vec::new())
+                .await
+                .unwrap()
+        }
+    };
+    let first = list("delimiter=%2F&list-type=2&max-keys=2".into()).await;
+    assert_eq!(first.status, 200, "{}", first.text());
+    let (keys, prefixes, token) = listing(&first);
+    assert_eq!(
+        (keys, prefixes),
+        (vec!["a.txt".to_owned()], vec!["docs/".to_owned()])
+    );
+    let token = token.expect("the first page is truncated");
+    let second = list(format!(
+        "continuation-token={token}&delimiter=%2F&list-type=2&max-keys=2"
+    ))
+    .await;
+    let (keys, prefixes, token) = listing(&second);
+    assert_eq!(
+        (keys, prefixes, token),
+        (vec!["z".to_owned()], vec![], None)
+    );
+
+    let inside = list("delimiter=%2F&list-type=2&prefix=docs%2F".into()).await;
+    let (keys, prefixes, _) = listing(&inside);
+    assert_eq!(keys, ["docs/1", "docs/2"]);
+    assert_eq!(prefixes, ["docs/sub/"]);
+}

@@ -495,6 +495,11 @@ impl MockMinio {
         self.server.uri()
     }
 
+    /// The server's socket address (loopback).
+    pub fn address(&self) -> std::net::SocketAddr {
+        *self.server.address()
+    }
+
     /// The administrator's access key.
     pub fn access_key(&self) -> &str {
         &self.root_access_key
