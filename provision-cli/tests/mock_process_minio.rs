@@ -59,6 +59,17 @@ impl MockProcess {
             .unwrap()
     }
 
+    /// An S3 client signing as the tenant, for the ready line's region.
+    fn tenant_s3(&self) -> S3Client {
+        S3Client::new(
+            &self.field("url"),
+            Credentials::new("cust42", SecretString::from(TENANT_PASSWORD.to_owned())),
+            &self.field("region"),
+            &ClientOptions::default(),
+        )
+        .unwrap()
+    }
+
     async fn control(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
         let mut request =
             reqwest::Client::new().request(method, format!("{}{path}", self.field("control_url")));
@@ -120,13 +131,7 @@ async fn the_provider_runs_a_whole_account_against_the_mock_process_and_finds_it
     provider.create_account(&spec).await.unwrap();
 
     // The tenant writes into its own bucket through S3, signed with its password.
-    let s3 = S3Client::new(
-        &mock.field("url"),
-        Credentials::new("cust42", SecretString::from(TENANT_PASSWORD.to_owned())),
-        &mock.field("region"),
-        &ClientOptions::default(),
-    )
-    .unwrap();
+    let s3 = mock.tenant_s3();
     let bucket = BucketName::new("cust42").unwrap();
     for (name, size) in [("a.bin", 100), ("b.bin", 50)] {
         s3.put_object(&bucket, &ObjectKey::new(name).unwrap(), vec![7; size])
@@ -174,13 +179,7 @@ async fn the_provider_runs_a_whole_account_against_the_mock_process_and_finds_it
     again.control(reqwest::Method::POST, "/scanner", None).await;
     assert_eq!(used_bytes(&provider).await, Some(1_000_150));
     // The tenant still signs with its password.
-    let s3 = S3Client::new(
-        &again.field("url"),
-        Credentials::new("cust42", SecretString::from(TENANT_PASSWORD.to_owned())),
-        &again.field("region"),
-        &ClientOptions::default(),
-    )
-    .unwrap();
+    let s3 = again.tenant_s3();
     s3.put_object(&bucket, &ObjectKey::new("c.bin").unwrap(), vec![1; 10])
         .await
         .unwrap();

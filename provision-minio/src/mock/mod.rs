@@ -10,7 +10,12 @@
 //! RustFS's, see [`Dialect`]). A request for a route it does not implement gets a loud
 //! HTTP 501 naming the method and path.
 //!
-//! The administrator is [`ROOT_ACCESS_KEY`] / [`ROOT_SECRET_KEY`]. Users created through
+//! The administrator is [`ROOT_ACCESS_KEY`] / [`ROOT_SECRET_KEY`], or the credentials
+//! given to [`MockMinioBuilder::root_credentials`]. A test can start from a document
+//! of users, policies, groups, buckets, objects and usage ([`seed::Seed`],
+//! [`MockMinio::load_seed`]) and read the state back in that form
+//! ([`MockMinio::snapshot`]); `provision mock minio` keeps its `--state` that way.
+//! Users created through
 //! the admin API can sign S3 requests, with the `Authorization` header or as presigned
 //! URLs; their canned and group policies and the bucket's policy are evaluated by the
 //! mock's own evaluator (Effect, Action, Resource, Principal; Conditions are ignored;
@@ -839,6 +844,31 @@ impl Shared {
 
     fn answer(&self, request: &Request) -> (Reply, Duration) {
         self.count.fetch_add(1, Ordering::SeqCst);
+        let (reply, delay) = self.carry_out(request);
+        let raw_query = request.url.query().unwrap_or_default();
+        let access_key = request
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| sigv4::parse_authorization(v).ok())
+            .map(|a| a.access_key)
+            .or_else(|| presigned_access_key(raw_query));
+        let mut log = lock(&self.log);
+        if log.len() >= REQUEST_LOG_LIMIT {
+            log.pop_front();
+        }
+        log.push_back(RecordedRequest {
+            method: request.method.as_str().to_owned(),
+            path: request.url.path().to_owned(),
+            query: raw_query.to_owned(),
+            access_key,
+            status: reply.status,
+        });
+        (reply, delay)
+    }
+
+    /// Applies a pending fault or handles the request.
+    fn carry_out(&self, request: &Request) -> (Reply, Duration) {
         let method = request.method.as_str();
         let path = request.url.path();
         let raw_query = request.url.query().unwrap_or_default();
@@ -852,45 +882,13 @@ impl Shared {
             .iter()
             .filter_map(|(n, v)| v.to_str().ok().map(|v| (n.as_str(), v)))
             .collect();
-        let access_key = request
-            .headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| sigv4::parse_authorization(v).ok())
-            .map(|a| a.access_key)
-            .or_else(|| presigned_access_key(raw_query));
-        let (reply, delay) = self.carry_out(request, method, path, raw_query, &target, &headers);
-        let mut log = lock(&self.log);
-        if log.len() >= REQUEST_LOG_LIMIT {
-            log.pop_front();
-        }
-        log.push_back(RecordedRequest {
-            method: method.to_owned(),
-            path: path.to_owned(),
-            query: raw_query.to_owned(),
-            access_key,
-            status: reply.status,
-        });
-        (reply, delay)
-    }
-
-    /// Applies a pending fault or handles the request.
-    fn carry_out(
-        &self,
-        request: &Request,
-        method: &str,
-        path: &str,
-        raw_query: &str,
-        target: &str,
-        headers: &[(&str, &str)],
-    ) -> (Reply, Duration) {
         let (options, mut delay) = (lock(&self.state).options, *lock(&self.latency));
         let admin = admin_endpoint(path, &options);
         let api = if admin.is_some() { Api::Admin } else { Api::S3 };
         let head = method == "HEAD";
         let error = |e: ApiError| render_error(&e, api, options.dialect, path, head);
 
-        match self.take_fault(method, target) {
+        match self.take_fault(method, &target) {
             Some(FaultKind::ServerError(status)) => {
                 let code = if status == 503 {
                     "ServiceUnavailable"
@@ -921,7 +919,7 @@ impl Shared {
         }
 
         let reply = self
-            .handle(request, method, path, raw_query, target, headers, admin)
+            .handle(request, method, path, raw_query, &target, &headers, admin)
             .unwrap_or_else(error);
         (reply, delay)
     }

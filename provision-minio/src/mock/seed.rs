@@ -45,8 +45,8 @@ use serde_json::Value;
 
 use super::eval::{DocumentKind, Policy};
 use super::state::{
-    access_key_problem, secret_key_problem, BucketPolicyRecord, BucketRecord, BucketSnapshot,
-    GroupRecord, PolicyRecord, State, UsageSnapshot, UserRecord, VersionRecord,
+    access_key_problem, secret_key_problem, BucketPolicyRecord, BucketRecord, GroupRecord,
+    PolicyRecord, State, UsageSnapshot, UserRecord, VersionRecord,
 };
 use crate::wire::policy::is_valid_bucket_name;
 
@@ -258,6 +258,19 @@ fn invalid(item: String, problem: impl Into<String>) -> SeedError {
     }
 }
 
+/// Adds an item, refusing a second one of the same name.
+fn insert_once<V>(
+    items: &mut BTreeMap<String, V>,
+    name: &str,
+    record: V,
+    item: String,
+) -> Result<(), SeedError> {
+    match items.insert(name.to_owned(), record) {
+        Some(_) => Err(invalid(item, "is given twice")),
+        None => Ok(()),
+    }
+}
+
 impl Seed {
     /// Reads a seed from a JSON value; unknown fields are errors naming them.
     pub fn from_json(value: Value) -> Result<Seed, SeedError> {
@@ -296,9 +309,7 @@ pub(super) fn apply(base: &State, seed: &Seed) -> Result<State, SeedError> {
             updated: now,
             builtin: false,
         };
-        if state.policies.insert(p.name.clone(), record).is_some() {
-            return Err(invalid(item, "is given twice"));
-        }
+        insert_once(&mut state.policies, &p.name, record, item)?;
     }
     let known_policies = |item: &str, names: &[String], state: &State| {
         names
@@ -325,9 +336,7 @@ pub(super) fn apply(base: &State, seed: &Seed) -> Result<State, SeedError> {
             policies: u.policies.clone(),
             updated_at: now,
         };
-        if state.users.insert(u.access_key.clone(), record).is_some() {
-            return Err(invalid(item, "is given twice"));
-        }
+        insert_once(&mut state.users, &u.access_key, record, item)?;
     }
     for (i, g) in seed.groups.iter().enumerate() {
         let item = format!("groups[{i}] {:?}", g.name);
@@ -347,9 +356,7 @@ pub(super) fn apply(base: &State, seed: &Seed) -> Result<State, SeedError> {
             policies: g.policies.clone(),
             updated_at: now,
         };
-        if state.groups.insert(g.name.clone(), record).is_some() {
-            return Err(invalid(item, "is given twice"));
-        }
+        insert_once(&mut state.groups, &g.name, record, item)?;
     }
     for (i, b) in seed.buckets.iter().enumerate() {
         let item = format!("buckets[{i}] {:?}", b.name);
@@ -373,9 +380,7 @@ pub(super) fn apply(base: &State, seed: &Seed) -> Result<State, SeedError> {
             object_lock: b.object_lock,
             uploads: BTreeMap::new(),
         };
-        if state.buckets.insert(b.name.clone(), record).is_some() {
-            return Err(invalid(item, "is given twice"));
-        }
+        insert_once(&mut state.buckets, &b.name, record, item)?;
     }
     for (i, o) in seed.objects.iter().enumerate() {
         let item = format!("objects[{i}] {:?}/{:?}", o.bucket, o.key);
@@ -425,19 +430,7 @@ pub(super) fn apply(base: &State, seed: &Seed) -> Result<State, SeedError> {
         }
         state.usage = Some(UsageSnapshot {
             taken: usage.last_update.unwrap_or(now),
-            buckets: usage
-                .buckets
-                .iter()
-                .map(|(name, b)| {
-                    let figures = BucketSnapshot {
-                        size: b.size,
-                        objects: b.objects,
-                        versions: b.versions,
-                        delete_markers: b.delete_markers,
-                    };
-                    (name.clone(), figures)
-                })
-                .collect(),
+            buckets: usage.buckets.clone(),
         });
     }
     Ok(state)
@@ -509,19 +502,7 @@ pub(super) fn snapshot(state: &State) -> Seed {
         .collect();
     let usage = state.usage.as_ref().map(|u| SeedUsage {
         last_update: Some(u.taken),
-        buckets: u
-            .buckets
-            .iter()
-            .map(|(name, b)| {
-                let figures = SeedBucketUsage {
-                    size: b.size,
-                    objects: b.objects,
-                    versions: b.versions,
-                    delete_markers: b.delete_markers,
-                };
-                (name.clone(), figures)
-            })
-            .collect(),
+        buckets: u.buckets.clone(),
     });
     Seed {
         users,

@@ -111,13 +111,8 @@ impl BucketRecord {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) struct BucketSnapshot {
-    pub(super) size: u64,
-    pub(super) objects: u64,
-    pub(super) versions: u64,
-    pub(super) delete_markers: u64,
-}
+/// One bucket's scanned figures: the seed's type, so a snapshot needs no copying.
+pub(super) use super::seed::SeedBucketUsage as BucketSnapshot;
 
 #[derive(Debug, Clone)]
 pub(super) struct UsageSnapshot {
