@@ -27,8 +27,9 @@
 //! assert!(mock.user("cust1").unwrap().enabled);
 //! assert_eq!(mock.stored_bytes("cust1"), 2048);
 //! // The snapshot is a seed again: loading it gives the same state.
-//! assert_eq!(mock.snapshot(), seed_after_load(&mock));
-//! # fn seed_after_load(mock: &MockMinio) -> Seed { mock.snapshot() }
+//! let copy = MockMinio::start().await;
+//! copy.load_seed(&mock.snapshot()).unwrap();
+//! assert_eq!(copy.snapshot(), mock.snapshot());
 //! # });
 //! ```
 //!
