@@ -24,6 +24,7 @@
 
 pub mod control;
 mod front;
+pub mod minio;
 mod tls;
 
 use std::net::{IpAddr, SocketAddr};
@@ -192,9 +193,7 @@ pub async fn run(args: &MockArgs) -> Result<(), MockError> {
         MockBackend::Synology => Err(MockError::Backend(
             "the stand-alone Synology mock is not in this build yet".into(),
         )),
-        MockBackend::Minio => Err(MockError::Backend(
-            "the stand-alone MinIO mock is not in this build yet".into(),
-        )),
+        MockBackend::Minio => run_backend::<minio::StandaloneMinio>(args).await,
     }
 }
 
