@@ -383,7 +383,7 @@ async fn sweep_records_usage_and_ends_with_the_actions_owed() {
     let (code, stdout, stderr) = setup.run(&["sweep"]).await;
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("cloud: 2 accounts read"), "{stderr}");
-    assert!(stdout.contains("pending actions"), "{stdout}");
+    assert!(stdout.contains("0 actions pending"), "{stdout}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
