@@ -48,6 +48,16 @@ pub struct Cli {
     /// How results are printed: text for people, json for programs (one document).
     #[arg(long, short, global = true, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
+    /// How long a service's lock outlives its holder's last renewal: after a killed
+    /// run, the service is free again this long after it died.
+    #[arg(long, global = true, env = "PROVISION_LOCK_TTL", default_value = "30s",
+          value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub lock_ttl: std::time::Duration,
+    /// How long an order waits for another order on the same service before it gives
+    /// up with "busy" (exit code 7: try later).
+    #[arg(long, global = true, env = "PROVISION_LOCK_WAIT", default_value = "30s",
+          value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub lock_wait: std::time::Duration,
     /// More log lines on standard error (-v info, -vv debug).
     #[arg(long, short, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -111,6 +121,9 @@ pub enum Command {
         #[arg(long)]
         server: Option<String>,
     },
+    /// Settle what a crashed run left: undo interrupted creates, finish interrupted
+    /// terminations and status changes (run it at start, or from cron).
+    Recover,
     /// The actions owed to customers (mails to send), and confirming them.
     #[command(subcommand)]
     Actions(ActionsCommand),

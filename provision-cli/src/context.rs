@@ -63,7 +63,9 @@ pub fn unknown_server(config: &Config, server: &str) -> CliError {
 pub async fn cycle(cli: &Cli) -> CliResult<(Config, BillingCycle)> {
     let config = load_config(cli.config.as_deref())?;
     let ledger = open_ledger(&cli.ledger).await?;
-    let cycle = BillingCycle::from_config(ledger, &config, provision::build_provider).await?;
+    let cycle = BillingCycle::from_config(ledger, &config, provision::build_provider)
+        .await?
+        .with_lock_timing(cli.lock_ttl, cli.lock_wait);
     Ok((config, cycle))
 }
 

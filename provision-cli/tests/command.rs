@@ -383,7 +383,7 @@ async fn sweep_records_usage_and_ends_with_the_actions_owed() {
     let (code, stdout, stderr) = setup.run(&["sweep"]).await;
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("cloud: 2 accounts read"), "{stderr}");
-    assert!(stdout.contains("pending actions"), "{stdout}");
+    assert!(stdout.contains("0 actions pending"), "{stdout}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -514,4 +514,125 @@ fn help_shows_examples_and_exit_codes_and_completions_are_printed() {
         let script = String::from_utf8(output.stdout).unwrap();
         assert!(script.contains("change-plan"), "{shell}");
     }
+}
+
+/// Starts `provision create` for service `service_id` on the Nextcloud mock (slowed
+/// down), and kills it with SIGKILL once the mock has seen the account's POST: the
+/// order is cut off in the middle, as by a crash or a deploy.
+async fn create_killed_midway(setup: &Setup, service_id: &str) {
+    setup
+        .nextcloud
+        .set_latency(std::time::Duration::from_millis(400));
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("provision"))
+        .arg("--config")
+        .arg(setup.config())
+        .arg("--ledger")
+        .arg(setup.ledger())
+        .args(["--lock-ttl", "2s"])
+        .args([
+            "create",
+            "--server",
+            "cloud",
+            "--client-id",
+            "77",
+            "--service-id",
+            service_id,
+            "--product",
+            "cloud",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !setup
+        .nextcloud
+        .requests()
+        .iter()
+        .any(|r| r.starts_with("POST") && r.contains("/cloud/users"))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the create never reached the server"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(
+        !status.success(),
+        "the create finished before it was killed"
+    );
+    setup.nextcloud.set_latency(std::time::Duration::ZERO);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_create_killed_midway_and_retried_makes_one_account() {
+    let setup = Setup::new().await;
+    create_killed_midway(&setup, "70").await;
+    let retry = [
+        "create",
+        "--server",
+        "cloud",
+        "--client-id",
+        "77",
+        "--service-id",
+        "70",
+        "--product",
+        "cloud",
+    ];
+    let (code, doc) = setup.json(&retry).await;
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["username"], "nc77x70");
+    // The killed call never handed out its password: the retry sets one and gives it.
+    let password = doc["password"]
+        .as_str()
+        .expect("a password for the caller who never got one");
+    assert!(setup.nextcloud.check_password("nc77x70", password));
+    let accounts: Vec<String> = setup
+        .nextcloud
+        .user_ids()
+        .into_iter()
+        .filter(|u| u.starts_with("nc77"))
+        .collect();
+    assert_eq!(accounts, ["nc77x70"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recover_undoes_a_create_that_was_killed_midway() {
+    let setup = Setup::new().await;
+    create_killed_midway(&setup, "71").await;
+    // The dead run's lock has not ended yet: left for later, and said so (exit 10).
+    let (code, doc) = setup.json(&["recover"]).await;
+    assert_eq!(code, 10, "{doc}");
+    assert_eq!(doc["held"][0]["service_id"], "71", "{doc}");
+    // Its lock ends two seconds after its last renewal.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let (code, doc) = setup.json(&["recover"]).await;
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["undone"][0]["service_id"], "71", "{doc}");
+    assert!(
+        setup.nextcloud.user("nc77x71").is_none(),
+        "the half-made account is removed"
+    );
+    let (code, doc) = setup.json(&["recover"]).await;
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["undone"].as_array().unwrap().len(), 0);
+    // The billing system's retry then creates it afresh.
+    let retry = [
+        "create",
+        "--server",
+        "cloud",
+        "--client-id",
+        "77",
+        "--service-id",
+        "71",
+        "--product",
+        "cloud",
+    ];
+    let (code, doc) = setup.json(&retry).await;
+    assert_eq!(code, 0, "{doc}");
+    assert!(setup
+        .nextcloud
+        .check_password("nc77x71", doc["password"].as_str().unwrap()));
 }

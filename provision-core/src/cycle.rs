@@ -76,8 +76,10 @@ use crate::rules::{resolve_unique, CollisionLimits, GeneratePassword, NameContex
 use crate::threshold::{evaluate, ThresholdState};
 use crate::username::Username;
 
-/// How long a service's lock holds unless let go: longer than any one operation takes.
-pub const DEFAULT_LOCK_TTL: Duration = Duration::from_secs(300);
+/// How long a service's lock holds after its holder last renewed it. The holder renews
+/// it every third of this while it works, so an operation may take longer; a holder
+/// that died (a killed process) frees the service this long after its last renewal.
+pub const DEFAULT_LOCK_TTL: Duration = Duration::from_secs(30);
 
 /// How long a call waits for another call on the same service.
 pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(30);
@@ -135,6 +137,9 @@ pub struct Recovery {
     pub finished: Vec<ServiceKey>,
     /// Services that could not be settled now, with why (tried again next time).
     pub failed: Vec<(ServiceKey, Error)>,
+    /// Services left alone because a call holds their lock: a live one at work, or a
+    /// dead one whose lock has not ended yet (tried again next time).
+    pub held: Vec<ServiceKey>,
 }
 
 /// The billing cycle on a ledger. See the [module documentation](self).
@@ -318,6 +323,34 @@ impl BillingCycle {
         self.ledger.unlock(&held.service, &held.owner).await
     }
 
+    /// Runs `work` while renewing `held` every third of the lock's time, so that a
+    /// live holder keeps the service however long the work takes.
+    async fn renewing<T>(&self, held: &Held, work: impl std::future::Future<Output = T>) -> T {
+        tokio::pin!(work);
+        let mut renew = tokio::time::interval((self.lock_ttl / 3).max(Duration::from_millis(10)));
+        renew.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        renew.tick().await;
+        loop {
+            tokio::select! {
+                result = &mut work => return result,
+                _ = renew.tick() => {
+                    let now = Utc::now();
+                    match self
+                        .ledger
+                        .try_lock(&held.service, &held.owner, now, now + ttl_delta(self.lock_ttl))
+                        .await
+                    {
+                        Ok(true) => {}
+                        // The work goes on (stopping it halfway would leave more to
+                        // settle); the operation journal keeps a second holder safe.
+                        Ok(false) => tracing::warn!(service = %held.service, "a service lock ended before its work did"),
+                        Err(e) => tracing::warn!(service = %held.service, error = %e, "could not renew a service lock"),
+                    }
+                }
+            }
+        }
+    }
+
     /// Runs `work` under the service's lock, letting go afterwards whatever it returns.
     async fn locked<T, F, Fut>(&self, service: &ServiceKey, work: F) -> Result<T>
     where
@@ -325,7 +358,7 @@ impl BillingCycle {
         Fut: std::future::Future<Output = Result<T>>,
     {
         let held = self.lock(service).await?;
-        let result = work().await;
+        let result = self.renewing(&held, work()).await;
         // A failed unlock only delays the next call until the lock's time ends.
         if let Err(e) = self.release(held).await {
             tracing::warn!(service = %service, error = %e, "could not let go of a service lock");
@@ -1160,6 +1193,7 @@ impl BillingCycle {
                 .try_lock(&key, &owner, now, now + ttl_delta(self.lock_ttl))
                 .await?
             {
+                recovery.held.push(key);
                 continue;
             }
             let held = Held {
@@ -1167,7 +1201,7 @@ impl BillingCycle {
                 owner,
             };
             let ops: Vec<&Operation> = unfinished.iter().filter(|op| op.service == key).collect();
-            let result = self.recover_service(&key, &ops).await;
+            let result = self.renewing(&held, self.recover_service(&key, &ops)).await;
             if let Err(e) = self.release(held).await {
                 tracing::warn!(service = %key, error = %e, "could not let go of a service lock");
             }

@@ -23,6 +23,7 @@ pub async fn dispatch(cli: Cli) -> CliResult<()> {
         Command::Usage(service) => orders::usage(&cli, service).await,
         Command::History(args) => orders::history(&cli, args).await,
         Command::Sweep { server } => sweep::sweep(&cli, server.as_deref()).await,
+        Command::Recover => sweep::recover(&cli).await,
         Command::Actions(command) => sweep::actions(&cli, command).await,
         Command::Policy(command) => orders::policy(&cli, command).await,
         Command::Mock(args) => Ok(crate::mock::run(args).await?),

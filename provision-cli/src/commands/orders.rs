@@ -190,14 +190,16 @@ pub async fn usage(cli: &Cli, args: &ServiceArgs) -> CliResult<()> {
         (Some(q), Some(used)) => q.percent_used(used),
         _ => None,
     };
+    let used = match usage.used {
+        Some(bytes) => format!("{bytes} used"),
+        None => "usage not measured by the server yet".to_string(),
+    };
     let text = format!(
-        "{key} ({username}): {} used of {}{}",
-        usage
-            .used
-            .map(|b| b.to_string())
+        "{key} ({username}): {used}, quota {}{}",
+        quota
+            .map(|q| q.to_string())
             .unwrap_or_else(|| "unknown".into()),
-        quota.map(|q| q.to_string()).unwrap_or_else(|| "?".into()),
-        percent.map(|p| format!(" ({p}%)")).unwrap_or_default(),
+        percent.map(|p| format!(" ({p}% used)")).unwrap_or_default(),
     );
     let document = json!({
         "service": ServiceView::from(&service),

@@ -16,6 +16,15 @@ use crate::output::{core_error_json, print};
 /// How many pending actions a sweep lists at its end.
 const SWEEP_ACTIONS_SHOWN: u32 = 1000;
 
+/// "1 account", "2 accounts", "1 policy switch", "2 policy switches".
+fn counted(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        _ if noun.ends_with("ch") => format!("{n} {noun}es"),
+        _ => format!("{n} {noun}s"),
+    }
+}
+
 /// An action in JSON.
 fn action_json(action: &PendingAction) -> Value {
     json!({
@@ -81,12 +90,11 @@ pub async fn sweep(cli: &Cli, only: Option<&str>) -> CliResult<()> {
                     .count();
                 failed |= !report.failures.is_empty() || switches_failed > 0;
                 let line = format!(
-                    "{name}: {} accounts read, {} failed, {} actions recorded, {} policy switches ({} failed)",
-                    report.outcomes.len(),
+                    "{name}: {} read, {} failed, {} recorded, {} ({switches_failed} failed)",
+                    counted(report.outcomes.len(), "account"),
                     report.failures.len(),
-                    report.actions_recorded,
-                    report.limit_switches.len(),
-                    switches_failed,
+                    counted(report.actions_recorded, "action"),
+                    counted(report.limit_switches.len(), "policy switch"),
                 );
                 if !terminal {
                     eprintln!("{line}");
@@ -141,7 +149,7 @@ pub async fn sweep(cli: &Cli, only: Option<&str>) -> CliResult<()> {
     let pending = cycle
         .pending_actions(SWEEP_ACTIONS_SHOWN, Duration::ZERO)
         .await?;
-    text.push_str(&format!("{} pending actions\n", pending.len()));
+    text.push_str(&format!("{} pending\n", counted(pending.len(), "action")));
     for action in &pending {
         text.push_str(&format!("  {}\n", action_line(action)));
     }
@@ -185,4 +193,42 @@ pub async fn actions(cli: &Cli, command: &ActionsCommand) -> CliResult<()> {
             Ok(())
         }
     }
+}
+
+/// `recover`: what crashed runs left, settled; services that could not be settled now
+/// make the exit code "partly done" (they are tried again next time).
+pub async fn recover(cli: &Cli) -> CliResult<()> {
+    let (_, cycle) = cycle(cli).await?;
+    let recovery = cycle.recover().await?;
+    let mut text = format!(
+        "{} interrupted creates undone, {} interrupted operations finished, {} failed, \
+         {} held by another run (tried again next time)\n",
+        recovery.undone.len(),
+        recovery.finished.len(),
+        recovery.failed.len(),
+        recovery.held.len(),
+    );
+    for (key, error) in &recovery.failed {
+        text.push_str(&format!("  {key}: {error}\n"));
+    }
+    let keys = |keys: &[provision::core::ledger::ServiceKey]| {
+        keys.iter()
+            .map(|k| json!({ "server": k.server.as_str(), "service_id": k.service_id }))
+            .collect::<Vec<_>>()
+    };
+    let document = json!({
+        "undone": keys(&recovery.undone),
+        "finished": keys(&recovery.finished),
+        "held": keys(&recovery.held),
+        "failed": recovery.failed.iter().map(|(k, e)| json!({
+            "server": k.server.as_str(),
+            "service_id": k.service_id,
+            "error": core_error_json(e),
+        })).collect::<Vec<_>>(),
+    });
+    print(cli.output, &document, &text)?;
+    if !recovery.failed.is_empty() || !recovery.held.is_empty() {
+        return Err(CliError::Reported(ExitCode::Partial));
+    }
+    Ok(())
 }

@@ -25,6 +25,7 @@
 pub mod account_routes;
 pub mod control;
 mod front;
+pub mod minio;
 pub mod nextcloud;
 pub mod synology;
 mod tls;
@@ -191,9 +192,7 @@ pub async fn run(args: &MockArgs) -> Result<(), MockError> {
     match args.backend {
         MockBackend::Nextcloud => run_backend::<nextcloud::NextcloudMock>(args).await,
         MockBackend::Synology => run_backend::<synology::SynologyMock>(args).await,
-        MockBackend::Minio => Err(MockError::Backend(
-            "the stand-alone MinIO mock is not in this build yet".into(),
-        )),
+        MockBackend::Minio => run_backend::<minio::StandaloneMinio>(args).await,
     }
 }
 

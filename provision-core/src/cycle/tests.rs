@@ -458,3 +458,47 @@ mod postgres {
         }
     }
 }
+
+#[tokio::test]
+async fn a_lock_is_renewed_while_its_work_runs_and_ends_soon_after_its_holder_dies() {
+    let provider = Arc::new(InMemoryProvider::new());
+    let cycle = cycle_on(&provider)
+        .await
+        .with_lock_timing(Duration::from_millis(300), Duration::from_millis(50));
+    let key = ServiceKey::new(server(), "s1");
+    let ledger = cycle.ledger().clone();
+    let work = cycle.locked(&key, || async {
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        Ok(())
+    });
+    let other = async {
+        // Well past the lock's 300 ms: without renewal another caller would get it.
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        let now = Utc::now();
+        ledger
+            .try_lock(&key, "another-worker", now, now + TimeDelta::seconds(5))
+            .await
+            .unwrap()
+    };
+    let (worked, taken) = tokio::join!(work, other);
+    worked.unwrap();
+    assert!(!taken, "the lock of a live holder was taken");
+
+    // A holder that stops renewing (a killed process) frees it after the lock's time.
+    let now = Utc::now();
+    assert!(ledger
+        .try_lock(&key, "dead-worker", now, now + TimeDelta::milliseconds(300))
+        .await
+        .unwrap());
+    let started = std::time::Instant::now();
+    cycle
+        .locked(&key, || async { Ok(()) })
+        .await
+        .expect_err("held by the dead worker, within the wait");
+    let waited = cycle
+        .with_lock_timing(Duration::from_millis(300), Duration::from_secs(5))
+        .locked(&key, || async { Ok(()) })
+        .await;
+    waited.unwrap();
+    assert!(started.elapsed() < Duration::from_secs(5));
+}

@@ -11,7 +11,10 @@ use serde_json::{json, Map, Value};
 use super::eval::{DocumentKind, Policy};
 use super::reply::{errors, ApiError, Reply};
 use super::request::Ctx;
-use super::state::{GroupRecord, PolicyRecord, State, UserRecord, MINIO_VERSION, RUSTFS_VERSION};
+use super::state::{
+    access_key_problem, secret_key_problem, GroupRecord, PolicyRecord, State, UserRecord,
+    MINIO_VERSION, RUSTFS_VERSION,
+};
 use super::Dialect;
 use crate::wire::madmin::{self, Algorithm};
 
@@ -188,18 +191,18 @@ fn add_user(state: &mut State, ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     if rustfs && request.status.is_none() {
         return Err(ApiError::new(400, "InvalidRequest", "status is required"));
     }
-    if access_key.len() < 3 || access_key.contains(['=', ',']) {
+    if let Some(problem) = access_key_problem(access_key) {
         return Err(ApiError::new(
             400,
             "XMinioAdminInvalidAccessKey",
-            "The access key is invalid (at least 3 bytes, no '=' or ',').",
+            format!("The access key is invalid: {problem}."),
         ));
     }
-    if request.secret_key.len() < 8 {
+    if let Some(problem) = secret_key_problem(&request.secret_key) {
         return Err(ApiError::new(
             400,
             "XMinioAdminInvalidSecretKey",
-            "The secret key is invalid (at least 8 bytes).",
+            format!("The secret key is invalid: {problem}."),
         ));
     }
     // Anything but "enabled"/"on" - a missing status too - disables the user.

@@ -219,12 +219,22 @@ pub struct Answer {
     pub body: Vec<u8>,
     /// The `ETag` header, if any.
     pub etag: Option<String>,
+    /// Every header, names in lower case, in the order received.
+    pub headers: Vec<(String, String)>,
 }
 
 impl Answer {
     /// The body as text (lossy), for assertions on error codes.
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The first header of this (lower-case) name.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
     }
 
     /// `Ok` for a 2xx answer, else [`AttackError::Refused`].
@@ -285,8 +295,18 @@ impl RawClient {
             .get("etag")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        let headers = response
+            .headers()
+            .iter()
+            .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+            .collect();
         let body = response.bytes().await?.to_vec();
-        Ok(Answer { status, body, etag })
+        Ok(Answer {
+            status,
+            body,
+            etag,
+            headers,
+        })
     }
 
     fn target(&self, path: &str, query: &str) -> String {

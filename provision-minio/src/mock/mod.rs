@@ -10,7 +10,12 @@
 //! RustFS's, see [`Dialect`]). A request for a route it does not implement gets a loud
 //! HTTP 501 naming the method and path.
 //!
-//! The administrator is [`ROOT_ACCESS_KEY`] / [`ROOT_SECRET_KEY`]. Users created through
+//! The administrator is [`ROOT_ACCESS_KEY`] / [`ROOT_SECRET_KEY`], or the credentials
+//! given to [`MockMinioBuilder::root_credentials`]. A test can start from a document
+//! of users, policies, groups, buckets, objects and usage ([`seed::Seed`],
+//! [`MockMinio::load_seed`]) and read the state back in that form
+//! ([`MockMinio::snapshot`]); `provision mock minio` keeps its `--state` that way.
+//! Users created through
 //! the admin API can sign S3 requests, with the `Authorization` header or as presigned
 //! URLs; their canned and group policies and the bucket's policy are evaluated by the
 //! mock's own evaluator (Effect, Action, Resource, Principal; Conditions are ignored;
@@ -50,6 +55,7 @@ mod object_lock;
 mod reply;
 mod request;
 mod s3;
+pub mod seed;
 mod state;
 
 use std::collections::VecDeque;
@@ -69,9 +75,11 @@ use crate::wire::policy::is_valid_bucket_name;
 use crate::wire::sigv4::{self, Credentials, ReceivedRequest, VerifyError, VerifyOptions};
 use reply::{render_error, Api, ApiError, Reply};
 use request::{Ctx, Query};
-use state::{ServerOptions, State};
+use seed::{Seed, SeedError};
+use state::{access_key_problem, secret_key_problem, ServerOptions, State};
 
-/// The administrator's access key the mock accepts.
+/// The administrator's access key the mock accepts unless
+/// [`MockMinioBuilder::root_credentials`] says otherwise.
 pub const ROOT_ACCESS_KEY: &str = "minioadmin";
 /// The administrator's secret key the mock accepts.
 pub const ROOT_SECRET_KEY: &str = "minioadmin-mock-secret";
@@ -95,7 +103,12 @@ pub enum Dialect {
 }
 
 /// What an injected fault does to a request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// As JSON (durations in milliseconds): `{"server_error": 503}`,
+/// `{"throttle": {"retry_after_ms": 2000}}` (or `{"throttle": {}}`), `{"delay": 1500}`,
+/// `{"drop_connection": 60000}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum FaultKind {
     /// Answer this HTTP status (5xx) without carrying the request out.
@@ -104,15 +117,53 @@ pub enum FaultKind {
     /// carrying the request out, with a `Retry-After` when set.
     Throttle {
         /// The `Retry-After` to send.
+        #[serde(rename = "retry_after_ms", default, with = "millis::optional")]
         retry_after: Option<Duration>,
     },
     /// Carry the request out, then answer only after this delay (past the client's
     /// timeout, the client never sees the answer although the change happened).
-    Delay(Duration),
+    Delay(#[serde(with = "millis")] Duration),
     /// Do not carry the request out and hold it for this long before answering 503.
     /// wiremock cannot drop a socket, so a dropped connection is emulated by an answer
     /// that comes after the client's timeout.
-    DropConnection(Duration),
+    DropConnection(#[serde(with = "millis")] Duration),
+}
+
+/// Durations as whole milliseconds in JSON.
+mod millis {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        u64::deserialize(d).map(Duration::from_millis)
+    }
+
+    pub(super) mod optional {
+        use std::time::Duration;
+
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub(in super::super) fn serialize<S: Serializer>(
+            d: &Option<Duration>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match d {
+                Some(d) => super::serialize(d, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub(in super::super) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<Duration>, D::Error> {
+            Option::<u64>::deserialize(d).map(|ms| ms.map(Duration::from_millis))
+        }
+    }
 }
 
 /// How many requests the mock's log keeps (the oldest go first); the request counter
@@ -122,18 +173,31 @@ pub const REQUEST_LOG_LIMIT: usize = 10_000;
 /// A fault for the next requests (optionally only those whose `path?query` contains
 /// a substring, or with a given method). Faults are used in the order they were
 /// injected.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// As JSON, every field but `kind` optional:
+/// `{"kind": {"server_error": 503}, "times": 2, "path_contains": "datausageinfo",
+/// "method": "GET", "skip": 0}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Fault {
     /// What happens.
     pub kind: FaultKind,
     /// For how many matching requests.
+    #[serde(default = "one")]
     pub times: u32,
     /// Only requests whose `path?query` contains this.
+    #[serde(default)]
     pub path_contains: Option<String>,
     /// Only requests with this method (`PUT`).
+    #[serde(default)]
     pub method: Option<String>,
     /// Matching requests to let through untouched before the fault applies.
+    #[serde(default)]
     pub skip: u32,
+}
+
+fn one() -> u32 {
+    1
 }
 
 impl Fault {
@@ -201,7 +265,8 @@ impl Fault {
 }
 
 /// A request the mock received.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
 pub struct RecordedRequest {
     /// The HTTP method.
     pub method: String,
@@ -211,6 +276,8 @@ pub struct RecordedRequest {
     pub query: String,
     /// The access key of the Authorization header, if it could be read.
     pub access_key: Option<String>,
+    /// The HTTP status the mock answered.
+    pub status: u16,
 }
 
 /// A user as the mock holds it (never with its secret).
@@ -262,6 +329,9 @@ pub enum MockError {
     /// The bucket name breaks the bucket naming rules.
     #[error("{0:?} is not a valid bucket name")]
     InvalidBucketName(String),
+    /// Root credentials MinIO would not start with (the reason, never the secret).
+    #[error("unusable root credentials: {0}")]
+    InvalidRootCredentials(&'static str),
 }
 
 /// Configures a [`MockMinio`] before it starts.
@@ -273,9 +343,28 @@ pub struct MockMinioBuilder {
     accepts_pbkdf2: bool,
     reply_algorithm: Option<Algorithm>,
     serves_minio_prefix: bool,
+    root: (String, SecretString),
 }
 
 impl MockMinioBuilder {
+    /// The administrator's credentials (default [`ROOT_ACCESS_KEY`] /
+    /// [`ROOT_SECRET_KEY`]). MinIO refuses to start with an access key under 3 bytes
+    /// or with `=` or `,` in it, or a secret key under 8 bytes, and so does this.
+    pub fn root_credentials(
+        mut self,
+        access_key: impl Into<String>,
+        secret_key: SecretString,
+    ) -> Result<Self, MockError> {
+        let access_key = access_key.into();
+        if let Some(problem) = access_key_problem(&access_key)
+            .or_else(|| secret_key_problem(secret_key.expose_secret()))
+        {
+            return Err(MockError::InvalidRootCredentials(problem));
+        }
+        self.root = (access_key, secret_key);
+        Ok(self)
+    }
+
     /// Imitates MinIO (default) or RustFS.
     pub fn dialect(mut self, dialect: Dialect) -> Self {
         self.dialect = dialect;
@@ -334,8 +423,8 @@ impl MockMinioBuilder {
         };
         let shared = Arc::new(Shared {
             state: Mutex::new(State::new(
-                ROOT_ACCESS_KEY.to_owned(),
-                SecretString::from(ROOT_SECRET_KEY.to_owned()),
+                self.root.0.clone(),
+                self.root.1.clone(),
                 self.region,
                 options,
             )),
@@ -353,7 +442,13 @@ impl MockMinioBuilder {
             .respond_with(Responder(Arc::clone(&shared)))
             .mount(&server)
             .await;
-        MockMinio { server, shared }
+        let (root_access_key, root_secret) = self.root;
+        MockMinio {
+            server,
+            shared,
+            root_access_key,
+            root_secret,
+        }
     }
 }
 
@@ -361,6 +456,8 @@ impl MockMinioBuilder {
 pub struct MockMinio {
     server: MockServer,
     shared: Arc<Shared>,
+    root_access_key: String,
+    root_secret: SecretString,
 }
 
 impl std::fmt::Debug for MockMinio {
@@ -391,6 +488,10 @@ impl MockMinio {
             accepts_pbkdf2: true,
             reply_algorithm: None,
             serves_minio_prefix: true,
+            root: (
+                ROOT_ACCESS_KEY.to_owned(),
+                SecretString::from(ROOT_SECRET_KEY.to_owned()),
+            ),
         }
     }
 
@@ -399,19 +500,44 @@ impl MockMinio {
         self.server.uri()
     }
 
+    /// The server's socket address (loopback).
+    pub fn address(&self) -> std::net::SocketAddr {
+        *self.server.address()
+    }
+
     /// The administrator's access key.
-    pub fn access_key(&self) -> &'static str {
-        ROOT_ACCESS_KEY
+    pub fn access_key(&self) -> &str {
+        &self.root_access_key
     }
 
     /// The administrator's secret key.
     pub fn secret_key(&self) -> SecretString {
-        SecretString::from(ROOT_SECRET_KEY.to_owned())
+        self.root_secret.clone()
     }
 
     /// The administrator's credentials.
     pub fn credentials(&self) -> Credentials {
-        Credentials::new(ROOT_ACCESS_KEY, self.secret_key())
+        Credentials::new(self.access_key(), self.secret_key())
+    }
+
+    /// The configured region, if any.
+    pub fn region(&self) -> Option<String> {
+        lock(&self.shared.state).region.clone()
+    }
+
+    /// Replaces users, policies, groups, buckets, objects and the usage snapshot with
+    /// what `seed` describes (see [`seed`]). Nothing changes when the seed breaks a
+    /// rule; the error names the item.
+    pub fn load_seed(&self, seed: &Seed) -> Result<(), SeedError> {
+        let mut state = lock(&self.shared.state);
+        *state = seed::apply(&state, seed)?;
+        Ok(())
+    }
+
+    /// The current state as a seed: loading it into a mock gives this state back
+    /// (uploads in progress are not kept). It holds the users' secret keys.
+    pub fn snapshot(&self) -> Seed {
+        seed::snapshot(&lock(&self.shared.state))
     }
 
     /// The dialect it speaks.
@@ -718,6 +844,31 @@ impl Shared {
 
     fn answer(&self, request: &Request) -> (Reply, Duration) {
         self.count.fetch_add(1, Ordering::SeqCst);
+        let (reply, delay) = self.carry_out(request);
+        let raw_query = request.url.query().unwrap_or_default();
+        let access_key = request
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| sigv4::parse_authorization(v).ok())
+            .map(|a| a.access_key)
+            .or_else(|| presigned_access_key(raw_query));
+        let mut log = lock(&self.log);
+        if log.len() >= REQUEST_LOG_LIMIT {
+            log.pop_front();
+        }
+        log.push_back(RecordedRequest {
+            method: request.method.as_str().to_owned(),
+            path: request.url.path().to_owned(),
+            query: raw_query.to_owned(),
+            access_key,
+            status: reply.status,
+        });
+        (reply, delay)
+    }
+
+    /// Applies a pending fault or handles the request.
+    fn carry_out(&self, request: &Request) -> (Reply, Duration) {
         let method = request.method.as_str();
         let path = request.url.path();
         let raw_query = request.url.query().unwrap_or_default();
@@ -731,26 +882,6 @@ impl Shared {
             .iter()
             .filter_map(|(n, v)| v.to_str().ok().map(|v| (n.as_str(), v)))
             .collect();
-        let access_key = request
-            .headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| sigv4::parse_authorization(v).ok())
-            .map(|a| a.access_key)
-            .or_else(|| presigned_access_key(raw_query));
-        {
-            let mut log = lock(&self.log);
-            if log.len() >= REQUEST_LOG_LIMIT {
-                log.pop_front();
-            }
-            log.push_back(RecordedRequest {
-                method: method.to_owned(),
-                path: path.to_owned(),
-                query: raw_query.to_owned(),
-                access_key,
-            });
-        }
-
         let (options, mut delay) = (lock(&self.state).options, *lock(&self.latency));
         let admin = admin_endpoint(path, &options);
         let api = if admin.is_some() { Api::Admin } else { Api::S3 };

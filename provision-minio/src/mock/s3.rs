@@ -123,6 +123,7 @@ pub(super) fn handle(state: &mut State, ctx: &Ctx<'_>, path: &str) -> Result<Rep
             put_object(state, ctx, bucket, key)
         }
         ("GET", false) if q.is_empty() => get_object(state, ctx, bucket, key),
+        ("HEAD", false) if q.is_empty() => head_object(state, ctx, bucket, key),
         ("DELETE", false) => delete_object(state, ctx, bucket, key),
         _ => Err(errors::not_implemented(ctx.method, &ctx.target)),
     }
@@ -240,10 +241,26 @@ fn reject_delimiter(ctx: &Ctx<'_>) -> Result<(), ApiError> {
     }
 }
 
+/// One entry of a listing page: an object, or the common prefix that rolls up the
+/// keys under it (with a delimiter).
+enum ListEntry<'s> {
+    Object(&'s String, &'s VersionRecord),
+    Prefix(String),
+}
+
+impl ListEntry<'_> {
+    fn name(&self) -> &str {
+        match self {
+            ListEntry::Object(key, _) => key,
+            ListEntry::Prefix(prefix) => prefix,
+        }
+    }
+}
+
 fn list_objects_v2(state: &State, ctx: &Ctx<'_>, bucket: &str) -> Result<Reply, ApiError> {
     authorize(state, ctx, "s3:ListBucket", bucket)?;
-    reject_delimiter(ctx)?;
     let q = &ctx.query;
+    let delimiter = q.get("delimiter").filter(|d| !d.is_empty());
     let prefix = q.get("prefix").unwrap_or_default();
     let max = max_keys(ctx)?;
     let url = url_encoding(ctx)?;
@@ -261,14 +278,39 @@ fn list_objects_v2(state: &State, ctx: &Ctx<'_>, bucket: &str) -> Result<Reply, 
         .buckets
         .get(bucket)
         .ok_or_else(|| errors::no_such_bucket(bucket))?;
-    let mut live = record
+    let live = record
         .objects
         .iter()
         .filter(|(k, _)| k.starts_with(prefix))
         .filter(|(k, _)| start_after.as_deref().is_none_or(|s| k.as_str() > s))
         .filter_map(|(k, versions)| versions.last().filter(|v| !v.delete_marker).map(|v| (k, v)));
-    let page: Vec<(&String, &VersionRecord)> = live.by_ref().take(max).collect();
-    let truncated = max > 0 && live.next().is_some();
+    // Keys and common prefixes both count towards max-keys, as in S3; a page that
+    // ended on a common prefix resumes after every key under it.
+    let mut page: Vec<ListEntry<'_>> = Vec::new();
+    let mut truncated = false;
+    for (key, version) in live {
+        let rolled_up = delimiter.and_then(|d| {
+            let rest = &key[prefix.len()..];
+            rest.find(d)
+                .map(|at| key[..prefix.len() + at + d.len()].to_owned())
+        });
+        let entry = match rolled_up {
+            Some(common) => {
+                let seen = start_after.as_deref() == Some(common.as_str())
+                    || page.last().is_some_and(|e| e.name() == common);
+                if seen {
+                    continue;
+                }
+                ListEntry::Prefix(common)
+            }
+            None => ListEntry::Object(key, version),
+        };
+        if page.len() == max {
+            truncated = max > 0;
+            break;
+        }
+        page.push(entry);
+    }
 
     let mut body = format!(
         "<ListBucketResult xmlns=\"{S3_NS}\"><Name>{}</Name><Prefix>{}</Prefix><KeyCount>{}</KeyCount><MaxKeys>{max}</MaxKeys><IsTruncated>{truncated}</IsTruncated>",
@@ -276,6 +318,12 @@ fn list_objects_v2(state: &State, ctx: &Ctx<'_>, bucket: &str) -> Result<Reply, 
         escape(&encode_key(prefix, url)),
         page.len()
     );
+    if let Some(d) = delimiter {
+        body.push_str(&format!(
+            "<Delimiter>{}</Delimiter>",
+            escape(&encode_key(d, url))
+        ));
+    }
     if url {
         body.push_str("<EncodingType>url</EncodingType>");
     }
@@ -286,21 +334,31 @@ fn list_objects_v2(state: &State, ctx: &Ctx<'_>, bucket: &str) -> Result<Reply, 
         ));
     }
     if truncated {
-        if let Some((last, _)) = page.last() {
+        if let Some(last) = page.last() {
             body.push_str(&format!(
                 "<NextContinuationToken>{}</NextContinuationToken>",
-                hex::encode(last.as_bytes())
+                hex::encode(last.name().as_bytes())
             ));
         }
     }
-    for (key, v) in &page {
-        body.push_str(&format!(
-            "<Contents><Key>{}</Key><LastModified>{}</LastModified><ETag>{}</ETag><Size>{}</Size><StorageClass>STANDARD</StorageClass></Contents>",
-            escape(&encode_key(key, url)),
-            time(v.modified),
-            escape(&v.etag()),
-            v.size
-        ));
+    for entry in &page {
+        if let ListEntry::Object(key, v) = entry {
+            body.push_str(&format!(
+                "<Contents><Key>{}</Key><LastModified>{}</LastModified><ETag>{}</ETag><Size>{}</Size><StorageClass>STANDARD</StorageClass></Contents>",
+                escape(&encode_key(key, url)),
+                time(v.modified),
+                escape(&v.etag()),
+                v.size
+            ));
+        }
+    }
+    for entry in &page {
+        if let ListEntry::Prefix(common) = entry {
+            body.push_str(&format!(
+                "<CommonPrefixes><Prefix>{}</Prefix></CommonPrefixes>",
+                escape(&encode_key(common, url))
+            ));
+        }
     }
     body.push_str("</ListBucketResult>");
     Ok(Reply::xml(body))
@@ -519,22 +577,53 @@ pub(super) fn check_quota(state: &State, bucket: &str, size: u64) -> Result<(), 
 
 /// `GET /<bucket>/<key>`: the latest version. The mock keeps sizes, not contents, so
 /// the body is that many zero bytes.
-fn get_object(state: &State, ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Reply, ApiError> {
+/// The latest version of an object, when it is not a delete marker (GetObject and
+/// HeadObject need `s3:GetObject`).
+fn readable_version<'s>(
+    state: &'s State,
+    ctx: &Ctx<'_>,
+    bucket: &str,
+    key: &str,
+) -> Result<&'s VersionRecord, ApiError> {
     authorize_object(state, ctx, "s3:GetObject", bucket, key)?;
-    let latest = state
+    state
         .buckets
         .get(bucket)
         .and_then(|b| b.objects.get(key))
         .and_then(|versions| versions.last())
         .filter(|v| !v.delete_marker)
-        .ok_or_else(errors::no_such_key)?;
+        .ok_or_else(errors::no_such_key)
+}
+
+/// The headers GetObject and HeadObject describe a version with.
+fn with_version_headers(mut reply: Reply, version: &VersionRecord) -> Reply {
+    reply = reply.header("etag", version.etag()).header(
+        "last-modified",
+        version
+            .modified
+            .format("%a, %d %b %Y %H:%M:%S GMT")
+            .to_string(),
+    );
+    if version.version_id != "null" {
+        reply = reply.header("x-amz-version-id", version.version_id.clone());
+    }
+    reply
+}
+
+fn get_object(state: &State, ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Reply, ApiError> {
+    let latest = readable_version(state, ctx, bucket, key)?;
     let size = usize::try_from(latest.size)
         .map_err(|_| ApiError::new(500, "InternalError", "object too large for the mock"))?;
-    let mut reply = Reply::bytes(vec![0; size]).header("etag", latest.etag());
-    if latest.version_id != "null" {
-        reply = reply.header("x-amz-version-id", latest.version_id.clone());
-    }
-    Ok(reply)
+    Ok(with_version_headers(Reply::bytes(vec![0; size]), latest))
+}
+
+/// `HEAD /<bucket>/<key>`: the object's headers, `Content-Length` its size, no body.
+fn head_object(state: &State, ctx: &Ctx<'_>, bucket: &str, key: &str) -> Result<Reply, ApiError> {
+    let latest = readable_version(state, ctx, bucket, key)?;
+    let reply = Reply::empty(200)
+        .header("content-length", latest.size.to_string())
+        .header("content-type", "application/octet-stream".to_owned());
+    Ok(with_version_headers(reply, latest))
 }
 
 /// `DELETE /<bucket>/<key>[?versionId=]`: 204, as MinIO answers even for a missing

@@ -111,13 +111,8 @@ impl BucketRecord {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) struct BucketSnapshot {
-    pub(super) size: u64,
-    pub(super) objects: u64,
-    pub(super) versions: u64,
-    pub(super) delete_markers: u64,
-}
+/// One bucket's scanned figures: the seed's type, so a snapshot needs no copying.
+pub(super) use super::seed::SeedBucketUsage as BucketSnapshot;
 
 #[derive(Debug, Clone)]
 pub(super) struct UsageSnapshot {
@@ -151,6 +146,17 @@ pub(super) struct State {
     pub(super) buckets: BTreeMap<String, BucketRecord>,
     pub(super) usage: Option<UsageSnapshot>,
     next_version: u64,
+}
+
+/// Why MinIO refuses an access key: at least 3 bytes, no `=` or `,` (sheet §7).
+pub(super) fn access_key_problem(access_key: &str) -> Option<&'static str> {
+    (access_key.len() < 3 || access_key.contains(['=', ',']))
+        .then_some("an access key has at least 3 bytes and no '=' or ','")
+}
+
+/// Why MinIO refuses a secret key: fewer than 8 bytes (sheet §7).
+pub(super) fn secret_key_problem(secret_key: &str) -> Option<&'static str> {
+    (secret_key.len() < 8).then_some("a secret key has at least 8 bytes")
 }
 
 fn builtin_policies() -> Vec<(&'static str, Value)> {
@@ -280,6 +286,35 @@ impl State {
             .or_insert_with(BucketRecord::new);
         record.object_lock = true;
         record.versioning = true;
+    }
+
+    /// A state with this one's root, region, options and built-in policies, and
+    /// nothing else.
+    pub(super) fn fresh(&self) -> State {
+        let mut state = State::new(
+            self.root_access_key.clone(),
+            self.root_secret.clone(),
+            self.region.clone(),
+            self.options,
+        );
+        state.next_version = self.next_version;
+        state
+    }
+
+    /// Moves the version counter past every id of the mock's own form, so that ids
+    /// loaded from a seed are never handed out again.
+    pub(super) fn reserve_version_ids(&mut self) {
+        let highest = self
+            .buckets
+            .values()
+            .flat_map(|b| b.objects.values().flatten())
+            .filter_map(|v| {
+                let (_, counter) = v.version_id.rsplit_once('-')?;
+                u64::from_str_radix(counter, 16).ok()
+            })
+            .max()
+            .unwrap_or(0);
+        self.next_version = self.next_version.max(highest.saturating_add(1));
     }
 
     pub(super) fn next_version_id(&mut self) -> String {
