@@ -22,9 +22,12 @@
 //! The control API ([`control`]) listens on `--control` (default: a loopback port).
 //! SIGTERM or Ctrl-C stops the mock cleanly (exit code 0).
 
+pub mod account_routes;
 pub mod control;
 mod front;
 pub mod minio;
+pub mod nextcloud;
+pub mod synology;
 mod tls;
 
 use std::net::{IpAddr, SocketAddr};
@@ -187,12 +190,8 @@ pub struct MockArgs {
 /// Runs the mock `args` names until SIGTERM or Ctrl-C.
 pub async fn run(args: &MockArgs) -> Result<(), MockError> {
     match args.backend {
-        MockBackend::Nextcloud => Err(MockError::Backend(
-            "the stand-alone Nextcloud mock is not in this build yet".into(),
-        )),
-        MockBackend::Synology => Err(MockError::Backend(
-            "the stand-alone Synology mock is not in this build yet".into(),
-        )),
+        MockBackend::Nextcloud => run_backend::<nextcloud::NextcloudMock>(args).await,
+        MockBackend::Synology => run_backend::<synology::SynologyMock>(args).await,
         MockBackend::Minio => run_backend::<minio::StandaloneMinio>(args).await,
     }
 }

@@ -20,6 +20,7 @@
 
 pub mod crash;
 pub mod secrets;
+pub mod seed;
 
 use secrecy::SecretString;
 

@@ -37,6 +37,7 @@
 //! # });
 //! ```
 
+pub mod seed;
 mod server;
 mod state;
 
@@ -50,7 +51,9 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer};
 
 use crate::provider::{NextcloudProvider, NextcloudProviderBuilder};
+use seed::{Seed, SeedError};
 use server::{lock, Responder};
+pub use state::LoggedRequest;
 use state::{PendingFault, State, StorageReport};
 
 /// The login name the mock's admin account has.
@@ -74,6 +77,19 @@ pub const REQUEST_LOG_LIMIT: usize = 10_000;
 /// A fault for the next request(s) the mock receives, optionally only those of one
 /// method or whose path contains a text.
 ///
+/// As JSON (the stand-alone mock's control API): `kind` is `server_error` (with
+/// `status`), `throttle`, `delay` (with `ms`) or `drop_connection`; `times`, `method`
+/// and `path` (a text the path contains) are optional; other fields are refused.
+///
+/// ```
+/// use provision_nextcloud::mock::Fault;
+///
+/// let fault: Fault = serde_json::from_value(serde_json::json!(
+///     {"kind": "server_error", "status": 503, "times": 2, "method": "post"}
+/// )).unwrap();
+/// assert_eq!(fault, Fault::server_error(503).times(2).on_method("POST"));
+/// ```
+///
 /// ```
 /// use std::time::Duration;
 /// use provision_nextcloud::mock::Fault;
@@ -82,7 +98,8 @@ pub const REQUEST_LOG_LIMIT: usize = 10_000;
 /// let slow_create = Fault::delay(Duration::from_secs(2)).on_method("POST").on_path("/cloud/users");
 /// # let _ = (two_503s, slow_create);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(try_from = "FaultDocument")]
 pub struct Fault {
     pub(crate) kind: FaultKind,
     times: usize,
@@ -152,6 +169,75 @@ impl Fault {
     }
 }
 
+/// A fault as JSON, before its fields are checked against its kind.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FaultDocument {
+    kind: FaultName,
+    status: Option<u16>,
+    ms: Option<u64>,
+    times: Option<usize>,
+    method: Option<String>,
+    path: Option<String>,
+}
+
+#[derive(serde::Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum FaultName {
+    ServerError,
+    Throttle,
+    Delay,
+    DropConnection,
+}
+
+impl TryFrom<FaultDocument> for Fault {
+    type Error = String;
+
+    fn try_from(doc: FaultDocument) -> std::result::Result<Fault, String> {
+        let unused = |field: &str, present: bool| {
+            if present {
+                Err(format!("field `{field}` does not apply to this fault kind"))
+            } else {
+                Ok(())
+            }
+        };
+        let mut fault = match doc.kind {
+            FaultName::ServerError => {
+                unused("ms", doc.ms.is_some())?;
+                match doc.status {
+                    Some(status @ 100..=599) => Fault::server_error(status),
+                    Some(other) => return Err(format!("status {other} is not an HTTP status")),
+                    None => return Err("a server_error fault needs `status`".into()),
+                }
+            }
+            FaultName::Delay => {
+                unused("status", doc.status.is_some())?;
+                let ms = doc.ms.ok_or("a delay fault needs `ms`")?;
+                Fault::delay(Duration::from_millis(ms))
+            }
+            FaultName::Throttle | FaultName::DropConnection => {
+                unused("status", doc.status.is_some())?;
+                unused("ms", doc.ms.is_some())?;
+                if doc.kind == FaultName::Throttle {
+                    Fault::throttle()
+                } else {
+                    Fault::drop_connection()
+                }
+            }
+        };
+        if let Some(times) = doc.times {
+            fault = fault.times(times);
+        }
+        if let Some(method) = &doc.method {
+            fault = fault.on_method(method);
+        }
+        if let Some(path) = &doc.path {
+            fault = fault.on_path(path);
+        }
+        Ok(fault)
+    }
+}
+
 /// An account as the mock holds it (the password is not shown).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MockUser {
@@ -190,7 +276,34 @@ impl MockNextcloud {
     /// Starts a mock with one account, the admin ([`ADMIN_USER`] / [`ADMIN_PASSWORD`]),
     /// and one group, `admin`.
     pub async fn start() -> Self {
-        let state = Arc::new(Mutex::new(State::new(ADMIN_PASSWORD)));
+        Self::serve(State::new(ADMIN_USER, ADMIN_PASSWORD)).await
+    }
+
+    /// A builder for a mock with other admin credentials or a seed.
+    ///
+    /// ```
+    /// use provision_nextcloud::mock::{seed::Seed, MockNextcloud};
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let seed = Seed::from_json(serde_json::json!({
+    ///     "users": [{"id": "alice", "password": "a long Passw0rd!", "quota": "1 GB"}]
+    /// })).unwrap();
+    /// let mock = MockNextcloud::builder()
+    ///     .admin("root", "root-Passw0rd!")
+    ///     .seed(&seed)
+    ///     .start()
+    ///     .await
+    ///     .unwrap();
+    /// assert_eq!(mock.user("alice").unwrap().quota, "1 GB");
+    /// assert_eq!(mock.admin_user(), "root");
+    /// # });
+    /// ```
+    pub fn builder() -> MockNextcloudBuilder {
+        MockNextcloudBuilder::default()
+    }
+
+    async fn serve(state: State) -> Self {
+        let state = Arc::new(Mutex::new(state));
         let server = MockServer::builder()
             .disable_request_recording()
             .start()
@@ -204,14 +317,40 @@ impl MockNextcloud {
         MockNextcloud { server, state }
     }
 
+    /// The loopback address the mock listens on.
+    pub fn address(&self) -> std::net::SocketAddr {
+        *self.server.address()
+    }
+
     /// The base URL to give the provider (`http://127.0.0.1:<port>`).
     pub fn url(&self) -> String {
         self.server.uri()
     }
 
+    /// The admin's login id (as stored).
+    pub fn admin_user(&self) -> String {
+        let state = lock(&self.state);
+        state
+            .users
+            .get(&state.admin_key)
+            .map_or_else(|| state.admin_key.clone(), |u| u.id.clone())
+    }
+
     /// The admin's password as a secret.
     pub fn admin_password(&self) -> SecretString {
-        SecretString::from(ADMIN_PASSWORD)
+        let state = lock(&self.state);
+        let password = state
+            .users
+            .get(&state.admin_key)
+            .map_or("", |u| u.password.as_str());
+        SecretString::from(password)
+    }
+
+    /// The current state in the seed format: loading it as a seed (with the same admin
+    /// credentials) gives this state back. Its passwords are the mock's test
+    /// credentials, in plain text.
+    pub fn snapshot(&self) -> Seed {
+        lock(&self.state).snapshot()
     }
 
     /// A provider builder aimed at this mock with the admin's credentials and short
@@ -226,7 +365,7 @@ impl MockNextcloud {
                 Duration::from_secs(10),
             ));
         NextcloudProvider::builder(self.url())
-            .credentials(ADMIN_USER, self.admin_password())
+            .credentials(self.admin_user(), self.admin_password())
             .options(options)
     }
 
@@ -250,7 +389,21 @@ impl MockNextcloud {
     /// The requests received, as `"METHOD /path"`, oldest first: the last
     /// [`REQUEST_LOG_LIMIT`] of them, so that long runs keep a bounded log.
     pub fn requests(&self) -> Vec<String> {
+        lock(&self.state)
+            .requests
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect()
+    }
+
+    /// The same requests with the status each was answered.
+    pub fn request_log(&self) -> Vec<LoggedRequest> {
         lock(&self.state).requests.iter().cloned().collect()
+    }
+
+    /// Drops every fault not yet used up.
+    pub fn clear_faults(&self) {
+        lock(&self.state).faults.clear();
     }
 
     /// Queues a fault; faults apply in the order they were queued.
@@ -389,5 +542,55 @@ impl MockNextcloud {
             }
             None => false,
         }
+    }
+}
+
+/// Starts a [`MockNextcloud`] with chosen admin credentials and a seed.
+#[derive(Default)]
+pub struct MockNextcloudBuilder {
+    admin: Option<(String, SecretString)>,
+    seed: Option<Seed>,
+}
+
+impl std::fmt::Debug for MockNextcloudBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockNextcloudBuilder")
+            .field("admin", &self.admin.as_ref().map(|(user, _)| user))
+            .field("seeded", &self.seed.is_some())
+            .finish()
+    }
+}
+
+impl MockNextcloudBuilder {
+    /// The admin account's id and password (default [`ADMIN_USER`] / [`ADMIN_PASSWORD`]).
+    /// It is in the `admin` group and keeps this password whatever the seed says.
+    pub fn admin(mut self, user: &str, password: impl Into<SecretString>) -> Self {
+        self.admin = Some((user.to_string(), password.into()));
+        self
+    }
+
+    /// The accounts and groups to start with.
+    pub fn seed(mut self, seed: &Seed) -> Self {
+        self.seed = Some(seed.clone());
+        self
+    }
+
+    /// Starts the mock. Fails when the admin id is empty or the seed holds a state the
+    /// mock cannot (a duplicate id, an unknown group, an unreadable quota).
+    pub async fn start(self) -> std::result::Result<MockNextcloud, SeedError> {
+        use secrecy::ExposeSecret;
+        let (user, password) = self
+            .admin
+            .unwrap_or_else(|| (ADMIN_USER.to_string(), SecretString::from(ADMIN_PASSWORD)));
+        if user.trim().is_empty() || user.contains(':') {
+            return Err(SeedError::Admin(
+                "the admin id must be non-empty and without ':'".into(),
+            ));
+        }
+        let mut state = State::new(&user, password.expose_secret());
+        if let Some(seed) = &self.seed {
+            state.apply_seed(seed)?;
+        }
+        Ok(MockNextcloud::serve(state).await)
     }
 }

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use wiremock::http::Method;
 use wiremock::{Request, Respond, ResponseTemplate};
 
-use super::state::{Params, Reply, State};
+use super::state::{LoggedRequest, Params, Reply, State};
 use super::FaultKind;
 
 /// How long a "dropped" connection stays silent: longer than any client timeout.
@@ -39,34 +39,43 @@ impl Respond for Responder {
         let mut state = lock(&self.state);
         let path = request.url.path().to_string();
         state.request_count += 1;
+        let (status, template) = answer(&mut state, request, &path);
         if state.requests.len() >= super::REQUEST_LOG_LIMIT {
             state.requests.pop_front();
         }
-        state
-            .requests
-            .push_back(format!("{} {}", request.method, path));
-        let latency = state.latency;
-
-        let mut extra_delay = Duration::ZERO;
-        if let Some(kind) = take_fault(&mut state, request.method.as_str(), &path) {
-            match kind {
-                FaultKind::ServerError(status) => {
-                    return ResponseTemplate::new(status)
-                        .set_body_raw(format!("injected fault: HTTP {status}"), "text/plain")
-                        .set_delay(latency);
-                }
-                FaultKind::Throttle => return bare(429, "").set_delay(latency),
-                FaultKind::DropConnection => {
-                    // wiremock cannot close a socket: stay silent past any timeout. The
-                    // request is not carried out.
-                    return ResponseTemplate::new(200).set_delay(DROP_DELAY);
-                }
-                // Carried out, answered late.
-                FaultKind::Delay(delay) => extra_delay = delay,
-            }
-        }
-        handle(&mut state, request, &path).set_delay(latency + extra_delay)
+        state.requests.push_back(LoggedRequest {
+            method: request.method.to_string(),
+            path,
+            status,
+        });
+        template
     }
+}
+
+/// The status and the answer: a fault's, or the route's.
+fn answer(state: &mut State, request: &Request, path: &str) -> (u16, ResponseTemplate) {
+    let latency = state.latency;
+    let mut extra_delay = Duration::ZERO;
+    if let Some(kind) = take_fault(state, request.method.as_str(), path) {
+        match kind {
+            FaultKind::ServerError(status) => {
+                let template = ResponseTemplate::new(status)
+                    .set_body_raw(format!("injected fault: HTTP {status}"), "text/plain")
+                    .set_delay(latency);
+                return (status, template);
+            }
+            FaultKind::Throttle => return (429, bare(429, "").set_delay(latency)),
+            FaultKind::DropConnection => {
+                // wiremock cannot close a socket: stay silent past any timeout. The
+                // request is not carried out.
+                return (200, ResponseTemplate::new(200).set_delay(DROP_DELAY));
+            }
+            // Carried out, answered late.
+            FaultKind::Delay(delay) => extra_delay = delay,
+        }
+    }
+    let (status, template) = handle(state, request, path);
+    (status, template.set_delay(latency + extra_delay))
 }
 
 /// Takes one use of the first pending fault that matches the request.
@@ -84,16 +93,17 @@ fn take_fault(state: &mut State, method: &str, path: &str) -> Option<FaultKind> 
     Some(kind)
 }
 
-fn handle(state: &mut State, request: &Request, path: &str) -> ResponseTemplate {
+fn handle(state: &mut State, request: &Request, path: &str) -> (u16, ResponseTemplate) {
     let method = &request.method;
     let Some((version, route)) = split_path(path) else {
         return loud(404, method, path, "no such route on the mock Nextcloud");
     };
     if header(request, "ocs-apirequest").as_deref() != Some("true") {
-        return ResponseTemplate::new(412).set_body_raw(
+        let refused = ResponseTemplate::new(412).set_body_raw(
             json!({"message": "CSRF check failed"}).to_string(),
             "application/json",
         );
+        return (412, refused);
     }
     let wants_json = request
         .url
@@ -243,17 +253,18 @@ fn bare(status: u16, body: &'static str) -> ResponseTemplate {
 
 /// The mock's own error for a request it does not understand: never an answer a
 /// client could mistake for Nextcloud's.
-fn loud(status: u16, method: &Method, path: &str, why: &str) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_raw(
+fn loud(status: u16, method: &Method, path: &str, why: &str) -> (u16, ResponseTemplate) {
+    let template = ResponseTemplate::new(status).set_body_raw(
         format!("MockNextcloud: {why}: {method} {path}"),
         "text/plain",
-    )
+    );
+    (status, template)
 }
 
 /// Renders a reply as Nextcloud does for the version (§2 of the facts sheet).
-fn envelope(version: Version, reply: Reply) -> ResponseTemplate {
+fn envelope(version: Version, reply: Reply) -> (u16, ResponseTemplate) {
     let (code, message, data) = match reply {
-        Reply::Bare(status, body) => return bare(status, body),
+        Reply::Bare(status, body) => return (status, bare(status, body)),
         Reply::Ok(data) => (None, "OK".to_string(), data),
         Reply::Fail(code, message) => (Some(code), message, json!([])),
     };
@@ -290,8 +301,9 @@ fn envelope(version: Version, reply: Reply) -> ResponseTemplate {
     let response = ResponseTemplate::new(http)
         .set_body_raw(body.to_string(), "application/json; charset=utf-8");
     if http == 401 {
-        response.insert_header("WWW-Authenticate", "Basic realm=\"Authorisation Required\"")
+        let challenge = "Basic realm=\"Authorisation Required\"";
+        (http, response.insert_header("WWW-Authenticate", challenge))
     } else {
-        response
+        (http, response)
     }
 }

@@ -14,8 +14,10 @@ use sha2::{Digest, Sha256};
 use super::Fault;
 use crate::human_size::HumanSize;
 
-/// The mock admin's login name.
+/// The mock admin's login name when none is given.
 pub(crate) const ADMIN_ID: &str = "admin";
+/// Nextcloud's administrators group.
+pub(crate) const ADMIN_GROUP: &str = "admin";
 
 const ONLY_CHARS: &str = "Only the following characters are allowed in an Login: \"a-z\", \"A-Z\", \"0-9\", spaces and \"_.@-'\"";
 const NOT_SUB_ADMIN: &str = "Logged in account must be at least a sub admin";
@@ -114,7 +116,7 @@ pub(crate) struct UserEntry {
 }
 
 impl UserEntry {
-    fn new(id: &str, password: &str) -> Self {
+    pub(crate) fn new(id: &str, password: &str) -> Self {
         UserEntry {
             id: id.to_string(),
             password: password.to_string(),
@@ -133,6 +135,17 @@ impl UserEntry {
     }
 }
 
+/// One request as the log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedRequest {
+    /// The HTTP method.
+    pub method: String,
+    /// The URL path (without the query).
+    pub path: String,
+    /// The HTTP status answered (for a dropped connection, the one never sent: 200).
+    pub status: u16,
+}
+
 /// A fault waiting for the requests it applies to.
 pub(crate) struct PendingFault {
     pub(crate) fault: Fault,
@@ -145,7 +158,7 @@ pub(crate) struct State {
     /// Group id to display name.
     pub(crate) groups: BTreeMap<String, String>,
     /// The most recent requests, at most [`super::REQUEST_LOG_LIMIT`].
-    pub(crate) requests: std::collections::VecDeque<String>,
+    pub(crate) requests: std::collections::VecDeque<LoggedRequest>,
     /// Every request since the start or the last reset.
     pub(crate) request_count: usize,
     pub(crate) faults: Vec<PendingFault>,
@@ -157,6 +170,8 @@ pub(crate) struct State {
     pub(crate) max_quota: Option<u64>,
     /// `files/allow_unlimited_quota`.
     pub(crate) allow_unlimited_quota: bool,
+    /// The key (lower-cased id) of the account the mock was started for.
+    pub(crate) admin_key: String,
 }
 
 /// A handler's answer, rendered per OCS version by the server.
@@ -201,20 +216,20 @@ impl Params {
 }
 
 /// What a quota parameter means to the server.
-enum QuotaInput {
+pub(crate) enum QuotaInput {
     Stored(StoredQuota),
     Invalid,
     Negative,
 }
 
 impl State {
-    pub(crate) fn new(admin_password: &str) -> Self {
-        let mut admin = UserEntry::new(ADMIN_ID, admin_password);
-        admin.groups.insert("admin".to_string());
+    pub(crate) fn new(admin_id: &str, admin_password: &str) -> Self {
+        let mut admin = UserEntry::new(admin_id, admin_password);
+        admin.groups.insert(ADMIN_GROUP.to_string());
         let mut users = BTreeMap::new();
-        users.insert(ADMIN_ID.to_string(), admin);
+        users.insert(admin_id.to_lowercase(), admin);
         let mut groups = BTreeMap::new();
-        groups.insert("admin".to_string(), "admin".to_string());
+        groups.insert(ADMIN_GROUP.to_string(), ADMIN_GROUP.to_string());
         State {
             users,
             groups,
@@ -227,6 +242,7 @@ impl State {
             edit_calls: HashMap::new(),
             max_quota: None,
             allow_unlimited_quota: true,
+            admin_key: admin_id.to_lowercase(),
         }
     }
 
@@ -265,7 +281,7 @@ impl State {
         if !self.is_admin(caller) {
             return Some(fail(403, NOT_SUB_ADMIN));
         }
-        if self.admin_uses_app_password && caller == ADMIN_ID {
+        if self.admin_uses_app_password && caller == self.admin_key {
             return Some(fail(403, PASSWORD_CONFIRMATION));
         }
         None
@@ -782,7 +798,7 @@ fn is_valid_email(email: &str) -> bool {
 /// Reads a quota parameter as the server does (§5.1): `none`/`default`, a PHP numeric
 /// string, or `computerFileSize` (the leading number times the unit at the very end;
 /// `500 MiB` ends in `b` and so means 500 bytes).
-fn parse_quota(raw: &str) -> QuotaInput {
+pub(crate) fn parse_quota(raw: &str) -> QuotaInput {
     if raw == "none" {
         return QuotaInput::Stored(StoredQuota::None);
     }

@@ -27,6 +27,7 @@
 
 mod handlers;
 mod params;
+pub mod seed;
 mod state;
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -44,6 +45,7 @@ use crate::noise::responder::generate_static_key;
 use crate::provider::{SynologyProvider, SynologyProviderBuilder};
 use handlers::{Handled, Incoming};
 use params::Params;
+use seed::{Seed, SeedError};
 use state::{key, ActiveFault, State};
 
 /// How long a "dropped" connection is held open. wiremock cannot drop a socket, so a
@@ -103,7 +105,22 @@ pub const REQUEST_LOG_LIMIT: usize = 10_000;
 /// matching requests through (default 0), only requests whose description contains
 /// `only` when set. A request's description is `"<path> <api>.<method>"`, e.g.
 /// `"/webapi/entry.cgi SYNO.Core.Quota.get"`.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// As JSON (the stand-alone mock's control API): `kind` is `http_status` (with
+/// `status`, optional `retry_after_s`), `api_error` (with `code`), `busy`, `delay`
+/// (with `ms`), `drop_connection`, `html`, `expire_sessions` or `silent_no_op`;
+/// `times`, `after` and `only` are optional; other fields are refused.
+///
+/// ```
+/// use provision_synology::mock::Fault;
+///
+/// let fault: Fault = serde_json::from_value(serde_json::json!(
+///     {"kind": "api_error", "code": 117, "times": 2, "only": "SYNO.Core.User.create"}
+/// )).unwrap();
+/// assert_eq!(fault, Fault::api_error(117).times(2).only("SYNO.Core.User.create"));
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(try_from = "FaultDocument")]
 pub struct Fault {
     kind: FaultKind,
     times: usize,
@@ -193,6 +210,89 @@ impl Fault {
     }
 }
 
+/// A fault as JSON, before its fields are checked against its kind.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FaultDocument {
+    kind: FaultName,
+    status: Option<u16>,
+    retry_after_s: Option<u64>,
+    code: Option<i64>,
+    ms: Option<u64>,
+    times: Option<usize>,
+    after: Option<usize>,
+    only: Option<String>,
+}
+
+#[derive(serde::Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "snake_case")]
+enum FaultName {
+    HttpStatus,
+    ApiError,
+    Busy,
+    Delay,
+    DropConnection,
+    Html,
+    ExpireSessions,
+    SilentNoOp,
+}
+
+impl TryFrom<FaultDocument> for Fault {
+    type Error = String;
+
+    fn try_from(doc: FaultDocument) -> Result<Fault, String> {
+        let allowed: &[&str] = match doc.kind {
+            FaultName::HttpStatus => &["status", "retry_after_s"],
+            FaultName::ApiError => &["code"],
+            FaultName::Delay => &["ms"],
+            _ => &[],
+        };
+        let given = [
+            ("status", doc.status.is_some()),
+            ("retry_after_s", doc.retry_after_s.is_some()),
+            ("code", doc.code.is_some()),
+            ("ms", doc.ms.is_some()),
+        ];
+        if let Some((field, _)) = given.iter().find(|(f, set)| *set && !allowed.contains(f)) {
+            return Err(format!(
+                "field `{field}` does not apply to a {:?} fault",
+                doc.kind
+            ));
+        }
+        let mut fault = match doc.kind {
+            FaultName::HttpStatus => match doc.status {
+                Some(status @ 100..=599) => Fault::new(FaultKind::HttpStatus {
+                    status,
+                    retry_after: doc.retry_after_s.map(Duration::from_secs),
+                }),
+                Some(other) => return Err(format!("status {other} is not an HTTP status")),
+                None => return Err("an http_status fault needs `status`".into()),
+            },
+            FaultName::ApiError => {
+                Fault::api_error(doc.code.ok_or("an api_error fault needs `code`")?)
+            }
+            FaultName::Busy => Fault::busy(),
+            FaultName::Delay => Fault::delay(Duration::from_millis(
+                doc.ms.ok_or("a delay fault needs `ms`")?,
+            )),
+            FaultName::DropConnection => Fault::drop_connection(),
+            FaultName::Html => Fault::html(),
+            FaultName::ExpireSessions => Fault::expire_sessions(),
+            FaultName::SilentNoOp => Fault::silent_no_op(),
+        };
+        if let Some(times) = doc.times {
+            fault = fault.times(times);
+        }
+        if let Some(after) = doc.after {
+            fault = fault.after(after);
+        }
+        if let Some(only) = doc.only {
+            fault = fault.only(only);
+        }
+        Ok(fault)
+    }
+}
+
 /// One request as the mock received it, for assertions on encodings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedRequest {
@@ -208,6 +308,9 @@ pub struct RecordedRequest {
     pub params: Vec<(String, String)>,
     /// The request headers (names lower case).
     pub headers: Vec<(String, String)>,
+    /// The HTTP status answered (a dropped connection's never-sent answer counts as 200;
+    /// 0 while the request is being answered).
+    pub status: u16,
 }
 
 impl RecordedRequest {
@@ -294,15 +397,32 @@ impl MockSynology {
     /// # Panics
     /// When no Noise key can be generated (the operating system's RNG failed).
     pub async fn start() -> MockSynology {
-        let noise_key = match generate_static_key() {
-            Ok(k) => k,
-            Err(e) => panic!("mock synology: cannot generate a Noise key: {e}"),
-        };
-        let state = Arc::new(Mutex::new(State::new(
-            noise_key,
-            Self::ADMIN_ACCOUNT,
-            Self::ADMIN_PASSWORD,
-        )));
+        match Self::builder().start().await {
+            Ok(mock) => mock,
+            Err(e) => panic!("mock synology: {e}"),
+        }
+    }
+
+    /// A builder for a mock with another administrator or a seed.
+    ///
+    /// ```
+    /// use provision_synology::mock::{seed::Seed, MockSynology};
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let seed = Seed::from_json(serde_json::json!({
+    ///     "users": [{"name": "c42-s7", "password": "Cust-Passw0rd"}]
+    /// })).unwrap();
+    /// let dsm = MockSynology::builder().admin("ops", "Ops-Passw0rd").seed(&seed).start().await.unwrap();
+    /// assert!(dsm.user("c42-s7").is_some());
+    /// assert_eq!(dsm.admin_account(), "ops");
+    /// # });
+    /// ```
+    pub fn builder() -> MockSynologyBuilder {
+        MockSynologyBuilder::default()
+    }
+
+    async fn serve(state: State) -> MockSynology {
+        let state = Arc::new(Mutex::new(state));
         // Our own counter is kept; wiremock's recorder would hold every request forever.
         let server = MockServer::builder()
             .disable_request_recording()
@@ -317,6 +437,27 @@ impl MockSynology {
         MockSynology { server, state }
     }
 
+    /// The name of the administrator the mock was started for.
+    pub fn admin_account(&self) -> String {
+        let state = lock(&self.state);
+        state
+            .users
+            .get(&state.admin_key)
+            .map_or_else(|| state.admin_key.clone(), |u| u.name.clone())
+    }
+
+    /// The current state in the seed format: loading it as a seed (with the same
+    /// administrator) gives this state back. Its passwords are the mock's test
+    /// credentials, in plain text.
+    pub fn snapshot(&self) -> Seed {
+        lock(&self.state).snapshot()
+    }
+
+    /// The loopback address the mock listens on.
+    pub fn address(&self) -> std::net::SocketAddr {
+        *self.server.address()
+    }
+
     /// The base address, e.g. `http://127.0.0.1:43123` (plain HTTP is accepted for
     /// loopback only).
     pub fn url(&self) -> String {
@@ -325,7 +466,12 @@ impl MockSynology {
 
     /// The administrator's password as a secret.
     pub fn admin_password(&self) -> SecretString {
-        SecretString::from(Self::ADMIN_PASSWORD.to_string())
+        let state = lock(&self.state);
+        let password = state
+            .users
+            .get(&state.admin_key)
+            .map_or(String::new(), |u| u.password.clone());
+        SecretString::from(password)
     }
 
     /// Client options for tests: short timeouts and millisecond backoffs.
@@ -344,7 +490,7 @@ impl MockSynology {
     /// [`Self::fast_client_options`].
     pub fn provider_builder(&self) -> SynologyProviderBuilder {
         SynologyProvider::builder(self.url())
-            .credentials(Self::ADMIN_ACCOUNT, self.admin_password())
+            .credentials(self.admin_account(), self.admin_password())
             .options(Self::fast_client_options())
     }
 
@@ -657,6 +803,63 @@ impl MockSynology {
     }
 }
 
+/// Starts a [`MockSynology`] with a chosen administrator and a seed.
+#[derive(Default)]
+pub struct MockSynologyBuilder {
+    admin: Option<(String, SecretString)>,
+    seed: Option<Seed>,
+}
+
+impl std::fmt::Debug for MockSynologyBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockSynologyBuilder")
+            .field("admin", &self.admin.as_ref().map(|(user, _)| user))
+            .field("seeded", &self.seed.is_some())
+            .finish()
+    }
+}
+
+impl MockSynologyBuilder {
+    /// The administrator's name and password (default [`MockSynology::ADMIN_ACCOUNT`] /
+    /// [`MockSynology::ADMIN_PASSWORD`]): an enabled member of `administrators` that
+    /// keeps this password whatever the seed says.
+    pub fn admin(mut self, account: &str, password: impl Into<SecretString>) -> Self {
+        self.admin = Some((account.to_string(), password.into()));
+        self
+    }
+
+    /// The accounts and groups to start with.
+    pub fn seed(mut self, seed: &Seed) -> Self {
+        self.seed = Some(seed.clone());
+        self
+    }
+
+    /// Starts the mock. Fails when the administrator's name is empty or built in
+    /// (`admin`, `guest`), or the seed holds a state the mock cannot (a name or id
+    /// twice, a member that is no account, a group name over 32 characters).
+    pub async fn start(self) -> Result<MockSynology, SeedError> {
+        use secrecy::ExposeSecret;
+        let noise_key = generate_static_key()
+            .map_err(|e| SeedError::Start(format!("cannot generate a Noise key: {e}")))?;
+        let (account, password) = self.admin.unwrap_or_else(|| {
+            (
+                MockSynology::ADMIN_ACCOUNT.to_string(),
+                SecretString::from(MockSynology::ADMIN_PASSWORD.to_string()),
+            )
+        });
+        if account.trim().is_empty() || state::DEFAULT_ACCOUNTS.contains(&key(&account).as_str()) {
+            return Err(SeedError::Admin(format!(
+                "the administrator {account:?} must be a non-empty name other than admin and guest"
+            )));
+        }
+        let mut state = State::new(noise_key, &account, password.expose_secret());
+        if let Some(seed) = &self.seed {
+            state.apply_seed(seed)?;
+        }
+        Ok(MockSynology::serve(state).await)
+    }
+}
+
 /// The one wiremock responder: records, applies faults, routes, answers.
 struct DsmResponder {
     state: Arc<Mutex<State>>,
@@ -738,6 +941,7 @@ impl Respond for DsmResponder {
             body: String::from_utf8_lossy(&request.body).into_owned(),
             params: query.iter().chain(form.iter()).cloned().collect(),
             headers,
+            status: 0,
         };
         let description = format!(
             "{path} {}.{}",
@@ -748,76 +952,108 @@ impl Respond for DsmResponder {
             state.requests.pop_front();
         }
         state.requests.push_back(recorded.clone());
-        let latency = state.config.latency;
-
-        let mut extra_delay = Duration::ZERO;
-        match take_fault(&mut state, &description) {
-            Some(FaultKind::HttpStatus {
-                status,
-                retry_after,
-            }) => {
-                let mut template = ResponseTemplate::new(status)
-                    .set_body_string(format!("mock synology: injected HTTP {status}"));
-                if let Some(wait) = retry_after {
-                    template = template.insert_header("retry-after", wait.as_secs().to_string());
-                }
-                return template.set_delay(latency);
-            }
-            Some(FaultKind::ApiError(code)) => {
-                return json_response(&envelope(Err(code.into()))).set_delay(latency);
-            }
-            Some(FaultKind::DropConnection) => {
-                return json_response(&envelope(Err(100.into()))).set_delay(DROP_DELAY);
-            }
-            Some(FaultKind::Html) => {
-                return ResponseTemplate::new(200)
-                    .set_body_raw(
-                        "<!DOCTYPE html><html><body>Login</body></html>",
-                        "text/html",
-                    )
-                    .set_delay(latency);
-            }
-            Some(FaultKind::SilentNoOp) => {
-                return json_response(&envelope(Ok(json!({})))).set_delay(latency);
-            }
-            Some(FaultKind::ExpireSessions) => state.sessions.clear(),
-            Some(FaultKind::Delay(delay)) => extra_delay = delay,
-            None => {}
-        }
-
-        let method_ok = matches!(request.method.as_str(), "GET" | "POST");
-        if !is_dsm_path(&path) || !method_ok {
-            let status = if method_ok { 404 } else { 501 };
-            return ResponseTemplate::new(status)
-                .set_body_string(format!(
-                    "mock synology: no route for {} {path} (known: GET/POST /webapi/query.cgi, \
-                     /webapi/entry.cgi, /webapi/auth.cgi)",
-                    request.method
-                ))
-                .set_delay(latency);
-        }
-
-        let header = |name: &str| recorded.header(name).map(str::to_string);
-        let cookie = |name: &str| {
-            recorded.header("cookie").and_then(|c| {
-                c.split(';').find_map(|pair| {
-                    let (k, v) = pair.trim().split_once('=')?;
-                    (k == name).then(|| v.to_string())
-                })
-            })
-        };
-        let Handled { answer, set_cookie } = handlers::handle(
+        let (status, template) = answer(
             &mut state,
-            Incoming {
-                params: Params::new(&query, &form),
-                header: &header,
-                cookie: &cookie,
-            },
+            request,
+            &path,
+            &query,
+            &form,
+            &recorded,
+            &description,
         );
-        let mut template = json_response(&envelope(answer));
-        if let Some(cookie) = set_cookie {
-            template = template.insert_header("set-cookie", cookie);
+        if let Some(last) = state.requests.back_mut() {
+            last.status = status;
         }
-        template.set_delay(latency + extra_delay)
+        template
     }
+}
+
+/// The status and the answer of one recorded request: a fault's, or the route's.
+fn answer(
+    state: &mut State,
+    request: &Request,
+    path: &str,
+    query: &[(String, String)],
+    form: &[(String, String)],
+    recorded: &RecordedRequest,
+    description: &str,
+) -> (u16, ResponseTemplate) {
+    let latency = state.config.latency;
+
+    let mut extra_delay = Duration::ZERO;
+    match take_fault(state, description) {
+        Some(FaultKind::HttpStatus {
+            status,
+            retry_after,
+        }) => {
+            let mut template = ResponseTemplate::new(status)
+                .set_body_string(format!("mock synology: injected HTTP {status}"));
+            if let Some(wait) = retry_after {
+                template = template.insert_header("retry-after", wait.as_secs().to_string());
+            }
+            return (status, template.set_delay(latency));
+        }
+        Some(FaultKind::ApiError(code)) => {
+            return (
+                200,
+                json_response(&envelope(Err(code.into()))).set_delay(latency),
+            );
+        }
+        Some(FaultKind::DropConnection) => {
+            return (
+                200,
+                json_response(&envelope(Err(100.into()))).set_delay(DROP_DELAY),
+            );
+        }
+        Some(FaultKind::Html) => {
+            let page = ResponseTemplate::new(200).set_body_raw(
+                "<!DOCTYPE html><html><body>Login</body></html>",
+                "text/html",
+            );
+            return (200, page.set_delay(latency));
+        }
+        Some(FaultKind::SilentNoOp) => {
+            return (
+                200,
+                json_response(&envelope(Ok(json!({})))).set_delay(latency),
+            );
+        }
+        Some(FaultKind::ExpireSessions) => state.sessions.clear(),
+        Some(FaultKind::Delay(delay)) => extra_delay = delay,
+        None => {}
+    }
+
+    let method_ok = matches!(request.method.as_str(), "GET" | "POST");
+    if !is_dsm_path(path) || !method_ok {
+        let status = if method_ok { 404 } else { 501 };
+        let refusal = ResponseTemplate::new(status).set_body_string(format!(
+            "mock synology: no route for {} {path} (known: GET/POST /webapi/query.cgi, \
+             /webapi/entry.cgi, /webapi/auth.cgi)",
+            request.method
+        ));
+        return (status, refusal.set_delay(latency));
+    }
+
+    let header = |name: &str| recorded.header(name).map(str::to_string);
+    let cookie = |name: &str| {
+        recorded.header("cookie").and_then(|c| {
+            c.split(';').find_map(|pair| {
+                let (k, v) = pair.trim().split_once('=')?;
+                (k == name).then(|| v.to_string())
+            })
+        })
+    };
+    let Handled { answer, set_cookie } = handlers::handle(
+        state,
+        Incoming {
+            params: Params::new(query, form),
+            header: &header,
+            cookie: &cookie,
+        },
+    );
+    let mut template = json_response(&envelope(answer));
+    if let Some(cookie) = set_cookie {
+        template = template.insert_header("set-cookie", cookie);
+    }
+    (200, template.set_delay(latency + extra_delay))
 }

@@ -146,6 +146,8 @@ pub(crate) struct State {
     pub(crate) requests: std::collections::VecDeque<RecordedRequest>,
     pub(crate) request_count: usize,
     pub(crate) noise_key: StaticKey,
+    /// The key of the administrator the mock was started for.
+    pub(crate) admin_key: String,
 }
 
 /// A lower-case key: DSM treats names case-insensitively.
@@ -179,6 +181,7 @@ impl State {
             requests: std::collections::VecDeque::new(),
             request_count: 0,
             noise_key,
+            admin_key: key(admin),
         };
         for (name, gid, description) in [
             ("users", 100, "System default group"),
