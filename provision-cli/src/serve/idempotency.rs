@@ -11,8 +11,10 @@
 //! cannot hand it out a second time (Stripe replays verbatim; a secret at rest is
 //! worse than a replay that differs in that one field).
 //!
-//! The key, scoped by the token's id, is passed on to the billing cycle's orders
-//! ([`OrderKey`]), so the ledger's journal of a suspend or terminate carries it too.
+//! The key, scoped by the token's id and the request's fingerprint, is passed on to
+//! the billing cycle's orders ([`OrderKey`]), so the ledger's journal of a suspend or
+//! terminate carries it too: the same request never acts twice, even past the
+//! window, while another request under a key reused after the window does act.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -201,7 +203,7 @@ pub async fn idempotent(
             let mut request = Request::from_parts(parts, Body::from(bytes));
             request
                 .extensions_mut()
-                .insert(OrderKey(format!("{}:{key}", caller.id)));
+                .insert(OrderKey(format!("{}:{key}:{}", caller.id, &fingerprint[..16])));
             // Run to the end even if the client goes away: the answer is stored for
             // its retry, and the claim is never left hanging.
             let answer = tokio::spawn(next.run(request).instrument(tracing::Span::current())).await;
