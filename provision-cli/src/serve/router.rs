@@ -407,6 +407,7 @@ pub async fn history(
     Path((server, service_id)): Path<(String, String)>,
     ApiQuery(query): ApiQuery<HistoryQuery>,
 ) -> ApiResult<Json<HistoryView>> {
+    let key = key(&app, &server, &service_id)?;
     let days = query.days.unwrap_or(30);
     let months = query.months.unwrap_or(12);
     if !(1..=366).contains(&days) || !(1..=120).contains(&months) {
@@ -426,7 +427,6 @@ pub async fn history(
             )
         })?,
     };
-    let key = key(&app, &server, &service_id)?;
     Ok(Json(
         operations::history(&app.cycle, &key, days, months, zone).await?,
     ))
