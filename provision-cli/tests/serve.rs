@@ -1,244 +1,17 @@
 //! `provision serve` over real HTTP: the service bound to 127.0.0.1:0 in this process,
 //! on the three in-process mock servers, called with reqwest.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
-use provision::core::cycle::BillingCycle;
-use provision::core::ledger::{Ledger, SqlLedger};
+use common::{assert_problem, write_secret, Harness};
 use provision::core::quota::ByteSize;
-use provision::core::ExposeSecret;
-use provision::nextcloud::mock::{Fault, MockNextcloud, ADMIN_USER as NEXTCLOUD_ADMIN};
-use provision::minio::mock::MockMinio;
-use provision::synology::mock::MockSynology;
-use provision_cli::serve::auth::{new_token, Scope, Tokens};
-use provision_cli::serve::router::AppState;
-use provision_cli::serve::{self, Running, ServeOptions};
-use provision_core::testkit::secrets::{LogCapture, SecretScan};
+use provision::nextcloud::mock::Fault;
+use provision_cli::serve::{self, ServeOptions};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-
-/// The mocks, the service and a token of each scope.
-struct Harness {
-    nextcloud: MockNextcloud,
-    _synology: MockSynology,
-    _minio: MockMinio,
-    running: Option<Running>,
-    base: String,
-    http: reqwest::Client,
-    read: String,
-    provision: String,
-    admin: String,
-    /// The second provision token (another caller).
-    other: String,
-    _dir: tempfile::TempDir,
-}
-
-fn write_secret(dir: &Path, name: &str, secret: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, secret).unwrap();
-    path
-}
-
-impl Harness {
-    async fn start() -> Harness {
-        Harness::start_with(ServeOptions::default()).await
-    }
-
-    async fn start_with(options: ServeOptions) -> Harness {
-        let dir = tempfile::tempdir().unwrap();
-        let nextcloud = MockNextcloud::start().await;
-        let synology = MockSynology::start().await;
-        let minio = MockMinio::start().await;
-        synology.add_group("storage-10g", "10 GB".parse().unwrap());
-        synology.add_group("storage-20g", "20 GB".parse().unwrap());
-        let nc_password = write_secret(
-            dir.path(),
-            "nextcloud",
-            nextcloud.admin_password().expose_secret(),
-        );
-        let syn_password = write_secret(
-            dir.path(),
-            "synology",
-            synology.admin_password().expose_secret(),
-        );
-        let minio_password =
-            write_secret(dir.path(), "minio", minio.secret_key().expose_secret());
-        let config = format!(
-            r#"
-[servers.cloud]
-backend = "nextcloud"
-url = "{nc_url}"
-user = "{nc_user}"
-password = {{ file = "{nc_password}" }}
-
-[servers.nas]
-backend = "synology"
-url = "{syn_url}"
-user = "{syn_user}"
-password = {{ file = "{syn_password}" }}
-
-[servers.s3]
-backend = "minio"
-url = "{minio_url}"
-user = "{minio_user}"
-password = {{ file = "{minio_password}" }}
-
-[products.cloud]
-name_rule = "nc{{client_id}}-{{random_letter_3}}"
-password_rule = 16
-quota = "10 GB"
-notify_at = 90
-
-[products.cloud-bigger]
-name_rule = "nc{{client_id}}-{{random_letter_3}}"
-password_rule = 16
-quota = "20 GB"
-
-[products.nas]
-name_rule = "syn{{client_id}}-{{random_digit_4}}"
-password_rule = 16
-quota = "10 GB"
-groups = ["storage-10g"]
-
-[products.nas-bigger]
-name_rule = "syn{{client_id}}-{{random_digit_4}}"
-password_rule = 16
-quota = "20 GB"
-groups = ["storage-20g"]
-
-[products.s3]
-name_rule = "s3-{{client_id}}-{{random_letter_4}}"
-password_rule = 24
-quota = "10 GB"
-
-[products.s3-bigger]
-name_rule = "s3-{{client_id}}-{{random_letter_4}}"
-password_rule = 24
-quota = "20 GB"
-"#,
-            nc_url = nextcloud.url(),
-            nc_user = NEXTCLOUD_ADMIN,
-            nc_password = nc_password.display(),
-            syn_url = synology.url(),
-            syn_user = MockSynology::ADMIN_ACCOUNT,
-            syn_password = syn_password.display(),
-            minio_url = minio.url(),
-            minio_user = minio.access_key(),
-            minio_password = minio_password.display(),
-        );
-        let config = provision::core::config::Config::from_toml(&config).unwrap();
-        let ledger = Arc::new(SqlLedger::sqlite(dir.path().join("ledger.sqlite")).await.unwrap());
-        let cycle = BillingCycle::from_config(
-            ledger.clone() as Arc<dyn Ledger>,
-            &config,
-            provision::build_provider,
-        )
-        .await
-        .unwrap();
-        let mut lines = String::new();
-        let mut token = |scope, name: &str| {
-            let (token, line) = new_token(scope, name).unwrap();
-            lines.push_str(&line);
-            lines.push('\n');
-            token.expose_secret().to_string()
-        };
-        let read = token(Scope::Read, "reader");
-        let provision = token(Scope::Provision, "billing");
-        let admin = token(Scope::Admin, "operator");
-        let other = token(Scope::Provision, "billing-two");
-        let tokens = Tokens::parse(&lines).unwrap();
-        let app = Arc::new(AppState {
-            config,
-            cycle: Arc::new(cycle),
-            sweeps: Arc::default(),
-        });
-        let idempotency = options.idempotency(ledger);
-        let router = serve::router(app, Arc::new(tokens), idempotency, &options);
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let running = serve::spawn(listener, router, None).unwrap();
-        let base = format!("http://{}", running.address);
-        Harness {
-            nextcloud,
-            _synology: synology,
-            _minio: minio,
-            running: Some(running),
-            base,
-            http: reqwest::Client::new(),
-            read,
-            provision,
-            admin,
-            other,
-            _dir: dir,
-        }
-    }
-
-    async fn call(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        token: Option<&str>,
-        key: Option<&str>,
-        body: Option<Value>,
-    ) -> (StatusCode, reqwest::header::HeaderMap, Value) {
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        if let Some(key) = key {
-            request = request.header("Idempotency-Key", key);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let text = response.text().await.unwrap();
-        let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        (status, headers, value)
-    }
-
-    async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
-        let (status, _, body) = self
-            .call(reqwest::Method::GET, path, Some(token), None, None)
-            .await;
-        (status, body)
-    }
-
-    async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
-        let (status, _, body) = self
-            .call(reqwest::Method::POST, path, Some(token), None, Some(body))
-            .await;
-        (status, body)
-    }
-
-    async fn create(&self, server: &str, service: &str, client: &str) -> Value {
-        let (status, body) = self
-            .post(
-                "/v1/services",
-                &self.provision,
-                json!({"server": server, "service_id": service, "client_id": client, "product": server}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        body
-    }
-}
-
-fn assert_problem(headers: &reqwest::header::HeaderMap, body: &Value, status: u16, kind: &str) {
-    assert_eq!(
-        headers.get("content-type").unwrap(),
-        "application/problem+json",
-        "{body}"
-    );
-    assert_eq!(body["status"], status, "{body}");
-    assert_eq!(body["kind"], kind, "{body}");
-    assert_eq!(body["type"], format!("urn:provision:problem:{kind}"));
-    assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
-    assert!(body["detail"].as_str().is_some_and(|t| !t.is_empty()));
-}
 
 #[tokio::test]
 async fn every_order_and_read_on_every_backend() {
@@ -646,68 +419,6 @@ async fn a_body_over_the_limit_is_413() {
 }
 
 #[tokio::test]
-async fn no_secret_reaches_a_log_and_the_password_only_its_one_answer() {
-    let capture = LogCapture::start();
-    let h = Harness::start().await;
-    let mut scan = SecretScan::new();
-    for (what, token) in [
-        ("the read token", &h.read),
-        ("the provision token", &h.provision),
-        ("the admin token", &h.admin),
-    ] {
-        scan.secret(what, token);
-    }
-    scan.secret("the Nextcloud admin password", h.nextcloud.admin_password().expose_secret());
-    let mut answers = Vec::new();
-    for server in ["cloud", "nas", "s3"] {
-        let (_, _, created) = h
-            .call(
-                reqwest::Method::POST,
-                "/v1/services",
-                Some(&h.provision),
-                Some(&format!("create-{server}")),
-                Some(json!({"server": server, "service_id": "7", "client_id": "42", "product": server})),
-            )
-            .await;
-        let password = created["password"].as_str().unwrap().to_string();
-        scan.secret("an account password", &password);
-        let path = format!("/v1/services/{server}/7");
-        let (_, _, replay) = h
-            .call(
-                reqwest::Method::POST,
-                "/v1/services",
-                Some(&h.provision),
-                Some(&format!("create-{server}")),
-                Some(json!({"server": server, "service_id": "7", "client_id": "42", "product": server})),
-            )
-            .await;
-        answers.push(replay);
-        let (_, changed) = h.post(&format!("{path}/password"), &h.provision, json!({})).await;
-        scan.secret("a changed password", changed["password"].as_str().unwrap());
-        for read in ["", "/usage", "/history"] {
-            answers.push(h.get(&format!("{path}{read}"), &h.read).await.1);
-        }
-        answers.push(h.post(&format!("{path}/suspend"), &h.provision, json!({})).await.1);
-    }
-    answers.push(h.get("/metrics", &h.read).await.1);
-    for answer in &answers {
-        scan.secret_free_json(answer);
-    }
-    scan.assert_captured(&capture, &["/v1/services", "request_id", "billing"]);
-    scan.assert_clean(&capture);
-}
-
-trait JsonScan {
-    fn secret_free_json(&mut self, value: &Value);
-}
-
-impl JsonScan for SecretScan {
-    fn secret_free_json(&mut self, value: &Value) {
-        self.debug("an answer other than the one that set the password", &value.to_string());
-    }
-}
-
-#[tokio::test]
 async fn metrics_count_requests_by_route_and_status() {
     let h = Harness::start().await;
     h.get("/v1/services/cloud/1", &h.read).await;
@@ -769,4 +480,34 @@ fn the_committed_openapi_document_is_current() {
     for path in ["/v1/services", "/v1/sweeps", "/v1/actions/confirm", "/v1/services/{server}/{service_id}/history"] {
         assert!(document["paths"][path].is_object(), "{path} is described");
     }
+}
+
+#[tokio::test]
+async fn tls_serves_from_a_certificate_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let cert_pem = certified.cert.pem();
+    let cert = write_secret(dir.path(), "cert.pem", &cert_pem);
+    let key = write_secret(dir.path(), "key.pem", &certified.key_pair.serialize_pem());
+    let tls = serve::tls::load(&cert, &key).unwrap();
+    let h = Harness::start().await;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let router = axum::Router::new().route("/healthz", axum::routing::get(serve::router::healthz));
+    let running = serve::spawn(listener, router, Some(tls)).unwrap();
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(cert_pem.as_bytes()).unwrap())
+        .resolve("localhost", address)
+        .build()
+        .unwrap();
+    let url = format!("https://localhost:{}/healthz", address.port());
+    let response = client.get(&url).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.json::<Value>().await.unwrap()["status"], "ok");
+    // Plain HTTP on the TLS port gets no answer.
+    assert!(h.http.get(format!("http://{address}/healthz")).send().await.is_err());
+    running.shutdown().await.unwrap();
+
+    let bad = write_secret(dir.path(), "bad.pem", "not a key");
+    assert!(serve::tls::load(&cert, &bad).unwrap_err().to_string().contains("no readable PEM private key"));
 }
