@@ -40,8 +40,16 @@ async fn main() -> Result<(), BoxError> {
     let minio = MockMinio::start().await;
     synology.add_group("storage-10g", "10 GB".parse()?);
     synology.add_group("storage-20g", "20 GB".parse()?);
-    let nc = secret_file(&dir, "nextcloud.secret", nextcloud.admin_password().expose_secret())?;
-    let syn = secret_file(&dir, "synology.secret", synology.admin_password().expose_secret())?;
+    let nc = secret_file(
+        &dir,
+        "nextcloud.secret",
+        nextcloud.admin_password().expose_secret(),
+    )?;
+    let syn = secret_file(
+        &dir,
+        "synology.secret",
+        synology.admin_password().expose_secret(),
+    )?;
     let s3 = secret_file(&dir, "minio.secret", minio.secret_key().expose_secret())?;
     let config = format!(
         r#"[servers.cloud]
@@ -90,9 +98,11 @@ quota = "10 GB"
     );
     std::fs::write(dir.join("provision.toml"), config)?;
     std::fs::write(dir.join("ready"), "")?;
-    println!("mock servers ready; configuration in {}", dir.join("provision.toml").display());
-    let mut terminate =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    println!(
+        "mock servers ready; configuration in {}",
+        dir.join("provision.toml").display()
+    );
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = terminate.recv() => {}

@@ -78,12 +78,18 @@ pub async fn recorded(cycle: &BillingCycle, key: &ServiceKey) -> CliResult<Servi
 
 /// Creates the service's account, or returns the one an earlier attempt made; the
 /// password only in the answer of the call that set it.
-pub async fn create(config: &Config, cycle: &BillingCycle, order: &CreateOrder) -> CliResult<CreatedView> {
+pub async fn create(
+    config: &Config,
+    cycle: &BillingCycle,
+    order: &CreateOrder,
+) -> CliResult<CreatedView> {
     check_product(config, &order.product)?;
     let mut ctx = ServiceContext::new(order.client_id.clone(), order.key.service_id.clone());
     ctx.email = order.email.clone();
     ctx.display_name = order.display_name.clone();
-    let created = cycle.create(&order.key.server, &ctx, &order.product).await?;
+    let created = cycle
+        .create(&order.key.server, &ctx, &order.product)
+        .await?;
     Ok(CreatedView {
         service: ServiceView::from(&created.service),
         username: created.username.as_str().to_string(),

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use provision::core::ledger::{LimitOverride, PendingAction, ServiceRecord};
 use provision::core::cycle::CycleSweep;
+use provision::core::ledger::{LimitOverride, PendingAction, ServiceRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -42,12 +42,26 @@ async fn every_order_and_read_on_every_backend() {
             assert_eq!(status, StatusCode::OK, "{read}");
             assert_eq!(read["service"]["username"], username.as_str());
 
-            let (status, body) = h.post(&format!("{path}/suspend"), &h.provision, json!({})).await;
-            assert_eq!((status, &body["service"]["status"]), (StatusCode::OK, &json!("suspended")), "{body}");
-            let (status, body) = h.post(&format!("{path}/unsuspend"), &h.provision, json!({})).await;
-            assert_eq!((status, &body["service"]["status"]), (StatusCode::OK, &json!("active")), "{body}");
+            let (status, body) = h
+                .post(&format!("{path}/suspend"), &h.provision, json!({}))
+                .await;
+            assert_eq!(
+                (status, &body["service"]["status"]),
+                (StatusCode::OK, &json!("suspended")),
+                "{body}"
+            );
+            let (status, body) = h
+                .post(&format!("{path}/unsuspend"), &h.provision, json!({}))
+                .await;
+            assert_eq!(
+                (status, &body["service"]["status"]),
+                (StatusCode::OK, &json!("active")),
+                "{body}"
+            );
 
-            let (status, body) = h.post(&format!("{path}/password"), &h.provision, json!({})).await;
+            let (status, body) = h
+                .post(&format!("{path}/password"), &h.provision, json!({}))
+                .await;
             assert_eq!(status, StatusCode::OK, "{body}");
             let new_password = body["password"].as_str().unwrap();
             assert_ne!(Some(new_password), created["password"].as_str());
@@ -70,15 +84,24 @@ async fn every_order_and_read_on_every_backend() {
             assert_eq!(usage["quota_bytes"], 20u64 << 30, "{usage}");
 
             let (status, history) = h
-                .get(&format!("{path}/history?days=7&months=2&time_zone=Europe/Berlin"), &h.read)
+                .get(
+                    &format!("{path}/history?days=7&months=2&time_zone=Europe/Berlin"),
+                    &h.read,
+                )
                 .await;
             assert_eq!(status, StatusCode::OK, "{history}");
             assert_eq!(history["daily"].as_array().unwrap().len(), 7, "{history}");
             assert_eq!(history["time_zone"], "Europe/Berlin");
         }
         let path = format!("/v1/services/{server}/7");
-        let (status, body) = h.post(&format!("{path}/terminate"), &h.provision, json!({})).await;
-        assert_eq!((status, &body["service"]["status"]), (StatusCode::OK, &json!("terminated")), "{body}");
+        let (status, body) = h
+            .post(&format!("{path}/terminate"), &h.provision, json!({}))
+            .await;
+        assert_eq!(
+            (status, &body["service"]["status"]),
+            (StatusCode::OK, &json!("terminated")),
+            "{body}"
+        );
         // The other service of the server is untouched.
         let (_, other) = h.get(&format!("/v1/services/{server}/8"), &h.read).await;
         assert_eq!(other["service"]["status"], "active");
@@ -87,7 +110,11 @@ async fn every_order_and_read_on_every_backend() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(servers["servers"].as_array().unwrap().len(), 3);
     let (status, check) = h.get("/v1/servers/cloud/check", &h.read).await;
-    assert_eq!((status, &check["ok"]), (StatusCode::OK, &json!(true)), "{check}");
+    assert_eq!(
+        (status, &check["ok"]),
+        (StatusCode::OK, &json!(true)),
+        "{check}"
+    );
 }
 
 #[tokio::test]
@@ -123,7 +150,11 @@ async fn a_sweep_runs_in_the_background_and_its_actions_are_confirmed() {
     assert_eq!(cloud["actions_recorded"], 1, "{cloud}");
 
     let (status, _) = h.get("/v1/actions", &h.provision).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "the outbox is the operator's");
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the outbox is the operator's"
+    );
     let (status, listed) = h.get("/v1/actions?limit=10", &h.admin).await;
     assert_eq!(status, StatusCode::OK, "{listed}");
     let actions = listed["pending_actions"].as_array().unwrap();
@@ -131,7 +162,11 @@ async fn a_sweep_runs_in_the_background_and_its_actions_are_confirmed() {
     assert_eq!(actions[0]["username"], username);
     let action_id = actions[0]["id"].as_i64().unwrap();
     let (status, confirmed) = h
-        .post("/v1/actions/confirm", &h.admin, json!({"ids": [action_id, 999_999]}))
+        .post(
+            "/v1/actions/confirm",
+            &h.admin,
+            json!({"ids": [action_id, 999_999]}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{confirmed}");
     assert_eq!(confirmed, json!({"requested": 2, "confirmed": 1}));
@@ -152,17 +187,36 @@ async fn tokens_and_scopes_are_enforced() {
     assert_eq!(headers.get("www-authenticate").unwrap(), "Bearer");
     assert_problem(&headers, &body, 401, "unauthorized");
     let (status, _, _) = h
-        .call(reqwest::Method::GET, "/v1/servers", Some("prv_not-a-token"), None, None)
+        .call(
+            reqwest::Method::GET,
+            "/v1/servers",
+            Some("prv_not-a-token"),
+            None,
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
-    let order = json!({"server": "cloud", "service_id": "7", "client_id": "42", "product": "cloud"});
+    let order =
+        json!({"server": "cloud", "service_id": "7", "client_id": "42", "product": "cloud"});
     let (status, headers, body) = h
-        .call(reqwest::Method::POST, "/v1/services", Some(&h.read), None, Some(order.clone()))
+        .call(
+            reqwest::Method::POST,
+            "/v1/services",
+            Some(&h.read),
+            None,
+            Some(order.clone()),
+        )
         .await;
     assert_problem(&headers, &body, 403, "forbidden");
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(h.nextcloud.user_ids().iter().all(|u| !u.starts_with("nc42")), "nothing was made");
+    assert!(
+        h.nextcloud
+            .user_ids()
+            .iter()
+            .all(|u| !u.starts_with("nc42")),
+        "nothing was made"
+    );
     let (status, _) = h.post("/v1/sweeps", &h.provision, json!({})).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // Admin includes provision, provision includes read.
@@ -180,12 +234,19 @@ async fn tokens_and_scopes_are_enforced() {
 #[tokio::test]
 async fn an_idempotency_key_replays_refuses_another_body_and_is_per_token() {
     let h = Harness::start().await;
-    let order = json!({"server": "cloud", "service_id": "7", "client_id": "42", "product": "cloud"});
+    let order =
+        json!({"server": "cloud", "service_id": "7", "client_id": "42", "product": "cloud"});
     let post = |token: String, key: &'static str, body: Value| {
         let h = &h;
         async move {
-            h.call(reqwest::Method::POST, "/v1/services", Some(&token), Some(key), Some(body))
-                .await
+            h.call(
+                reqwest::Method::POST,
+                "/v1/services",
+                Some(&token),
+                Some(key),
+                Some(body),
+            )
+            .await
         }
     };
     let (status, headers, first) = post(h.provision.clone(), "order-7", order.clone()).await;
@@ -198,8 +259,14 @@ async fn an_idempotency_key_replays_refuses_another_body_and_is_per_token() {
     assert_eq!(headers.get("idempotent-replayed").unwrap(), "true");
     assert_eq!(replay["username"], first["username"]);
     assert_eq!(replay["service"], first["service"]);
-    assert!(replay["password"].is_null(), "a replay never hands the password out again");
-    assert!(replay["password_note"].as_str().unwrap().contains("first answer"));
+    assert!(
+        replay["password"].is_null(),
+        "a replay never hands the password out again"
+    );
+    assert!(replay["password_note"]
+        .as_str()
+        .unwrap()
+        .contains("first answer"));
     assert!(!replay.to_string().contains(&password));
 
     let mut other = order.clone();
@@ -234,7 +301,10 @@ async fn an_idempotency_key_replays_refuses_another_body_and_is_per_token() {
             None,
         )
         .await;
-    assert_eq!((status, headers.get("idempotent-replayed").is_some()), (StatusCode::OK, true));
+    assert_eq!(
+        (status, headers.get("idempotent-replayed").is_some()),
+        (StatusCode::OK, true)
+    );
     assert_eq!(body["service"]["status"], "suspended");
 
     // An error is stored too: an unknown product under a key answers the same later.
@@ -300,10 +370,22 @@ async fn a_key_in_flight_is_409_and_then_replays() {
     }
     let (status, headers, body) = first.await.unwrap();
     statuses.push((status, headers.get("idempotent-replayed").is_some()));
-    let ran = statuses.iter().filter(|s| **s == (StatusCode::OK, false)).count();
-    let refused = statuses.iter().filter(|s| s.0 == StatusCode::CONFLICT).count();
-    assert_eq!(ran, 1, "exactly one request ran the order: {statuses:?} {body}");
-    assert!(refused >= 1, "a request while the first ran was refused: {statuses:?}");
+    let ran = statuses
+        .iter()
+        .filter(|s| **s == (StatusCode::OK, false))
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| s.0 == StatusCode::CONFLICT)
+        .count();
+    assert_eq!(
+        ran, 1,
+        "exactly one request ran the order: {statuses:?} {body}"
+    );
+    assert!(
+        refused >= 1,
+        "a request while the first ran was refused: {statuses:?}"
+    );
     h.nextcloud.set_latency(Duration::ZERO);
     let (status, headers, body) = h
         .call(
@@ -314,7 +396,10 @@ async fn a_key_in_flight_is_409_and_then_replays() {
             None,
         )
         .await;
-    assert_eq!((status, headers.get("idempotent-replayed").is_some()), (StatusCode::OK, true));
+    assert_eq!(
+        (status, headers.get("idempotent-replayed").is_some()),
+        (StatusCode::OK, true)
+    );
     assert_eq!(body["service"]["status"], "suspended");
 }
 
@@ -343,10 +428,18 @@ async fn a_key_past_its_window_is_a_new_request() {
     let (status, _, _) = change("cloud-bigger").await;
     assert_eq!(status, StatusCode::OK);
     let (status, _, _) = change("cloud").await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "inside the window");
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "inside the window"
+    );
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let (status, headers, body) = change("cloud").await;
-    assert_eq!(status, StatusCode::OK, "past the window the key is free: {body}");
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "past the window the key is free: {body}"
+    );
     assert!(headers.get("idempotent-replayed").is_none());
     assert_eq!(body["service"]["product"], "cloud");
 }
@@ -355,10 +448,34 @@ async fn a_key_past_its_window_is_a_new_request() {
 async fn errors_are_problems_with_the_kind_and_the_status_it_calls_for() {
     let h = Harness::start().await;
     let cases = [
-        (reqwest::Method::GET, "/v1/services/cloud/404", None, 404, "not_found"),
-        (reqwest::Method::GET, "/v1/services/nowhere/1", None, 404, "not_found"),
-        (reqwest::Method::GET, "/v1/nothing-here", None, 404, "not_found"),
-        (reqwest::Method::DELETE, "/v1/services", None, 405, "method_not_allowed"),
+        (
+            reqwest::Method::GET,
+            "/v1/services/cloud/404",
+            None,
+            404,
+            "not_found",
+        ),
+        (
+            reqwest::Method::GET,
+            "/v1/services/nowhere/1",
+            None,
+            404,
+            "not_found",
+        ),
+        (
+            reqwest::Method::GET,
+            "/v1/nothing-here",
+            None,
+            404,
+            "not_found",
+        ),
+        (
+            reqwest::Method::DELETE,
+            "/v1/services",
+            None,
+            405,
+            "method_not_allowed",
+        ),
         (
             reqwest::Method::POST,
             "/v1/services",
@@ -369,7 +486,9 @@ async fn errors_are_problems_with_the_kind_and_the_status_it_calls_for() {
         (
             reqwest::Method::POST,
             "/v1/services",
-            Some(json!({"server": "cloud", "service_id": "1", "client_id": "1", "product": "nope"})),
+            Some(
+                json!({"server": "cloud", "service_id": "1", "client_id": "1", "product": "nope"}),
+            ),
             400,
             "invalid_input",
         ),
@@ -380,7 +499,13 @@ async fn errors_are_problems_with_the_kind_and_the_status_it_calls_for() {
             400,
             "invalid_input",
         ),
-        (reqwest::Method::GET, "/v1/actions?limit=0", None, 400, "invalid_input"),
+        (
+            reqwest::Method::GET,
+            "/v1/actions?limit=0",
+            None,
+            400,
+            "invalid_input",
+        ),
     ];
     for (method, path, body, status, kind) in cases {
         let (got, headers, problem) = h.call(method, path, Some(&h.admin), None, body).await;
@@ -391,7 +516,13 @@ async fn errors_are_problems_with_the_kind_and_the_status_it_calls_for() {
     h.create("cloud", "7", "42").await;
     h.nextcloud.inject(Fault::server_error(503).times(100));
     let (status, headers, problem) = h
-        .call(reqwest::Method::POST, "/v1/services/cloud/7/suspend", Some(&h.provision), None, None)
+        .call(
+            reqwest::Method::POST,
+            "/v1/services/cloud/7/suspend",
+            Some(&h.provision),
+            None,
+            None,
+        )
         .await;
     assert!(
         status == StatusCode::BAD_GATEWAY || status == StatusCode::SERVICE_UNAVAILABLE,
@@ -410,12 +541,21 @@ async fn a_body_over_the_limit_is_413() {
     let big = json!({"server": "cloud", "service_id": "7", "client_id": "x".repeat(4096), "product": "cloud"});
     for key in [None, Some("big-body")] {
         let (status, headers, body) = h
-            .call(reqwest::Method::POST, "/v1/services", Some(&h.provision), key, Some(big.clone()))
+            .call(
+                reqwest::Method::POST,
+                "/v1/services",
+                Some(&h.provision),
+                key,
+                Some(big.clone()),
+            )
             .await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
         assert_problem(&headers, &body, 413, "payload_too_large");
     }
-    assert!(h.nextcloud.user_ids().iter().all(|u| !u.starts_with("nc")), "nothing was made");
+    assert!(
+        h.nextcloud.user_ids().iter().all(|u| !u.starts_with("nc")),
+        "nothing was made"
+    );
 }
 
 #[tokio::test]
@@ -423,7 +563,9 @@ async fn metrics_count_requests_by_route_and_status() {
     let h = Harness::start().await;
     h.get("/v1/services/cloud/1", &h.read).await;
     h.get("/v1/services/cloud/2", &h.read).await;
-    let (status, _, text) = h.call(reqwest::Method::GET, "/metrics", None, None, None).await;
+    let (status, _, text) = h
+        .call(reqwest::Method::GET, "/metrics", None, None, None)
+        .await;
     assert_eq!(status, StatusCode::OK);
     let text = text.as_str().unwrap();
     assert!(
@@ -445,8 +587,13 @@ async fn every_answer_carries_a_request_id() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.headers().get("x-request-id").unwrap(), "billing-run-17");
-    let (_, headers, _) = h.call(reqwest::Method::GET, "/healthz", None, None, None).await;
+    assert_eq!(
+        response.headers().get("x-request-id").unwrap(),
+        "billing-run-17"
+    );
+    let (_, headers, _) = h
+        .call(reqwest::Method::GET, "/healthz", None, None, None)
+        .await;
     assert!(headers.get("x-request-id").is_some_and(|v| v.len() >= 32));
 }
 
@@ -463,7 +610,14 @@ async fn shutdown_lets_the_request_in_flight_finish() {
     running.shutdown().await.unwrap();
     let response = in_flight.await.unwrap().unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(h.http.get(format!("{}/healthz", h.base)).send().await.is_err(), "no longer listening");
+    assert!(
+        h.http
+            .get(format!("{}/healthz", h.base))
+            .send()
+            .await
+            .is_err(),
+        "no longer listening"
+    );
 }
 
 #[test]
@@ -477,7 +631,12 @@ fn the_committed_openapi_document_is_current() {
     );
     let document: Value = serde_json::from_str(&generated).unwrap();
     assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
-    for path in ["/v1/services", "/v1/sweeps", "/v1/actions/confirm", "/v1/services/{server}/{service_id}/history"] {
+    for path in [
+        "/v1/services",
+        "/v1/sweeps",
+        "/v1/actions/confirm",
+        "/v1/services/{server}/{service_id}/history",
+    ] {
         assert!(document["paths"][path].is_object(), "{path} is described");
     }
 }
@@ -505,9 +664,17 @@ async fn tls_serves_from_a_certificate_file() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.json::<Value>().await.unwrap()["status"], "ok");
     // Plain HTTP on the TLS port gets no answer.
-    assert!(h.http.get(format!("http://{address}/healthz")).send().await.is_err());
+    assert!(h
+        .http
+        .get(format!("http://{address}/healthz"))
+        .send()
+        .await
+        .is_err());
     running.shutdown().await.unwrap();
 
     let bad = write_secret(dir.path(), "bad.pem", "not a key");
-    assert!(serve::tls::load(&cert, &bad).unwrap_err().to_string().contains("no readable PEM private key"));
+    assert!(serve::tls::load(&cert, &bad)
+        .unwrap_err()
+        .to_string()
+        .contains("no readable PEM private key"));
 }

@@ -38,7 +38,16 @@ fn serving_without_a_tokens_file_is_refused() {
 #[test]
 fn a_token_is_printed_once_and_its_line_holds_only_its_digest() {
     let output = provision()
-        .args(["--output", "json", "serve", "token", "--scope", "provision", "--name", "billing"])
+        .args([
+            "--output",
+            "json",
+            "serve",
+            "token",
+            "--scope",
+            "provision",
+            "--name",
+            "billing",
+        ])
         .output()
         .unwrap();
     assert!(output.status.success());
@@ -46,7 +55,10 @@ fn a_token_is_printed_once_and_its_line_holds_only_its_digest() {
     let token = document["token"].as_str().unwrap();
     let line = document["line"].as_str().unwrap();
     assert!(token.starts_with("prv_") && token.len() == 68, "{token}");
-    assert!(line.starts_with("sha256:") && line.ends_with(" provision billing"), "{line}");
+    assert!(
+        line.starts_with("sha256:") && line.ends_with(" provision billing"),
+        "{line}"
+    );
     assert!(!line.contains(&token[4..]));
     let text = provision()
         .args(["serve", "token", "--scope", "read"])
@@ -55,7 +67,10 @@ fn a_token_is_printed_once_and_its_line_holds_only_its_digest() {
     let stdout = String::from_utf8(text.stdout).unwrap();
     let stderr = String::from_utf8(text.stderr).unwrap();
     assert!(stdout.trim_end().ends_with(" read token"), "{stdout}");
-    assert!(!stdout.contains("prv_"), "the token stays off standard output: {stdout}");
+    assert!(
+        !stdout.contains("prv_"),
+        "the token stays off standard output: {stdout}"
+    );
     assert!(stderr.contains("prv_"), "{stderr}");
 }
 

@@ -22,7 +22,10 @@ async fn no_secret_reaches_a_log_and_the_password_only_its_one_answer() {
     ] {
         scan.secret(what, token);
     }
-    scan.secret("the Nextcloud admin password", h.nextcloud.admin_password().expose_secret());
+    scan.secret(
+        "the Nextcloud admin password",
+        h.nextcloud.admin_password().expose_secret(),
+    );
     let mut answers = Vec::new();
     for server in ["cloud", "nas", "s3"] {
         let (_, _, created) = h
@@ -47,12 +50,18 @@ async fn no_secret_reaches_a_log_and_the_password_only_its_one_answer() {
             )
             .await;
         answers.push(replay);
-        let (_, changed) = h.post(&format!("{path}/password"), &h.provision, json!({})).await;
+        let (_, changed) = h
+            .post(&format!("{path}/password"), &h.provision, json!({}))
+            .await;
         scan.secret("a changed password", changed["password"].as_str().unwrap());
         for read in ["", "/usage", "/history"] {
             answers.push(h.get(&format!("{path}{read}"), &h.read).await.1);
         }
-        answers.push(h.post(&format!("{path}/suspend"), &h.provision, json!({})).await.1);
+        answers.push(
+            h.post(&format!("{path}/suspend"), &h.provision, json!({}))
+                .await
+                .1,
+        );
     }
     answers.push(h.get("/metrics", &h.read).await.1);
     for answer in &answers {
@@ -68,6 +77,9 @@ trait JsonScan {
 
 impl JsonScan for SecretScan {
     fn secret_free_json(&mut self, value: &Value) {
-        self.debug("an answer other than the one that set the password", &value.to_string());
+        self.debug(
+            "an answer other than the one that set the password",
+            &value.to_string(),
+        );
     }
 }

@@ -1076,17 +1076,18 @@ impl BillingCycle {
                 .filter_map(|(service, state)| {
                     let limited = desired_limited(service, state);
                     let username = service.username.clone()?;
-                    (service.applied_limited != Some(limited)).then(|| {
-                        (service.key.service_id.clone(), username, limited)
-                    })
+                    (service.applied_limited != Some(limited))
+                        .then(|| (service.key.service_id.clone(), username, limited))
                 })
                 .collect();
             let provider = &provider;
             let results = bounded(
-                switches.into_iter().map(|(service_id, username, limited)| async move {
-                    let result = provider.set_limited(&username, limited).await;
-                    (service_id, username, limited, result)
-                }),
+                switches
+                    .into_iter()
+                    .map(|(service_id, username, limited)| async move {
+                        let result = provider.set_limited(&username, limited).await;
+                        (service_id, username, limited, result)
+                    }),
                 self.concurrency,
             )
             .await;

@@ -126,14 +126,17 @@ pub async fn usage(cli: &Cli, args: &ServiceArgs) -> CliResult<()> {
 pub async fn history(cli: &Cli, args: &HistoryArgs) -> CliResult<()> {
     let (config, cycle) = cycle(cli).await?;
     let key = service_key(&config, &args.service)?;
-    let history =
-        operations::history(&cycle, &key, args.days, args.months, args.time_zone).await?;
+    let history = operations::history(&cycle, &key, args.days, args.months, args.time_zone).await?;
     let mut text = format!(
         "{key} ({}), daily highest:\n",
         history.service.username.as_deref().unwrap_or("?")
     );
     for point in &history.daily {
-        text.push_str(&format!("  {}  {}\n", point.day, bytes(point.used_bytes, "-")));
+        text.push_str(&format!(
+            "  {}  {}\n",
+            point.day,
+            bytes(point.used_bytes, "-")
+        ));
     }
     text.push_str("monthly average:\n");
     for point in &history.monthly {

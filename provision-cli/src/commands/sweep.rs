@@ -119,8 +119,7 @@ pub async fn actions(cli: &Cli, command: &ActionsCommand) -> CliResult<()> {
             if pending.is_empty() {
                 text = "no pending actions".into();
             }
-            let document =
-                json!({ "pending_actions": pending.iter().map(ActionView::from).collect::<Vec<_>>() });
+            let document = json!({ "pending_actions": pending.iter().map(ActionView::from).collect::<Vec<_>>() });
             print(cli.output, &document, &text)
         }
         ActionsCommand::Confirm { ids } => {

@@ -28,9 +28,7 @@ use super::problem::Problem;
 use crate::error::CliError;
 
 /// What a token may do; each scope includes the ones before it.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum, serde::Serialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     /// Read services, usage, history, sweeps and servers.
@@ -124,9 +122,8 @@ impl Tokens {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let bad = |why: &str| {
-                CliError::Config(format!("tokens file, line {}: {why}", number + 1))
-            };
+            let bad =
+                |why: &str| CliError::Config(format!("tokens file, line {}: {why}", number + 1));
             let fields: Vec<&str> = line.split_whitespace().collect();
             let [hash, scope, name] = fields[..] else {
                 return Err(bad("expected `sha256:<hex> <scope> <name>`"));
@@ -138,8 +135,8 @@ impl Tokens {
                 .ok()
                 .and_then(|b| b.try_into().ok())
                 .ok_or_else(|| bad("the digest is 64 hexadecimal digits"))?;
-            let scope = Scope::parse(scope)
-                .ok_or_else(|| bad("the scope is read, provision or admin"))?;
+            let scope =
+                Scope::parse(scope).ok_or_else(|| bad("the scope is read, provision or admin"))?;
             check_name(name).map_err(|_| bad("the name is 1 to 64 of A-Z a-z 0-9 - _ ."))?;
             let caller = Caller {
                 id: hex_digest[..16].to_ascii_lowercase(),
@@ -156,7 +153,10 @@ impl Tokens {
     /// Reads the tokens file at `path`.
     pub fn load(path: &Path) -> Result<Tokens, CliError> {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            CliError::Config(format!("cannot read the tokens file {}: {e}", path.display()))
+            CliError::Config(format!(
+                "cannot read the tokens file {}: {e}",
+                path.display()
+            ))
         })?;
         Tokens::parse(&text)
     }
@@ -241,7 +241,10 @@ mod tests {
         assert!(!line.contains(token.expose_secret()));
         let tokens = Tokens::parse(&format!("# billing\n\n{line}\n")).unwrap();
         let caller = tokens.authenticate(&token).unwrap();
-        assert_eq!((caller.scope, caller.name.as_str()), (Scope::Provision, "billing"));
+        assert_eq!(
+            (caller.scope, caller.name.as_str()),
+            (Scope::Provision, "billing")
+        );
         let (other, _) = new_token(Scope::Provision, "billing").unwrap();
         assert!(tokens.authenticate(&other).is_none());
     }

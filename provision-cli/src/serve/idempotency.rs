@@ -144,7 +144,11 @@ pub async fn idempotent(
         return next.run(request).await;
     };
     let key = match raw.to_str() {
-        Ok(k) if !k.is_empty() && k.len() <= MAX_KEY_LENGTH && k.bytes().all(|b| b.is_ascii_graphic()) => {
+        Ok(k)
+            if !k.is_empty()
+                && k.len() <= MAX_KEY_LENGTH
+                && k.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
             k.to_string()
         }
         _ => {
@@ -201,9 +205,11 @@ pub async fn idempotent(
         Ok(Claim::Replay(answer)) => replay(answer),
         Ok(Claim::Claimed) => {
             let mut request = Request::from_parts(parts, Body::from(bytes));
-            request
-                .extensions_mut()
-                .insert(OrderKey(format!("{}:{key}:{}", caller.id, &fingerprint[..16])));
+            request.extensions_mut().insert(OrderKey(format!(
+                "{}:{key}:{}",
+                caller.id,
+                &fingerprint[..16]
+            )));
             // Run to the end even if the client goes away: the answer is stored for
             // its retry, and the claim is never left hanging.
             let answer = tokio::spawn(next.run(request).instrument(tracing::Span::current())).await;
@@ -216,8 +222,7 @@ pub async fn idempotent(
                 Ok(body) => body,
                 Err(_) => {
                     release(&idempotency, scoped).await;
-                    return Problem::for_status(StatusCode::INTERNAL_SERVER_ERROR)
-                        .into_response();
+                    return Problem::for_status(StatusCode::INTERNAL_SERVER_ERROR).into_response();
                 }
             };
             let status = parts.status;

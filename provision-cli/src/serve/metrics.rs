@@ -67,9 +67,7 @@ impl Metrics {
                 escape(route)
             );
         }
-        out.push_str(
-            "# HELP provision_http_request_duration_seconds Time to answer a request.\n",
-        );
+        out.push_str("# HELP provision_http_request_duration_seconds Time to answer a request.\n");
         out.push_str("# TYPE provision_http_request_duration_seconds histogram\n");
         for (route, histogram) in &series.durations {
             let route = escape(route);

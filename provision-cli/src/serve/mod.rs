@@ -101,8 +101,7 @@ async fn ensure_problem(response: Response) -> Response {
     let (parts, _) = response.into_parts();
     let mut problem = Problem::for_status(status).into_response();
     for (name, value) in parts.headers.iter() {
-        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH
-        {
+        if name != axum::http::header::CONTENT_TYPE && name != axum::http::header::CONTENT_LENGTH {
             problem.headers_mut().insert(name.clone(), value.clone());
         }
     }
@@ -144,12 +143,18 @@ pub fn router(
         .route("/v1/servers/{server}/check", get(r::check_server))
         .route("/v1/services/{server}/{service_id}", get(r::read_service))
         .route("/v1/services/{server}/{service_id}/usage", get(r::usage))
-        .route("/v1/services/{server}/{service_id}/history", get(r::history))
+        .route(
+            "/v1/services/{server}/{service_id}/history",
+            get(r::history),
+        )
         .route("/v1/sweeps/{id}", get(r::sweep_status))
         .route_layer(from_fn(|q: Request, n: Next| require(Scope::Read, q, n)));
     let provision = Router::new()
         .route("/v1/services", post(r::create_service))
-        .route("/v1/services/{server}/{service_id}/suspend", post(r::suspend_service))
+        .route(
+            "/v1/services/{server}/{service_id}/suspend",
+            post(r::suspend_service),
+        )
         .route(
             "/v1/services/{server}/{service_id}/unsuspend",
             post(r::unsuspend_service),
@@ -158,10 +163,18 @@ pub fn router(
             "/v1/services/{server}/{service_id}/terminate",
             post(r::terminate_service),
         )
-        .route("/v1/services/{server}/{service_id}/password", post(r::change_password))
-        .route("/v1/services/{server}/{service_id}/change-plan", post(r::change_plan))
+        .route(
+            "/v1/services/{server}/{service_id}/password",
+            post(r::change_password),
+        )
+        .route(
+            "/v1/services/{server}/{service_id}/change-plan",
+            post(r::change_plan),
+        )
         .route_layer(from_fn_with_state(Arc::clone(&idempotency), idempotent))
-        .route_layer(from_fn(|q: Request, n: Next| require(Scope::Provision, q, n)));
+        .route_layer(from_fn(|q: Request, n: Next| {
+            require(Scope::Provision, q, n)
+        }));
     let admin = Router::new()
         .route("/v1/sweeps", post(r::start_sweep))
         .route("/v1/actions", get(r::list_actions))
@@ -343,7 +356,8 @@ async fn serve(cli: &Cli, args: &ServeArgs) -> CliResult<()> {
     }
     let config = load_config(cli.config.as_deref())?;
     let ledger = open_sql_ledger(&cli.ledger).await?;
-    let cycle = BillingCycle::from_config(ledger.clone(), &config, provision::build_provider).await?;
+    let cycle =
+        BillingCycle::from_config(ledger.clone(), &config, provision::build_provider).await?;
     // What a crashed process left is settled before new orders come in.
     let recovery = cycle.recover().await?;
     tracing::info!(

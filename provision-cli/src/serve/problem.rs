@@ -50,10 +50,7 @@ impl Problem {
     pub fn new(status: StatusCode, kind: &str, detail: impl Into<String>) -> Problem {
         Problem {
             type_uri: format!("urn:provision:problem:{kind}"),
-            title: status
-                .canonical_reason()
-                .unwrap_or("Error")
-                .to_string(),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
             status: status.as_u16(),
             detail: detail.into(),
             kind: kind.to_string(),
@@ -70,12 +67,14 @@ impl Problem {
             StatusCode::UNAUTHORIZED => ("unauthorized", "a bearer token is needed"),
             StatusCode::FORBIDDEN => ("forbidden", "the token's scope does not allow this"),
             StatusCode::NOT_FOUND => ("not_found", "no such resource"),
-            StatusCode::METHOD_NOT_ALLOWED => {
-                ("method_not_allowed", "the resource does not take this method")
-            }
-            StatusCode::PAYLOAD_TOO_LARGE => {
-                ("payload_too_large", "the request body is larger than the service accepts")
-            }
+            StatusCode::METHOD_NOT_ALLOWED => (
+                "method_not_allowed",
+                "the resource does not take this method",
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE => (
+                "payload_too_large",
+                "the request body is larger than the service accepts",
+            ),
             StatusCode::REQUEST_TIMEOUT | StatusCode::SERVICE_UNAVAILABLE => {
                 ("timeout", "the request took longer than the service allows")
             }
@@ -147,6 +146,12 @@ impl From<CliError> for Problem {
                 error.to_string(),
             ),
         }
+    }
+}
+
+impl From<Box<Problem>> for Problem {
+    fn from(problem: Box<Problem>) -> Problem {
+        *problem
     }
 }
 

@@ -87,15 +87,17 @@ fn query_problem(rejection: QueryRejection) -> Problem {
 }
 
 /// The key of a service in a path; a server the configuration lacks is not found.
-fn key(app: &AppState, server: &str, service_id: &str) -> ApiResult<ServiceKey> {
+/// (Boxed: a problem is large, and this is a plain function, not a handler.)
+fn key(app: &AppState, server: &str, service_id: &str) -> Result<ServiceKey, Box<Problem>> {
     if !app.config.servers.contains_key(server) {
-        return Err(Problem::new(
+        return Err(Box::new(Problem::new(
             StatusCode::NOT_FOUND,
             "not_found",
             format!("no server {server:?} in the configuration"),
-        ));
+        )));
     }
-    Ok(operations::service_key(&app.config, server, service_id)?)
+    operations::service_key(&app.config, server, service_id)
+        .map_err(|e| Box::new(Problem::from(e)))
 }
 
 fn order_key(key: &Option<Extension<OrderKey>>) -> Option<&str> {
@@ -108,7 +110,11 @@ fn order_key(key: &Option<Extension<OrderKey>>) -> Option<&str> {
 pub struct IdempotencyHeader {
     /// Replays the answer of an earlier request of this token with this key (a
     /// password is not replayed); 1 to 255 visible ASCII characters.
-    #[param(rename = "Idempotency-Key", pattern = "^[!-~]{1,255}$", max_length = 255)]
+    #[param(
+        rename = "Idempotency-Key",
+        pattern = "^[!-~]{1,255}$",
+        max_length = 255
+    )]
     #[serde(rename = "Idempotency-Key")]
     pub idempotency_key: Option<String>,
 }
@@ -160,7 +166,10 @@ pub async fn list_servers(State(app): Shared) -> Json<ServersAnswer> {
     ),
     security(("bearer" = []))
 )]
-pub async fn check_server(State(app): Shared, Path(server): Path<String>) -> ApiResult<Json<CheckView>> {
+pub async fn check_server(
+    State(app): Shared,
+    Path(server): Path<String>,
+) -> ApiResult<Json<CheckView>> {
     key(&app, &server, "-")?;
     let (view, _, _) = check_one(&app.config, &server).await;
     Ok(Json(view))
@@ -464,7 +473,10 @@ pub async fn start_sweep(
         Err(running) => Err(Problem::new(
             StatusCode::CONFLICT,
             "sweep_running",
-            format!("sweep {} is running; follow it at /v1/sweeps/{}", running.0, running.0),
+            format!(
+                "sweep {} is running; follow it at /v1/sweeps/{}",
+                running.0, running.0
+            ),
         )),
     }
 }
@@ -478,7 +490,10 @@ pub async fn start_sweep(
     ),
     security(("bearer" = []))
 )]
-pub async fn sweep_status(State(app): Shared, Path(id): Path<String>) -> ApiResult<Json<SweepStatus>> {
+pub async fn sweep_status(
+    State(app): Shared,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SweepStatus>> {
     app.sweeps.status(&id).map(Json).ok_or_else(|| {
         Problem::new(
             StatusCode::NOT_FOUND,

@@ -63,8 +63,7 @@ impl Harness {
             "synology",
             synology.admin_password().expose_secret(),
         );
-        let minio_password =
-            write_secret(dir.path(), "minio", minio.secret_key().expose_secret());
+        let minio_password = write_secret(dir.path(), "minio", minio.secret_key().expose_secret());
         let config = format!(
             r#"
 [servers.cloud]
@@ -129,7 +128,11 @@ quota = "20 GB"
             minio_password = minio_password.display(),
         );
         let config = provision::core::config::Config::from_toml(&config).unwrap();
-        let ledger = Arc::new(SqlLedger::sqlite(dir.path().join("ledger.sqlite")).await.unwrap());
+        let ledger = Arc::new(
+            SqlLedger::sqlite(dir.path().join("ledger.sqlite"))
+                .await
+                .unwrap(),
+        );
         let cycle = BillingCycle::from_config(
             ledger.clone() as Arc<dyn Ledger>,
             &config,
@@ -239,4 +242,3 @@ pub fn assert_problem(headers: &reqwest::header::HeaderMap, body: &Value, status
     assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
     assert!(body["detail"].as_str().is_some_and(|t| !t.is_empty()));
 }
-

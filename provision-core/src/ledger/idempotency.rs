@@ -97,7 +97,10 @@ pub async fn conformance(store: &dyn IdempotencyStore) {
         body: r#"{"ok":true}"#.into(),
     };
 
-    assert_eq!(store.claim(first, now, now + minute).await.unwrap(), Claim::Claimed);
+    assert_eq!(
+        store.claim(first, now, now + minute).await.unwrap(),
+        Claim::Claimed
+    );
     assert_eq!(
         store.claim(first, now, now + minute).await.unwrap(),
         Claim::InFlight,
@@ -124,11 +127,17 @@ pub async fn conformance(store: &dyn IdempotencyStore) {
 
     store.finish(first, &answer, now + day).await.unwrap();
     assert_eq!(
-        store.claim(first, now + minute, now + minute * 2).await.unwrap(),
+        store
+            .claim(first, now + minute, now + minute * 2)
+            .await
+            .unwrap(),
         Claim::Replay(answer.clone())
     );
     assert_eq!(
-        store.claim(other_body, now + minute, now + minute * 2).await.unwrap(),
+        store
+            .claim(other_body, now + minute, now + minute * 2)
+            .await
+            .unwrap(),
         Claim::Mismatch,
         "a finished key still refuses another request"
     );
@@ -150,7 +159,10 @@ pub async fn conformance(store: &dyn IdempotencyStore) {
 
     // Past its window the answer is gone: the key starts a new request.
     assert_eq!(
-        store.claim(first, now + day + minute, now + day + minute * 2).await.unwrap(),
+        store
+            .claim(first, now + day + minute, now + day + minute * 2)
+            .await
+            .unwrap(),
         Claim::Claimed
     );
     store.release(first).await.unwrap();
@@ -159,18 +171,27 @@ pub async fn conformance(store: &dyn IdempotencyStore) {
         key: "order-2",
         ..first
     };
-    assert_eq!(store.claim(kept, now, now + minute).await.unwrap(), Claim::Claimed);
+    assert_eq!(
+        store.claim(kept, now, now + minute).await.unwrap(),
+        Claim::Claimed
+    );
     store.finish(kept, &answer, now + day).await.unwrap();
     // other_scope's claim lapsed at now + 3 minutes; `kept` lives a day.
     assert_eq!(store.purge(now + TimeDelta::hours(1)).await.unwrap(), 1);
     assert_eq!(
-        store.claim(kept, now + minute, now + minute * 2).await.unwrap(),
+        store
+            .claim(kept, now + minute, now + minute * 2)
+            .await
+            .unwrap(),
         Claim::Replay(answer),
         "purging keeps what is inside its window"
     );
     assert_eq!(store.purge(now + day * 2).await.unwrap(), 1);
     assert_eq!(
-        store.claim(kept, now + day * 2, now + day * 2 + minute).await.unwrap(),
+        store
+            .claim(kept, now + day * 2, now + day * 2 + minute)
+            .await
+            .unwrap(),
         Claim::Claimed
     );
 }

@@ -66,7 +66,9 @@ impl IdempotencyStore for SqlLedger {
         if fingerprint != request.fingerprint {
             return Ok(Claim::Mismatch);
         }
-        let state: String = row.try_get("state").map_err(db("reading an idempotency key"))?;
+        let state: String = row
+            .try_get("state")
+            .map_err(db("reading an idempotency key"))?;
         if state != DONE {
             return Ok(Claim::InFlight);
         }
