@@ -96,8 +96,7 @@ fn key(app: &AppState, server: &str, service_id: &str) -> Result<ServiceKey, Box
             format!("no server {server:?} in the configuration"),
         )));
     }
-    operations::service_key(&app.config, server, service_id)
-        .map_err(|e| Box::new(Problem::from(e)))
+    operations::service_key(&app.config, server, service_id).map_err(|e| Box::new(Problem::from(e)))
 }
 
 fn order_key(key: &Option<Extension<OrderKey>>) -> Option<&str> {
