@@ -15,7 +15,8 @@ Examples:
   provision usage --server cloud --service-id 7 --output json
   provision sweep --server cloud
   provision actions list
-  provision mock nextcloud --listen 127.0.0.1:8080
+  provision serve --listen 127.0.0.1:8080 --tokens tokens.txt
+  provision serve token --scope provision >> tokens.txt
   provision completions bash > /etc/bash_completion.d/provision";
 
 /// Provision storage accounts on Nextcloud, Synology DSM and MinIO.
@@ -133,6 +134,14 @@ pub enum Command {
     /// Run a backend's stateful mock server as a process, for test suites in any
     /// language.
     Mock(crate::mock::MockArgs),
+    /// Serve the orders as an HTTP JSON API (OpenAPI at /openapi.json) for billing
+    /// systems in any language; `serve token` makes an API token.
+    #[command(
+        after_help = "Examples:\n  provision serve token --scope provision --name billing\n  \
+                      provision serve --listen 127.0.0.1:8080 --tokens /etc/provision/tokens\n  \
+                      provision serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem"
+    )]
+    Serve(ServeArgs),
     /// Print shell completions.
     #[command(after_help = "Example:\n  provision completions zsh > ~/.zfunc/_provision")]
     Completions {
@@ -244,4 +253,55 @@ pub enum PolicyCommand {
     Standard(ServiceArgs),
     /// Put the service on its limited policy and keep it there until handed back.
     Limited(ServiceArgs),
+}
+
+/// `serve`.
+#[derive(Debug, Clone, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ServeArgs {
+    /// Make a token, or print the OpenAPI document, instead of serving.
+    #[command(subcommand)]
+    pub command: Option<ServeCommand>,
+    /// The address to listen on. Without TLS only a loopback address is accepted,
+    /// unless --behind-proxy says a TLS proxy is in front.
+    #[arg(long, env = "PROVISION_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// The tokens file: one `sha256:<hex> <scope> <name>` line per token, as
+    /// `serve token` prints them (the tokens themselves are never stored).
+    #[arg(long, env = "PROVISION_TOKENS", value_name = "FILE")]
+    pub tokens: Option<PathBuf>,
+    /// The certificate chain (PEM) to serve TLS with.
+    #[arg(long, requires = "tls_key", value_name = "FILE")]
+    pub tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, requires = "tls_cert", value_name = "FILE")]
+    pub tls_key: Option<PathBuf>,
+    /// Serve plain HTTP on a non-loopback address: a TLS-terminating proxy is in front.
+    #[arg(long)]
+    pub behind_proxy: bool,
+    /// How long an Idempotency-Key's answer is replayed ("24h"), then purged.
+    #[arg(long, default_value = "24h", value_parser = humantime::parse_duration)]
+    pub idempotency_window: std::time::Duration,
+    /// How long one request may take before it is answered 503.
+    #[arg(long, default_value = "120s", value_parser = humantime::parse_duration)]
+    pub request_timeout: std::time::Duration,
+    /// The largest request body accepted, in bytes.
+    #[arg(long, default_value_t = 64 * 1024)]
+    pub body_limit: usize,
+}
+
+/// `serve token|openapi`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ServeCommand {
+    /// Make a new token: prints it once, and the line to add to the tokens file.
+    Token {
+        /// What the token may do: read, provision (and read), admin (everything).
+        #[arg(long, value_enum)]
+        scope: crate::serve::auth::Scope,
+        /// A name for the token, shown in logs instead of the token.
+        #[arg(long, default_value = "token")]
+        name: String,
+    },
+    /// Print the OpenAPI 3.1 document of the API.
+    Openapi,
 }

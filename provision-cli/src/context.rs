@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use provision::core::config::Config;
 use provision::core::cycle::BillingCycle;
-use provision::core::ledger::{Ledger, ServerId, ServiceKey, SqlLedger};
+use provision::core::ledger::{Ledger, ServiceKey, SqlLedger};
 use provision::core::StorageProvider;
 
 use crate::cli::{Cli, ServiceArgs};
@@ -23,6 +23,12 @@ pub fn load_config(path: Option<&Path>) -> CliResult<Config> {
 /// Opens the ledger `--ledger` names: a postgres:// URL, or an SQLite file (made if
 /// missing).
 pub async fn open_ledger(location: &str) -> CliResult<Arc<dyn Ledger>> {
+    Ok(open_sql_ledger(location).await?)
+}
+
+/// The ledger `--ledger` names, as the SQL ledger it is (the HTTP service keeps its
+/// idempotency keys in it too).
+pub async fn open_sql_ledger(location: &str) -> CliResult<Arc<SqlLedger>> {
     if location.starts_with("postgres://") || location.starts_with("postgresql://") {
         #[cfg(feature = "postgres")]
         {
@@ -71,11 +77,5 @@ pub async fn cycle(cli: &Cli) -> CliResult<(Config, BillingCycle)> {
 
 /// The service a command names, after checking its server is configured.
 pub fn service_key(config: &Config, args: &ServiceArgs) -> CliResult<ServiceKey> {
-    if !config.servers.contains_key(&args.server) {
-        return Err(unknown_server(config, &args.server));
-    }
-    Ok(ServiceKey::new(
-        ServerId::new(args.server.as_str())?,
-        args.service_id.clone(),
-    ))
+    crate::operations::service_key(config, &args.server, &args.service_id)
 }

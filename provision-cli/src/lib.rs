@@ -28,7 +28,10 @@ pub mod commands;
 pub mod context;
 pub mod error;
 pub mod mock;
+pub mod operations;
 pub mod output;
+pub mod serve;
+pub mod views;
 
 pub use cli::{Cli, Command};
 pub use error::{CliError, ExitCode};

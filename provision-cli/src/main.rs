@@ -6,6 +6,8 @@ use clap::Parser;
 #[tokio::main]
 async fn main() {
     let cli = provision_cli::Cli::parse();
-    provision_cli::output::init_logging(cli.verbose);
+    let serving =
+        matches!(&cli.command, provision_cli::Command::Serve(args) if args.command.is_none());
+    provision_cli::output::init_logging(cli.verbose, serving);
     std::process::exit(provision_cli::run(cli).await);
 }

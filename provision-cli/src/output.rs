@@ -10,19 +10,25 @@ use crate::cli::OutputFormat;
 use crate::error::CliError;
 
 /// Sets up the log lines on standard error: warnings by default, more with `-v`, or
-/// what `RUST_LOG` says. Secrets never reach them (the library keeps them redacted).
-pub fn init_logging(verbose: u8) {
-    let default = match verbose {
-        0 => "warn",
-        1 => "info",
+/// what `RUST_LOG` says; as JSON lines when `json` (the HTTP service, whose request
+/// lines go to a log collector, logs at info by default). Secrets never reach them
+/// (the library keeps them redacted; the service never logs a header or a body).
+pub fn init_logging(verbose: u8, json: bool) {
+    let default = match (verbose, json) {
+        (0, false) => "warn",
+        (0, true) | (1, _) => "info",
         _ => "debug",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder.json().with_current_span(true).try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 /// Prints a command's result: `text` (already formatted lines) for people, or the
@@ -61,17 +67,6 @@ pub fn error_json(error: &CliError) -> serde_json::Value {
             "server_message": server_message,
             "exit_code": error.exit_code().code(),
         }
-    })
-}
-
-/// The JSON form of a library error that is part of a result (one account of a
-/// sweep): the inner object of [`error_json`].
-pub fn core_error_json(error: &provision::core::Error) -> serde_json::Value {
-    json!({
-        "kind": crate::error::kind_name(error.kind()),
-        "message": error.to_string(),
-        "server_code": error.server_code(),
-        "server_message": error.server_message(),
     })
 }
 

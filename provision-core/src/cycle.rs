@@ -1101,17 +1101,26 @@ impl BillingCycle {
         report.actions_recorded = record.actions.len();
 
         if provider.capabilities().quota_enforcement == QuotaEnforcement::PolicySwitch {
-            let switches = new_states.into_iter().filter_map(|(service, state)| {
-                let limited = desired_limited(service, state);
-                let username = service.username.clone()?;
-                (service.applied_limited != Some(limited)).then_some((service, username, limited))
-            });
+            // Owned items, collected before anything is awaited: closures over borrowed
+            // tuples held across an await make the sweep's future impossible to prove
+            // `Send` (higher-ranked lifetimes), and a sweep must run in `tokio::spawn`.
+            let switches: Vec<(String, Username, bool)> = new_states
+                .into_iter()
+                .filter_map(|(service, state)| {
+                    let limited = desired_limited(service, state);
+                    let username = service.username.clone()?;
+                    (service.applied_limited != Some(limited))
+                        .then(|| (service.key.service_id.clone(), username, limited))
+                })
+                .collect();
             let provider = &provider;
             let results = bounded(
-                switches.map(|(service, username, limited)| async move {
-                    let result = provider.set_limited(&username, limited).await;
-                    (service.key.service_id.clone(), username, limited, result)
-                }),
+                switches
+                    .into_iter()
+                    .map(|(service_id, username, limited)| async move {
+                        let result = provider.set_limited(&username, limited).await;
+                        (service_id, username, limited, result)
+                    }),
                 self.concurrency,
             )
             .await;

@@ -418,6 +418,17 @@ impl Error {
             _ => None,
         }
     }
+
+    /// How long the server asked to wait before trying again, when it said so.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Server(e) => e.retry_after,
+            Error::RollbackFailed { error, .. } | Error::OutcomeUnknown { error, .. } => {
+                error.retry_after()
+            }
+            _ => None,
+        }
+    }
 }
 
 macro_rules! input_from {

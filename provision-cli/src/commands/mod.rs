@@ -1,8 +1,8 @@
 //! One function per command; each prints its result and returns.
 
-mod orders;
-mod servers;
-mod sweep;
+pub(crate) mod orders;
+pub(crate) mod servers;
+pub(crate) mod sweep;
 
 use clap::CommandFactory;
 
@@ -27,6 +27,7 @@ pub async fn dispatch(cli: Cli) -> CliResult<()> {
         Command::Actions(command) => sweep::actions(&cli, command).await,
         Command::Policy(command) => orders::policy(&cli, command).await,
         Command::Mock(args) => Ok(crate::mock::run(args).await?),
+        Command::Serve(args) => crate::serve::command(&cli, args).await,
         Command::Completions { shell } => {
             let mut command = Cli::command();
             clap_complete::generate(*shell, &mut command, "provision", &mut std::io::stdout());

@@ -2,30 +2,61 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use provision::core::config::Config;
 
 use crate::cli::Cli;
 use crate::context::{load_config, provider};
 use crate::error::{CliError, CliResult, ExitCode};
 use crate::output::print;
+use crate::views::{CheckView, ErrorView};
 
-/// One server's check in JSON.
-#[derive(Serialize)]
-struct CheckResult {
-    server: String,
-    ok: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    backend: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    product: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    version: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    is_admin: Option<bool>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    details: BTreeMap<String, String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<serde_json::Value>,
+/// Checks one server of the configuration: its result, a line for people, and the
+/// exit code it calls for when it failed (or its credentials lack admin rights).
+pub async fn check_server(config: &Config, name: &str) -> (CheckView, String, Option<ExitCode>) {
+    let outcome = match provider(config, name) {
+        Ok(p) => p.test_connection().await.map_err(CliError::from),
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(info) => {
+            let line = format!(
+                "{name}: {} {} ({}){}",
+                info.product,
+                info.version.as_deref().unwrap_or("(version not given)"),
+                info.backend,
+                if info.is_admin {
+                    ", admin rights"
+                } else {
+                    ", NO admin rights"
+                },
+            );
+            let code = (!info.is_admin).then_some(ExitCode::PermissionDenied);
+            let view = CheckView {
+                server: name.to_string(),
+                ok: info.is_admin,
+                backend: Some(info.backend.to_string()),
+                product: Some(info.product),
+                version: info.version,
+                is_admin: Some(info.is_admin),
+                details: info.details,
+                error: None,
+            };
+            (view, line, code)
+        }
+        Err(e) => {
+            let view = CheckView {
+                server: name.to_string(),
+                ok: false,
+                backend: None,
+                product: None,
+                version: None,
+                is_admin: None,
+                details: BTreeMap::new(),
+                error: Some(ErrorView::from(&e)),
+            };
+            (view, format!("{name}: FAILED: {e}"), Some(e.exit_code()))
+        }
+    }
 }
 
 /// Tests the connection of one server or of every server; a server that fails (or
@@ -43,52 +74,11 @@ pub async fn check(cli: &Cli, server: Option<&str>) -> CliResult<()> {
     let mut text = String::new();
     let mut last_error = None;
     for name in names {
-        let outcome = match provider(&config, &name) {
-            Ok(p) => p.test_connection().await.map_err(CliError::from),
-            Err(e) => Err(e),
-        };
-        match outcome {
-            Ok(info) => {
-                text.push_str(&format!(
-                    "{name}: {} {} ({}){}\n",
-                    info.product,
-                    info.version.as_deref().unwrap_or("(version not given)"),
-                    info.backend,
-                    if info.is_admin {
-                        ", admin rights"
-                    } else {
-                        ", NO admin rights"
-                    },
-                ));
-                if !info.is_admin {
-                    last_error = Some(ExitCode::PermissionDenied);
-                }
-                results.push(CheckResult {
-                    server: name,
-                    ok: info.is_admin,
-                    backend: Some(info.backend),
-                    product: Some(info.product),
-                    version: info.version,
-                    is_admin: Some(info.is_admin),
-                    details: info.details,
-                    error: None,
-                });
-            }
-            Err(e) => {
-                text.push_str(&format!("{name}: FAILED: {e}\n"));
-                last_error = Some(e.exit_code());
-                results.push(CheckResult {
-                    server: name,
-                    ok: false,
-                    backend: None,
-                    product: None,
-                    version: None,
-                    is_admin: None,
-                    details: BTreeMap::new(),
-                    error: Some(crate::output::error_json(&e)["error"].clone()),
-                });
-            }
-        }
+        let (view, line, code) = check_server(&config, &name).await;
+        text.push_str(&line);
+        text.push('\n');
+        last_error = code.or(last_error);
+        results.push(view);
     }
     let single = results.len() == 1;
     let document = serde_json::json!({ "servers": results });

@@ -5,13 +5,15 @@ use std::time::Duration;
 
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
+use provision::core::config::Config;
 use provision::core::ledger::{ActionId, PendingAction, ServerId};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::cli::{ActionsCommand, Cli};
 use crate::context::{cycle, unknown_server};
 use crate::error::{CliError, CliResult, ExitCode};
-use crate::output::{core_error_json, print};
+use crate::output::print;
+use crate::views::{ActionView, SweepServerView};
 
 /// How many pending actions a sweep lists at its end.
 const SWEEP_ACTIONS_SHOWN: u32 = 1000;
@@ -23,20 +25,6 @@ fn counted(n: usize, noun: &str) -> String {
         _ if noun.ends_with("ch") => format!("{n} {noun}es"),
         _ => format!("{n} {noun}s"),
     }
-}
-
-/// An action in JSON.
-fn action_json(action: &PendingAction) -> Value {
-    json!({
-        "id": action.id.0,
-        "server": action.service.server.as_str(),
-        "service_id": action.service.service_id,
-        "username": action.username.as_str(),
-        "kind": action.kind.code(),
-        "values": action.values,
-        "created_at": action.created_at.to_rfc3339(),
-        "attempts": action.attempts,
-    })
 }
 
 /// An action as a line.
@@ -51,17 +39,20 @@ fn action_line(action: &PendingAction) -> String {
     )
 }
 
+/// The servers a sweep of `only` (every server when None) covers.
+pub(crate) fn servers_to_sweep(config: &Config, only: Option<&str>) -> CliResult<Vec<String>> {
+    match only {
+        Some(name) if !config.servers.contains_key(name) => Err(unknown_server(config, name)),
+        Some(name) => Ok(vec![name.to_string()]),
+        None => Ok(config.servers.keys().cloned().collect()),
+    }
+}
+
 /// Sweeps every server (or one): a progress bar on a terminal, a line per server
 /// otherwise (on standard error), then the result and the pending actions.
 pub async fn sweep(cli: &Cli, only: Option<&str>) -> CliResult<()> {
     let (config, cycle) = cycle(cli).await?;
-    let servers: Vec<String> = match only {
-        Some(name) if !config.servers.contains_key(name) => {
-            return Err(unknown_server(&config, name))
-        }
-        Some(name) => vec![name.to_string()],
-        None => config.servers.keys().cloned().collect(),
-    };
+    let servers = servers_to_sweep(&config, only)?;
     let terminal = std::io::stderr().is_terminal() && cli.output == crate::cli::OutputFormat::Text;
     let bar = if terminal {
         let bar = ProgressBar::new(servers.len() as u64);
@@ -81,67 +72,34 @@ pub async fn sweep(cli: &Cli, only: Option<&str>) -> CliResult<()> {
         let id = ServerId::new(name.as_str())?;
         let result = cycle.sweep(&id, Utc::now()).await;
         bar.inc(1);
-        match result {
-            Ok(report) => {
-                let switches_failed = report
+        let view = SweepServerView::new(name, &result);
+        failed |= view.has_failures();
+        let line = match &result {
+            Ok(report) => format!(
+                "{name}: {} read, {} failed, {} recorded, {} ({} failed)",
+                counted(report.outcomes.len(), "account"),
+                report.failures.len(),
+                counted(report.actions_recorded, "action"),
+                counted(report.limit_switches.len(), "policy switch"),
+                report
                     .limit_switches
                     .iter()
                     .filter(|s| s.2.is_err())
-                    .count();
-                failed |= !report.failures.is_empty() || switches_failed > 0;
-                let line = format!(
-                    "{name}: {} read, {} failed, {} recorded, {} ({switches_failed} failed)",
-                    counted(report.outcomes.len(), "account"),
-                    report.failures.len(),
-                    counted(report.actions_recorded, "action"),
-                    counted(report.limit_switches.len(), "policy switch"),
-                );
-                if !terminal {
-                    eprintln!("{line}");
-                }
-                text.push_str(&line);
-                text.push('\n');
-                for (user, error) in &report.failures {
-                    text.push_str(&format!("  {user}: {error}\n"));
-                }
-                reports.push(json!({
-                    "server": name,
-                    "ok": true,
-                    "accounts": report.outcomes.iter().map(|o| json!({
-                        "username": o.username.as_str(),
-                        "used_bytes": o.used.map(|b| b.bytes()),
-                        "quota_bytes": o.quota.limit().map(|b| b.bytes()),
-                        "previous": o.previous.code(),
-                        "state": o.state.code(),
-                    })).collect::<Vec<_>>(),
-                    "failures": report.failures.iter().map(|(user, e)| json!({
-                        "username": user.as_str(),
-                        "error": core_error_json(e),
-                    })).collect::<Vec<_>>(),
-                    "actions_recorded": report.actions_recorded,
-                    "limit_switches": report.limit_switches.iter().map(|(user, limited, r)| json!({
-                        "username": user.as_str(),
-                        "limited": limited,
-                        "ok": r.is_ok(),
-                        "error": r.as_ref().err().map(core_error_json),
-                    })).collect::<Vec<_>>(),
-                }));
-            }
-            Err(e) => {
-                failed = true;
-                let line = format!("{name}: FAILED: {e}");
-                if !terminal {
-                    eprintln!("{line}");
-                }
-                text.push_str(&line);
-                text.push('\n');
-                reports.push(json!({
-                    "server": name,
-                    "ok": false,
-                    "error": core_error_json(&e),
-                }));
+                    .count(),
+            ),
+            Err(e) => format!("{name}: FAILED: {e}"),
+        };
+        if !terminal {
+            eprintln!("{line}");
+        }
+        text.push_str(&line);
+        text.push('\n');
+        if let Ok(report) = &result {
+            for (user, error) in &report.failures {
+                text.push_str(&format!("  {user}: {error}\n"));
             }
         }
+        reports.push(view);
     }
     bar.finish_and_clear();
     // What is owed now, without holding it: a zero lease leaves every action free for
@@ -155,7 +113,7 @@ pub async fn sweep(cli: &Cli, only: Option<&str>) -> CliResult<()> {
     }
     let document = json!({
         "servers": reports,
-        "pending_actions": pending.iter().map(action_json).collect::<Vec<_>>(),
+        "pending_actions": pending.iter().map(ActionView::from).collect::<Vec<_>>(),
     });
     print(cli.output, &document, &text)?;
     if failed {
@@ -174,8 +132,7 @@ pub async fn actions(cli: &Cli, command: &ActionsCommand) -> CliResult<()> {
             if pending.is_empty() {
                 text = "no pending actions".into();
             }
-            let document =
-                json!({ "pending_actions": pending.iter().map(action_json).collect::<Vec<_>>() });
+            let document = json!({ "pending_actions": pending.iter().map(ActionView::from).collect::<Vec<_>>() });
             print(cli.output, &document, &text)
         }
         ActionsCommand::Confirm { ids } => {
@@ -223,7 +180,7 @@ pub async fn recover(cli: &Cli) -> CliResult<()> {
         "failed": recovery.failed.iter().map(|(k, e)| json!({
             "server": k.server.as_str(),
             "service_id": k.service_id,
-            "error": core_error_json(e),
+            "error": crate::views::ErrorView::from(e),
         })).collect::<Vec<_>>(),
     });
     print(cli.output, &document, &text)?;

@@ -28,6 +28,7 @@
 
 #[cfg(any(test, feature = "testkit"))]
 pub mod conformance;
+pub mod idempotency;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql;
 #[cfg(all(feature = "postgres", any(test, feature = "testkit")))]

@@ -11,6 +11,12 @@ async fn sqlite_in_memory_passes_the_suite() {
 
 #[cfg(feature = "sqlite")]
 #[tokio::test]
+async fn sqlite_keeps_idempotency_keys_by_the_rules() {
+    super::idempotency::conformance(&SqlLedger::sqlite_in_memory().await.unwrap()).await;
+}
+
+#[cfg(feature = "sqlite")]
+#[tokio::test]
 async fn sqlite_file_passes_the_suite_and_keeps_it_across_reopening() {
     let dir = tempfile_dir();
     let path = dir.join("ledger.sqlite");
@@ -66,6 +72,15 @@ mod postgres {
         };
         let ledger = connect_postgres(&url).await;
         conformance::run_all(&ledger).await;
+    }
+
+    #[tokio::test]
+    async fn postgres_keeps_idempotency_keys_by_the_rules() {
+        let Some(url) = fresh_postgres_database("idempotency").await else {
+            return;
+        };
+        let ledger = connect_postgres(&url).await;
+        crate::ledger::idempotency::conformance(&ledger).await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -12,6 +12,7 @@
 //!   separate read-only connections that never wait for the writer.
 //! - PostgreSQL: a commit is as durable as the server's own settings make it.
 
+mod idempotency;
 mod schema;
 
 use std::collections::BTreeMap;

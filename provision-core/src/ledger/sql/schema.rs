@@ -100,8 +100,25 @@ CREATE INDEX actions_pending ON actions (id) WHERE confirmed_ms IS NULL;
 CREATE INDEX actions_account ON actions (server, username);
 ";
 
+/// Version 2: the idempotency keys of the HTTP service (`ledger::idempotency`); the
+/// same SQL on both databases. `until_ms` is a claim's lease while `state` is
+/// `in_flight`, and the answer's replay window once it is `done`.
+const IDEMPOTENCY_KEYS: &str = "
+CREATE TABLE idempotency_keys (
+    scope       TEXT   NOT NULL,
+    idem_key    TEXT   NOT NULL,
+    fingerprint TEXT   NOT NULL,
+    state       TEXT   NOT NULL,
+    status      BIGINT,
+    body        TEXT,
+    until_ms    BIGINT NOT NULL,
+    PRIMARY KEY (scope, idem_key)
+);
+CREATE INDEX idempotency_keys_until ON idempotency_keys (until_ms);
+";
+
 /// The newest schema version this code knows.
-pub(crate) const LATEST_VERSION: i64 = 1;
+pub(crate) const LATEST_VERSION: i64 = 2;
 
 /// The migrations of `dialect`, compiled into the binary.
 #[derive(Debug, Clone, Copy)]
@@ -114,13 +131,22 @@ impl Migrations {
             Dialect::Postgres => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
         };
         let actions = ACTIONS.replace("{id}", id);
-        vec![Migration::new(
-            1,
-            Cow::Borrowed("ledger"),
-            MigrationType::Simple,
-            Cow::Owned(format!("{TABLES}{actions}")),
-            false,
-        )]
+        vec![
+            Migration::new(
+                1,
+                Cow::Borrowed("ledger"),
+                MigrationType::Simple,
+                Cow::Owned(format!("{TABLES}{actions}")),
+                false,
+            ),
+            Migration::new(
+                2,
+                Cow::Borrowed("idempotency keys"),
+                MigrationType::Simple,
+                Cow::Borrowed(IDEMPOTENCY_KEYS),
+                false,
+            ),
+        ]
     }
 }
 

@@ -1,0 +1,680 @@
+//! `provision serve` over real HTTP: the service bound to 127.0.0.1:0 in this process,
+//! on the three in-process mock servers, called with reqwest.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::{assert_problem, write_secret, Harness};
+use provision::core::quota::ByteSize;
+use provision::nextcloud::mock::Fault;
+use provision_cli::serve::{self, ServeOptions};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn every_order_and_read_on_every_backend() {
+    let h = Harness::start().await;
+    for server in ["cloud", "nas", "s3"] {
+        for (service, client) in [("7", "42"), ("8", "43")] {
+            let created = h.create(server, service, client).await;
+            let username = created["username"].as_str().unwrap().to_string();
+            assert!(created["password"].as_str().is_some_and(|p| p.len() >= 16));
+            assert_eq!(created["service"]["status"], "active");
+            assert_eq!(created["resumed"], false);
+
+            // The same order again: the same account, no password.
+            let (status, again) = h
+                .post(
+                    "/v1/services",
+                    &h.provision,
+                    json!({"server": server, "service_id": service, "client_id": client, "product": server}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{again}");
+            assert_eq!(again["username"], username.as_str());
+            assert!(again["password"].is_null());
+            assert!(again["password_note"].is_string());
+
+            let path = format!("/v1/services/{server}/{service}");
+            let (status, read) = h.get(&path, &h.read).await;
+            assert_eq!(status, StatusCode::OK, "{read}");
+            assert_eq!(read["service"]["username"], username.as_str());
+
+            let (status, body) = h
+                .post(&format!("{path}/suspend"), &h.provision, json!({}))
+                .await;
+            assert_eq!(
+                (status, &body["service"]["status"]),
+                (StatusCode::OK, &json!("suspended")),
+                "{body}"
+            );
+            let (status, body) = h
+                .post(&format!("{path}/unsuspend"), &h.provision, json!({}))
+                .await;
+            assert_eq!(
+                (status, &body["service"]["status"]),
+                (StatusCode::OK, &json!("active")),
+                "{body}"
+            );
+
+            let (status, body) = h
+                .post(&format!("{path}/password"), &h.provision, json!({}))
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            let new_password = body["password"].as_str().unwrap();
+            assert_ne!(Some(new_password), created["password"].as_str());
+            if server == "cloud" {
+                assert!(h.nextcloud.check_password(&username, new_password));
+            }
+
+            let (status, body) = h
+                .post(
+                    &format!("{path}/change-plan"),
+                    &h.provision,
+                    json!({"product": format!("{server}-bigger")}),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert_eq!(body["service"]["product"], format!("{server}-bigger"));
+
+            let (status, usage) = h.get(&format!("{path}/usage"), &h.read).await;
+            assert_eq!(status, StatusCode::OK, "{usage}");
+            assert_eq!(usage["quota_bytes"], 20u64 << 30, "{usage}");
+
+            let (status, history) = h
+                .get(
+                    &format!("{path}/history?days=7&months=2&time_zone=Europe/Berlin"),
+                    &h.read,
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{history}");
+            assert_eq!(history["daily"].as_array().unwrap().len(), 7, "{history}");
+            assert_eq!(history["time_zone"], "Europe/Berlin");
+        }
+        let path = format!("/v1/services/{server}/7");
+        let (status, body) = h
+            .post(&format!("{path}/terminate"), &h.provision, json!({}))
+            .await;
+        assert_eq!(
+            (status, &body["service"]["status"]),
+            (StatusCode::OK, &json!("terminated")),
+            "{body}"
+        );
+        // The other service of the server is untouched.
+        let (_, other) = h.get(&format!("/v1/services/{server}/8"), &h.read).await;
+        assert_eq!(other["service"]["status"], "active");
+    }
+    let (status, servers) = h.get("/v1/servers", &h.read).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(servers["servers"].as_array().unwrap().len(), 3);
+    let (status, check) = h.get("/v1/servers/cloud/check", &h.read).await;
+    assert_eq!(
+        (status, &check["ok"]),
+        (StatusCode::OK, &json!(true)),
+        "{check}"
+    );
+}
+
+#[tokio::test]
+async fn a_sweep_runs_in_the_background_and_its_actions_are_confirmed() {
+    let h = Harness::start().await;
+    let created = h.create("cloud", "7", "42").await;
+    let username = created["username"].as_str().unwrap();
+    h.create("nas", "7", "42").await;
+    h.create("s3", "7", "42").await;
+    // 95% of the 10 GB quota: past notify_at = 90, a mail is owed.
+    assert!(h.nextcloud.set_used(username, ByteSize::new(95 << 27)));
+
+    let (status, started) = h.post("/v1/sweeps", &h.admin, json!({})).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{started}");
+    assert_eq!(started["status"], "running");
+    let id = started["id"].as_str().unwrap();
+    let mut done = None;
+    for _ in 0..300 {
+        let (status, body) = h.get(&format!("/v1/sweeps/{id}"), &h.read).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        if body["status"] == "done" {
+            done = Some(body);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let done = done.expect("the sweep finished");
+    let results = done["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3, "{done}");
+    assert_eq!(done["ok"], true, "{done}");
+    let cloud = results.iter().find(|r| r["server"] == "cloud").unwrap();
+    assert_eq!(cloud["accounts"][0]["username"], username);
+    assert_eq!(cloud["actions_recorded"], 1, "{cloud}");
+
+    let (status, _) = h.get("/v1/actions", &h.provision).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the outbox is the operator's"
+    );
+    let (status, listed) = h.get("/v1/actions?limit=10", &h.admin).await;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    let actions = listed["pending_actions"].as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{listed}");
+    assert_eq!(actions[0]["username"], username);
+    let action_id = actions[0]["id"].as_i64().unwrap();
+    let (status, confirmed) = h
+        .post(
+            "/v1/actions/confirm",
+            &h.admin,
+            json!({"ids": [action_id, 999_999]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{confirmed}");
+    assert_eq!(confirmed, json!({"requested": 2, "confirmed": 1}));
+    let (_, listed) = h.get("/v1/actions", &h.admin).await;
+    assert_eq!(listed["pending_actions"], json!([]));
+
+    let (status, _) = h.get("/v1/sweeps/sw_unknown", &h.read).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn tokens_and_scopes_are_enforced() {
+    let h = Harness::start().await;
+    let (status, headers, body) = h
+        .call(reqwest::Method::GET, "/v1/servers", None, None, None)
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(headers.get("www-authenticate").unwrap(), "Bearer");
+    assert_problem(&headers, &body, 401, "unauthorized");
+    let (status, _, _) = h
+        .call(
+            reqwest::Method::GET,
+            "/v1/servers",
+            Some("prv_not-a-token"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let order =
+        json!({"server": "cloud", "service_id": "7", "client_id": "42", "product": "cloud"});
+    let (status, headers, body) = h
+        .call(
+            reqwest::Method::POST,
+            "/v1/services",
+            Some(&h.read),
+            None,
+            Some(order.clone()),
+        )
+        .await;
+    assert_problem(&headers, &body, 403, "forbidden");
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        h.nextcloud
+            .user_ids()
+            .iter()
+            .all(|u| !u.starts_with("nc42")),
+        "nothing was made"
+    );
+    let (status, _) = h.post("/v1/sweeps", &h.provision, json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Admin includes provision, provision includes read.
+    let (status, _) = h.post("/v1/services", &h.admin, order).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = h.get("/v1/services/cloud/7", &h.provision).await;
+    assert_eq!(status, StatusCode::OK);
+    // No token is needed for health, metrics and the document.
+    for path in ["/healthz", "/metrics", "/openapi.json"] {
+        let (status, _, _) = h.call(reqwest::Method::GET, path, None, None, None).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn an_idempotency_key_replays_refuses_another_body_and_is_per_token() {
+    let h = Harness::start().await;
+    let order =
+        json!({"server": "cloud", "service_id": "7", "client_id": "42", "product": "cloud"});
+    let post = |token: String, key: &'static str, body: Value| {
+        let h = &h;
+        async move {
+            h.call(
+                reqwest::Method::POST,
+                "/v1/services",
+                Some(&token),
+                Some(key),
+                Some(body),
+            )
+            .await
+        }
+    };
+    let (status, headers, first) = post(h.provision.clone(), "order-7", order.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert!(headers.get("idempotent-replayed").is_none());
+    let password = first["password"].as_str().unwrap().to_string();
+
+    let (status, headers, replay) = post(h.provision.clone(), "order-7", order.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "the stored status is replayed");
+    assert_eq!(headers.get("idempotent-replayed").unwrap(), "true");
+    assert_eq!(replay["username"], first["username"]);
+    assert_eq!(replay["service"], first["service"]);
+    assert!(
+        replay["password"].is_null(),
+        "a replay never hands the password out again"
+    );
+    assert!(replay["password_note"]
+        .as_str()
+        .unwrap()
+        .contains("first answer"));
+    assert!(!replay.to_string().contains(&password));
+
+    let mut other = order.clone();
+    other["client_id"] = json!("43");
+    let (status, headers, body) = post(h.provision.clone(), "order-7", other).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_problem(&headers, &body, 422, "idempotency_key_reused");
+
+    // Another token's equal key is another request: it runs (and finds the account).
+    let (status, headers, theirs) = post(h.other.clone(), "order-7", order.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{theirs}");
+    assert!(headers.get("idempotent-replayed").is_none());
+    assert_eq!(theirs["resumed"], true);
+
+    // The key reaches the ledger's journal of the order.
+    let (status, _, _) = h
+        .call(
+            reqwest::Method::POST,
+            "/v1/services/cloud/7/suspend",
+            Some(&h.provision),
+            Some("suspend-7"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, headers, body) = h
+        .call(
+            reqwest::Method::POST,
+            "/v1/services/cloud/7/suspend",
+            Some(&h.provision),
+            Some("suspend-7"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, headers.get("idempotent-replayed").is_some()),
+        (StatusCode::OK, true)
+    );
+    assert_eq!(body["service"]["status"], "suspended");
+
+    // An error is stored too: an unknown product under a key answers the same later.
+    let mut wrong = order.clone();
+    wrong["product"] = json!("no-such-product");
+    wrong["service_id"] = json!("9");
+    let (status, _, _) = post(h.provision.clone(), "order-9", wrong.clone()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, headers, body) = post(h.provision.clone(), "order-9", wrong).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(headers.get("idempotent-replayed").unwrap(), "true");
+    assert_problem(&headers, &body, 400, "invalid_input");
+
+    let (status, headers, body) = h
+        .call(
+            reqwest::Method::POST,
+            "/v1/services/cloud/7/unsuspend",
+            Some(&h.provision),
+            Some("bad key with spaces"),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_problem(&headers, &body, 400, "invalid_input");
+}
+
+#[tokio::test]
+async fn a_key_in_flight_is_409_and_then_replays() {
+    let h = Arc::new(Harness::start().await);
+    h.create("cloud", "7", "42").await;
+    h.nextcloud.set_latency(Duration::from_millis(1500));
+    let first = {
+        let h = Arc::clone(&h);
+        tokio::spawn(async move {
+            h.call(
+                reqwest::Method::POST,
+                "/v1/services/cloud/7/suspend",
+                Some(&h.provision),
+                Some("slow-suspend"),
+                None,
+            )
+            .await
+        })
+    };
+    // Probe while it runs: one of the requests runs the order, the others are refused.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut statuses = Vec::new();
+    while !first.is_finished() {
+        let (status, headers, body) = h
+            .call(
+                reqwest::Method::POST,
+                "/v1/services/cloud/7/suspend",
+                Some(&h.provision),
+                Some("slow-suspend"),
+                None,
+            )
+            .await;
+        if status == StatusCode::CONFLICT {
+            assert_problem(&headers, &body, 409, "idempotency_in_flight");
+        }
+        statuses.push((status, headers.get("idempotent-replayed").is_some()));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (status, headers, body) = first.await.unwrap();
+    statuses.push((status, headers.get("idempotent-replayed").is_some()));
+    let ran = statuses
+        .iter()
+        .filter(|s| **s == (StatusCode::OK, false))
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| s.0 == StatusCode::CONFLICT)
+        .count();
+    assert_eq!(
+        ran, 1,
+        "exactly one request ran the order: {statuses:?} {body}"
+    );
+    assert!(
+        refused >= 1,
+        "a request while the first ran was refused: {statuses:?}"
+    );
+    h.nextcloud.set_latency(Duration::ZERO);
+    let (status, headers, body) = h
+        .call(
+            reqwest::Method::POST,
+            "/v1/services/cloud/7/suspend",
+            Some(&h.provision),
+            Some("slow-suspend"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, headers.get("idempotent-replayed").is_some()),
+        (StatusCode::OK, true)
+    );
+    assert_eq!(body["service"]["status"], "suspended");
+}
+
+#[tokio::test]
+async fn a_key_past_its_window_is_a_new_request() {
+    let h = Harness::start_with(ServeOptions {
+        idempotency_window: Duration::from_secs(1),
+        ..ServeOptions::default()
+    })
+    .await;
+    h.create("cloud", "7", "42").await;
+    let plan = |product: &str| json!({ "product": product });
+    let change = |product: &'static str| {
+        let h = &h;
+        async move {
+            h.call(
+                reqwest::Method::POST,
+                "/v1/services/cloud/7/change-plan",
+                Some(&h.provision),
+                Some("plan-7"),
+                Some(plan(product)),
+            )
+            .await
+        }
+    };
+    let (status, _, _) = change("cloud-bigger").await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, _) = change("cloud").await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "inside the window"
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (status, headers, body) = change("cloud").await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "past the window the key is free: {body}"
+    );
+    assert!(headers.get("idempotent-replayed").is_none());
+    assert_eq!(body["service"]["product"], "cloud");
+}
+
+#[tokio::test]
+async fn errors_are_problems_with_the_kind_and_the_status_it_calls_for() {
+    let h = Harness::start().await;
+    let cases = [
+        (
+            reqwest::Method::GET,
+            "/v1/services/cloud/404",
+            None,
+            404,
+            "not_found",
+        ),
+        (
+            reqwest::Method::GET,
+            "/v1/services/nowhere/1",
+            None,
+            404,
+            "not_found",
+        ),
+        (
+            reqwest::Method::GET,
+            "/v1/nothing-here",
+            None,
+            404,
+            "not_found",
+        ),
+        (
+            reqwest::Method::DELETE,
+            "/v1/services",
+            None,
+            405,
+            "method_not_allowed",
+        ),
+        (
+            reqwest::Method::POST,
+            "/v1/services",
+            Some(json!({"server": "cloud"})),
+            422,
+            "invalid_input",
+        ),
+        (
+            reqwest::Method::POST,
+            "/v1/services",
+            Some(
+                json!({"server": "cloud", "service_id": "1", "client_id": "1", "product": "nope"}),
+            ),
+            400,
+            "invalid_input",
+        ),
+        (
+            reqwest::Method::GET,
+            "/v1/services/cloud/1/history?time_zone=Mars/Olympus",
+            None,
+            400,
+            "invalid_input",
+        ),
+        (
+            reqwest::Method::GET,
+            "/v1/actions?limit=0",
+            None,
+            400,
+            "invalid_input",
+        ),
+    ];
+    for (method, path, body, status, kind) in cases {
+        let (got, headers, problem) = h.call(method, path, Some(&h.admin), None, body).await;
+        assert_eq!(got.as_u16(), status, "{path}: {problem}");
+        assert_problem(&headers, &problem, status, kind);
+    }
+    // A storage server that keeps failing: the upstream's failure, retryable.
+    h.create("cloud", "7", "42").await;
+    h.nextcloud.inject(Fault::server_error(503).times(100));
+    let (status, headers, problem) = h
+        .call(
+            reqwest::Method::POST,
+            "/v1/services/cloud/7/suspend",
+            Some(&h.provision),
+            None,
+            None,
+        )
+        .await;
+    assert!(
+        status == StatusCode::BAD_GATEWAY || status == StatusCode::SERVICE_UNAVAILABLE,
+        "{status}: {problem}"
+    );
+    assert_problem(&headers, &problem, status.as_u16(), "transient");
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_413() {
+    let h = Harness::start_with(ServeOptions {
+        body_limit: 1024,
+        ..ServeOptions::default()
+    })
+    .await;
+    let big = json!({"server": "cloud", "service_id": "7", "client_id": "x".repeat(4096), "product": "cloud"});
+    for key in [None, Some("big-body")] {
+        let (status, headers, body) = h
+            .call(
+                reqwest::Method::POST,
+                "/v1/services",
+                Some(&h.provision),
+                key,
+                Some(big.clone()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+        assert_problem(&headers, &body, 413, "payload_too_large");
+    }
+    assert!(
+        h.nextcloud.user_ids().iter().all(|u| !u.starts_with("nc")),
+        "nothing was made"
+    );
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status() {
+    let h = Harness::start().await;
+    h.get("/v1/services/cloud/1", &h.read).await;
+    h.get("/v1/services/cloud/2", &h.read).await;
+    let (status, _, text) = h
+        .call(reqwest::Method::GET, "/metrics", None, None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = text.as_str().unwrap();
+    assert!(
+        text.contains(
+            "provision_http_requests_total{method=\"GET\",route=\"/v1/services/{server}/{service_id}\",status=\"404\"} 2"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("provision_http_request_duration_seconds_count{route=\"/v1/services/{server}/{service_id}\"} 2"));
+}
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id() {
+    let h = Harness::start().await;
+    let response = h
+        .http
+        .get(format!("{}/healthz", h.base))
+        .header("x-request-id", "billing-run-17")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers().get("x-request-id").unwrap(),
+        "billing-run-17"
+    );
+    let (_, headers, _) = h
+        .call(reqwest::Method::GET, "/healthz", None, None, None)
+        .await;
+    assert!(headers.get("x-request-id").is_some_and(|v| v.len() >= 32));
+}
+
+#[tokio::test]
+async fn shutdown_lets_the_request_in_flight_finish() {
+    let mut h = Harness::start().await;
+    h.create("cloud", "7", "42").await;
+    h.nextcloud.set_latency(Duration::from_millis(500));
+    let url = format!("{}/v1/services/cloud/7/suspend", h.base);
+    let request = h.http.post(url).bearer_auth(&h.provision).send();
+    let in_flight = tokio::spawn(request);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let running = h.running.take().unwrap();
+    running.shutdown().await.unwrap();
+    let response = in_flight.await.unwrap().unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        h.http
+            .get(format!("{}/healthz", h.base))
+            .send()
+            .await
+            .is_err(),
+        "no longer listening"
+    );
+}
+
+#[test]
+fn the_committed_openapi_document_is_current() {
+    let committed = include_str!("../openapi.json");
+    let generated = provision_cli::serve::openapi::document_json();
+    assert!(
+        committed == generated,
+        "provision-cli/openapi.json is out of date; regenerate it with\n  \
+         cargo run -p provision-cli -- serve openapi > provision-cli/openapi.json"
+    );
+    let document: Value = serde_json::from_str(&generated).unwrap();
+    assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in [
+        "/v1/services",
+        "/v1/sweeps",
+        "/v1/actions/confirm",
+        "/v1/services/{server}/{service_id}/history",
+    ] {
+        assert!(document["paths"][path].is_object(), "{path} is described");
+    }
+}
+
+#[tokio::test]
+async fn tls_serves_from_a_certificate_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let cert_pem = certified.cert.pem();
+    let cert = write_secret(dir.path(), "cert.pem", &cert_pem);
+    let key = write_secret(dir.path(), "key.pem", &certified.key_pair.serialize_pem());
+    let tls = serve::tls::load(&cert, &key).unwrap();
+    let h = Harness::start().await;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let router = axum::Router::new().route("/healthz", axum::routing::get(serve::router::healthz));
+    let running = serve::spawn(listener, router, Some(tls)).unwrap();
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(cert_pem.as_bytes()).unwrap())
+        .resolve("localhost", address)
+        .build()
+        .unwrap();
+    let url = format!("https://localhost:{}/healthz", address.port());
+    let response = client.get(&url).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.json::<Value>().await.unwrap()["status"], "ok");
+    // Plain HTTP on the TLS port gets no answer.
+    assert!(h
+        .http
+        .get(format!("http://{address}/healthz"))
+        .send()
+        .await
+        .is_err());
+    running.shutdown().await.unwrap();
+
+    let bad = write_secret(dir.path(), "bad.pem", "not a key");
+    assert!(serve::tls::load(&cert, &bad)
+        .unwrap_err()
+        .to_string()
+        .contains("no readable PEM private key"));
+}
