@@ -343,7 +343,7 @@ async fn run_cycle(backend: Backend, ledger: Arc<dyn Ledger>) -> Result<(), BoxE
     cycle.unsuspend(&key, None).await?;
     println!("unsuspended {user}");
     let new_password = product.password_rule.generate();
-    cycle.change_password(&key, &new_password, None).await?;
+    assert!(cycle.change_password(&key, &new_password, None).await?);
     println!("changed the password of {user}");
     cycle
         .change_plan(&key, "bigger", Some("order-42-upgrade"))

@@ -125,13 +125,14 @@ pub async fn change_password(
 ) -> CliResult<PasswordView> {
     let service = recorded(cycle, key).await?;
     let password = cycle.product(&service.product)?.password_rule.generate();
-    cycle
+    let set = cycle
         .change_password(key, &password, idempotency_key)
         .await?;
     Ok(PasswordView {
         service: ServiceView::from(&recorded(cycle, key).await?),
-        password: Some(password),
-        password_note: None,
+        // A repeated order did not set this one: the account keeps the first.
+        password: set.then_some(password),
+        password_note: (!set).then(|| PASSWORD_GIVEN_BEFORE.to_string()),
     })
 }
 

@@ -286,10 +286,16 @@ async fn orders_change_the_account_and_the_ledger() {
     );
     assert!(setup.nextcloud.user("nc5x1").unwrap().enabled);
 
-    let (code, doc) = setup.json(&[&["password"][..], &svc].concat()).await;
+    let keyed = [&["password"][..], &svc, &["--idempotency-key", "pw-1"]].concat();
+    let (code, doc) = setup.json(&keyed).await;
     assert_eq!(code, 0, "{doc}");
-    let new_password = doc["password"].as_str().unwrap();
-    assert!(setup.nextcloud.check_password("nc5x1", new_password));
+    let new_password = doc["password"].as_str().unwrap().to_string();
+    assert!(setup.nextcloud.check_password("nc5x1", &new_password));
+    // The same order again: nothing is set, and no password the account lacks is shown.
+    let (code, doc) = setup.json(&keyed).await;
+    assert_eq!(code, 0, "{doc}");
+    assert!(doc["password"].is_null(), "{doc}");
+    assert!(setup.nextcloud.check_password("nc5x1", &new_password));
 
     let (code, doc) = setup
         .json(&[&["change-plan"][..], &svc, &["--product", "cloud-bigger"]].concat())
@@ -635,4 +641,28 @@ async fn recover_undoes_a_create_that_was_killed_midway() {
     assert!(setup
         .nextcloud
         .check_password("nc77x71", doc["password"].as_str().unwrap()));
+}
+
+#[test]
+fn a_wrong_command_line_under_json_output_is_still_one_json_document() {
+    let output = Command::cargo_bin("provision")
+        .unwrap()
+        .args(["--output", "json", "create", "--server", "cloud"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(document["error"]["kind"], "usage");
+    assert!(document["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("--service-id"));
+    // Without JSON, clap's own message on stderr.
+    let output = Command::cargo_bin("provision")
+        .unwrap()
+        .args(["create"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
 }

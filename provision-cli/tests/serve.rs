@@ -678,3 +678,43 @@ async fn tls_serves_from_a_certificate_file() {
         .to_string()
         .contains("no readable PEM private key"));
 }
+
+#[tokio::test]
+async fn a_conflict_with_a_running_sweep_is_not_kept_under_the_key() {
+    let h = Harness::start().await;
+    h.create("cloud", "7", "42").await;
+    h.nextcloud.set_latency(Duration::from_millis(700));
+    let (status, _) = h.post("/v1/sweeps", &h.admin, json!({})).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let sweep = || {
+        h.call(
+            reqwest::Method::POST,
+            "/v1/sweeps",
+            Some(&h.admin),
+            Some("nightly-sweep"),
+            Some(json!({})),
+        )
+    };
+    let (status, _, body) = sweep().await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    h.nextcloud.set_latency(Duration::ZERO);
+    // Once the first sweep is done, the same key starts a sweep rather than replaying
+    // the conflict.
+    let mut started = None;
+    for _ in 0..100 {
+        let (status, headers, body) = sweep().await;
+        if status == StatusCode::ACCEPTED {
+            assert!(headers.get("Idempotent-Replayed").is_none());
+            started = Some(body);
+            break;
+        }
+        assert_eq!(status, StatusCode::CONFLICT, "{body}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let started = started.expect("the retried sweep started");
+    // And now the key holds that answer.
+    let (status, headers, again) = sweep().await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert_eq!(headers.get("Idempotent-Replayed").unwrap(), "true");
+    assert_eq!(again["id"], started["id"]);
+}

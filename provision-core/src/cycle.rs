@@ -708,6 +708,25 @@ impl BillingCycle {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<()>>,
     {
+        self.journaled_once(service, kind, target, idempotency_key, work)
+            .await
+            .map(|_| ())
+    }
+
+    /// [`Self::journaled`], telling whether this call did the work (true) or found it
+    /// done under the idempotency key before (false).
+    async fn journaled_once<F, Fut>(
+        &self,
+        service: &ServiceKey,
+        kind: OperationKind,
+        target: Option<&str>,
+        idempotency_key: Option<&str>,
+        work: F,
+    ) -> Result<bool>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<()>>,
+    {
         let (key, begun) = self
             .journal_begin(service, kind, target, idempotency_key)
             .await?;
@@ -719,7 +738,7 @@ impl BillingCycle {
                 ));
             }
             if previous.state == OperationState::Done {
-                return Ok(());
+                return Ok(false);
             }
         }
         match work().await {
@@ -733,6 +752,7 @@ impl BillingCycle {
                     "finished by a later attempt",
                 )
                 .await
+                .map(|()| true)
             }
             Err(e) => {
                 // An unknown outcome stays started: recovery or a retry carries it out.
@@ -884,20 +904,23 @@ impl BillingCycle {
         Ok(())
     }
 
-    /// Sets a new password on the service's account.
+    /// Sets a new password on the service's account. True when this call set
+    /// `password`; false when the order under `idempotency_key` was done before, so
+    /// the account keeps the password that first call set (never hand `password` out
+    /// then: the account does not have it).
     pub async fn change_password(
         &self,
         key: &ServiceKey,
         password: &SecretString,
         idempotency_key: Option<&str>,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let provider = self.provider(&key.server)?.clone();
         self.locked(key, || async {
             let service = self
                 .live_service(key, OperationKind::ChangePassword)
                 .await?;
             let username = Self::account_of(&service)?;
-            self.journaled(
+            self.journaled_once(
                 key,
                 OperationKind::ChangePassword,
                 None,

@@ -79,12 +79,10 @@ pub async fn password(cli: &Cli, order: &ServiceOrder) -> CliResult<()> {
     let key = service_key(&config, &order.service)?;
     let changed =
         operations::change_password(&cycle, &key, order.idempotency_key.as_deref()).await?;
-    let shown = changed
-        .password
-        .as_ref()
-        .map(|p| p.expose_secret().to_string())
-        .unwrap_or_default();
-    let text = format!("{key}: new password: {shown}");
+    let text = match &changed.password {
+        Some(password) => format!("{key}: new password: {}", password.expose_secret()),
+        None => format!("{key}: password {}", operations::PASSWORD_GIVEN_BEFORE),
+    };
     print(cli.output, &changed, &text)
 }
 

@@ -42,17 +42,21 @@ impl StateFile {
         }
     }
 
-    /// Writes `state` to the file, if there is one.
-    pub fn write(&self, state: &Value) -> std::io::Result<()> {
+    /// Writes the state `snapshot` gives to the file, if there is one. The snapshot is
+    /// taken under the file's lock, so two writers cannot put an older state over a
+    /// newer one; the file is synced before it is renamed into place.
+    pub fn write(&self, snapshot: impl FnOnce() -> Value) -> std::io::Result<()> {
         let Some(path) = &self.path else {
             return Ok(());
         };
         let _guard = self.writing.lock().unwrap_or_else(|e| e.into_inner());
-        let text = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
+        let text = serde_json::to_vec_pretty(&snapshot()).map_err(std::io::Error::other)?;
         let mut temporary = path.clone().into_os_string();
-        temporary.push(".writing");
+        temporary.push(format!(".writing-{}", std::process::id()));
         let temporary = PathBuf::from(temporary);
-        std::fs::write(&temporary, text)?;
+        let mut file = std::fs::File::create(&temporary)?;
+        std::io::Write::write_all(&mut file, &text)?;
+        file.sync_all()?;
         std::fs::rename(&temporary, path)
     }
 }
@@ -106,7 +110,7 @@ async fn persist<B: StandaloneMock>(
     let changes = request.method() != Method::GET && request.method() != Method::HEAD;
     let response = next.run(request).await;
     if changes && response.status().is_success() {
-        if let Err(e) = control.state_file.write(&control.mock.snapshot()) {
+        if let Err(e) = control.state_file.write(|| control.mock.snapshot()) {
             return (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 Json(json!({ "error": format!("the state file could not be written: {e}") })),

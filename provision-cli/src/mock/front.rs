@@ -18,7 +18,15 @@ pub async fn forward(
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let Ok((client, peer)) = accepted else { continue };
+                let (client, peer) = match accepted {
+                    Ok(connection) => connection,
+                    // Out of file descriptors, say: wait rather than spin.
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the mock could not accept a connection");
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
                 let tls = tls.clone();
                 tokio::spawn(async move {
                     if let Err(e) = connection(client, tls, inner).await {

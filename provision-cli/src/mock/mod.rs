@@ -287,7 +287,7 @@ where
     let control_addr = control_listener.local_addr()?;
 
     let state_file = Arc::new(StateFile::new(args.state.clone()));
-    state_file.write(&mock.snapshot())?;
+    state_file.write(|| mock.snapshot())?;
     let (stop_tx, stop_rx) = watch::channel(false);
 
     let front = tokio::spawn(front::forward(
@@ -334,7 +334,7 @@ where
     let _ = front.await;
     let _ = control.await;
     let _ = keeper.await;
-    state_file.write(&mock.snapshot())?;
+    state_file.write(|| mock.snapshot())?;
     signal?;
     Ok(())
 }
@@ -354,7 +354,7 @@ async fn keep_state<B: StandaloneMock>(
         }
         let now = mock.snapshot();
         if now != last {
-            if let Err(e) = state_file.write(&now) {
+            if let Err(e) = state_file.write(|| mock.snapshot()) {
                 tracing::warn!(error = %e, "the mock's state file could not be written");
             }
             last = now;

@@ -210,39 +210,65 @@ pub async fn idempotent(
                 caller.id,
                 &fingerprint[..16]
             )));
-            // Run to the end even if the client goes away: the answer is stored for
-            // its retry, and the claim is never left hanging.
-            let answer = tokio::spawn(next.run(request).instrument(tracing::Span::current())).await;
-            let response = match answer {
+            // The handler and the storing of its answer run to the end in a task of
+            // their own, even if this request is dropped (a timeout, a client that
+            // went away, shutdown): the answer is kept for the retry, or the claim is
+            // let go, never left in flight.
+            let (scope, fingerprint) = (caller.id.clone(), fingerprint.clone());
+            let store = Arc::clone(&idempotency);
+            let finishing = tokio::spawn(
+                async move {
+                    let scoped = KeyRequest {
+                        scope: &scope,
+                        key: &key,
+                        fingerprint: &fingerprint,
+                    };
+                    let response = next.run(request).await;
+                    settle(&store, scoped, response).await
+                }
+                .instrument(tracing::Span::current()),
+            );
+            match finishing.await {
                 Ok(response) => response,
+                // The handler panicked: the claim lapses at the end of its lease.
                 Err(_) => Problem::for_status(StatusCode::INTERNAL_SERVER_ERROR).into_response(),
-            };
-            let (parts, body) = response.into_parts();
-            let body = match to_bytes(body, usize::MAX).await {
-                Ok(body) => body,
-                Err(_) => {
-                    release(&idempotency, scoped).await;
-                    return Problem::for_status(StatusCode::INTERNAL_SERVER_ERROR).into_response();
-                }
-            };
-            let status = parts.status;
-            if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
-                release(&idempotency, scoped).await;
-            } else {
-                let stored = StoredAnswer {
-                    status: status.as_u16(),
-                    body: stored_body(&body),
-                };
-                let keep_until = Utc::now() + delta(idempotency.window);
-                if let Err(error) = idempotency.store.finish(scoped, &stored, keep_until).await {
-                    // The answer still goes out; a retry then finds the claim lapsed
-                    // and the billing cycle's journal answers it.
-                    tracing::warn!(%error, "storing an idempotent answer failed");
-                }
             }
-            Response::from_parts(parts, Body::from(body))
         }
     }
+}
+
+/// Stores the answer to a claimed key, or lets the key go when the answer must not be
+/// replayed: a server error or throttling (a retry should run again), and a conflict
+/// with something running at that moment (a sweep in progress), which Stripe does not
+/// keep either.
+async fn settle(idempotency: &Idempotency, scoped: KeyRequest<'_>, response: Response) -> Response {
+    let (parts, body) = response.into_parts();
+    let body = match to_bytes(body, usize::MAX).await {
+        Ok(body) => body,
+        Err(_) => {
+            release(idempotency, scoped).await;
+            return Problem::for_status(StatusCode::INTERNAL_SERVER_ERROR).into_response();
+        }
+    };
+    let status = parts.status;
+    if status.is_server_error()
+        || status == StatusCode::TOO_MANY_REQUESTS
+        || status == StatusCode::CONFLICT
+    {
+        release(idempotency, scoped).await;
+    } else {
+        let stored = StoredAnswer {
+            status: status.as_u16(),
+            body: stored_body(&body),
+        };
+        let keep_until = Utc::now() + delta(idempotency.window);
+        if let Err(error) = idempotency.store.finish(scoped, &stored, keep_until).await {
+            // The answer still goes out; a retry then finds the claim lapsed and the
+            // billing cycle's journal answers it.
+            tracing::warn!(%error, "storing an idempotent answer failed");
+        }
+    }
+    Response::from_parts(parts, Body::from(body))
 }
 
 async fn release(idempotency: &Idempotency, key: KeyRequest<'_>) {

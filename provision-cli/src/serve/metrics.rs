@@ -108,7 +108,13 @@ pub async fn record(State(metrics): State<Arc<Metrics>>, request: Request, next:
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_string())
         .unwrap_or_else(|| "unmatched".into());
-    let method = request.method().as_str().to_string();
+    // Anyone may send any method (and /metrics needs no token): a method outside the
+    // standard ones is counted as OTHER, so made-up ones cannot add series forever.
+    let method = match request.method().as_str() {
+        m @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => m,
+        _ => "OTHER",
+    }
+    .to_string();
     let started = Instant::now();
     let response = next.run(request).await;
     metrics.record(

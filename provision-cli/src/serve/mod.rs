@@ -356,8 +356,9 @@ async fn serve(cli: &Cli, args: &ServeArgs) -> CliResult<()> {
     }
     let config = load_config(cli.config.as_deref())?;
     let ledger = open_sql_ledger(&cli.ledger).await?;
-    let cycle =
-        BillingCycle::from_config(ledger.clone(), &config, provision::build_provider).await?;
+    let cycle = BillingCycle::from_config(ledger.clone(), &config, provision::build_provider)
+        .await?
+        .with_lock_timing(cli.lock_ttl, cli.lock_wait);
     // What a crashed process left is settled before new orders come in.
     let recovery = cycle.recover().await?;
     tracing::info!(

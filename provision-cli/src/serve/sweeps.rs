@@ -20,7 +20,8 @@ pub const KEPT_SWEEPS: usize = 100;
 pub struct SweepStatus {
     /// The sweep's id.
     pub id: String,
-    /// `running` or `done`.
+    /// `running`, `done`, or `failed` (the sweep stopped by a fault of its own; what it
+    /// wrote is in the ledger).
     pub status: String,
     /// The servers it sweeps, in order.
     pub servers: Vec<String>,
@@ -87,7 +88,8 @@ impl Sweeps {
         };
         let sweeps = Arc::clone(self);
         let id = status.id.clone();
-        tokio::spawn(async move {
+        let (watcher, watched) = (Arc::clone(self), status.id.clone());
+        let work = tokio::spawn(async move {
             for name in servers {
                 let result = match ServerId::new(name.as_str()) {
                     Ok(server) => cycle.sweep(&server, Utc::now()).await,
@@ -102,6 +104,18 @@ impl Sweeps {
                 run.finished_at = Some(Utc::now().to_rfc3339());
                 run.ok = Some(run.results.iter().all(|r| !r.has_failures()));
             });
+        });
+        // A sweep that panicked still ends, as failed: later sweeps may start.
+        tokio::spawn(async move {
+            if work.await.is_err() {
+                watcher.update(&watched, |run| {
+                    if run.finished_at.is_none() {
+                        run.status = "failed".into();
+                        run.finished_at = Some(Utc::now().to_rfc3339());
+                        run.ok = Some(false);
+                    }
+                });
+            }
         });
         Ok(status)
     }
