@@ -324,31 +324,45 @@ impl BillingCycle {
     }
 
     /// Runs `work` while renewing `held` every third of the lock's time, so that a
-    /// live holder keeps the service however long the work takes.
+    /// live holder keeps the service however long the work takes. The renewals run
+    /// in a task of their own: a renewal waiting for a ledger connection the work
+    /// holds must not stop the work (that would deadlock on a one-writer SQLite pool).
     async fn renewing<T>(&self, held: &Held, work: impl std::future::Future<Output = T>) -> T {
-        tokio::pin!(work);
-        let mut renew = tokio::time::interval((self.lock_ttl / 3).max(Duration::from_millis(10)));
-        renew.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        renew.tick().await;
-        loop {
-            tokio::select! {
-                result = &mut work => return result,
-                _ = renew.tick() => {
-                    let now = Utc::now();
-                    match self
-                        .ledger
-                        .try_lock(&held.service, &held.owner, now, now + ttl_delta(self.lock_ttl))
-                        .await
-                    {
-                        Ok(true) => {}
-                        // The work goes on (stopping it halfway would leave more to
-                        // settle); the operation journal keeps a second holder safe.
-                        Ok(false) => tracing::warn!(service = %held.service, "a service lock ended before its work did"),
-                        Err(e) => tracing::warn!(service = %held.service, error = %e, "could not renew a service lock"),
+        let ledger = Arc::clone(&self.ledger);
+        let (service, owner, ttl) = (held.service.clone(), held.owner.clone(), self.lock_ttl);
+        let (stop, mut stopped) = tokio::sync::watch::channel(false);
+        let renewer = tokio::spawn(async move {
+            let mut renew = tokio::time::interval((ttl / 3).max(Duration::from_millis(10)));
+            renew.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            renew.tick().await;
+            loop {
+                tokio::select! {
+                    _ = stopped.changed() => return,
+                    _ = renew.tick() => {}
+                }
+                let now = Utc::now();
+                match ledger
+                    .try_lock(&service, &owner, now, now + ttl_delta(ttl))
+                    .await
+                {
+                    Ok(true) => {}
+                    // The work goes on (stopping it halfway would leave more to
+                    // settle); the operation journal keeps a second holder safe.
+                    Ok(false) => {
+                        tracing::warn!(service = %service, "a service lock ended before its work did")
+                    }
+                    Err(e) => {
+                        tracing::warn!(service = %service, error = %e, "could not renew a service lock")
                     }
                 }
             }
-        }
+        });
+        let result = work.await;
+        // Stopped between renewals, never halfway through one, so that no renewal
+        // lands after the lock is let go.
+        let _ = stop.send(true);
+        let _ = renewer.await;
+        result
     }
 
     /// Runs `work` under the service's lock, letting go afterwards whatever it returns.
