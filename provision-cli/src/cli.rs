@@ -49,9 +49,9 @@ pub struct Cli {
     /// How results are printed: text for people, json for programs (one document).
     #[arg(long, short, global = true, value_enum, default_value_t = OutputFormat::Text)]
     pub output: OutputFormat,
-    /// How long a service's lock outlives its holder's last renewal: after a killed
-    /// run, the service is free again this long after it died.
-    #[arg(long, global = true, env = "PROVISION_LOCK_TTL", default_value = "30s",
+    /// How long a service's lock holds: longer than any one order takes. After a
+    /// killed run, its services are free again this long after it took them.
+    #[arg(long, global = true, env = "PROVISION_LOCK_TTL", default_value = "300s",
           value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub lock_ttl: std::time::Duration,
     /// How long an order waits for another order on the same service before it gives

@@ -76,10 +76,9 @@ use crate::rules::{resolve_unique, CollisionLimits, GeneratePassword, NameContex
 use crate::threshold::{evaluate, ThresholdState};
 use crate::username::Username;
 
-/// How long a service's lock holds after its holder last renewed it. The holder renews
-/// it every third of this while it works, so an operation may take longer; a holder
-/// that died (a killed process) frees the service this long after its last renewal.
-pub const DEFAULT_LOCK_TTL: Duration = Duration::from_secs(30);
+/// How long a service's lock holds unless let go: longer than any one operation takes.
+/// A holder that died (a killed process) frees the service this long after it took it.
+pub const DEFAULT_LOCK_TTL: Duration = Duration::from_secs(300);
 
 /// How long a call waits for another call on the same service.
 pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(30);
@@ -323,48 +322,6 @@ impl BillingCycle {
         self.ledger.unlock(&held.service, &held.owner).await
     }
 
-    /// Runs `work` while renewing `held` every third of the lock's time, so that a
-    /// live holder keeps the service however long the work takes. The renewals run
-    /// in a task of their own: a renewal waiting for a ledger connection the work
-    /// holds must not stop the work (that would deadlock on a one-writer SQLite pool).
-    async fn renewing<T>(&self, held: &Held, work: impl std::future::Future<Output = T>) -> T {
-        let ledger = Arc::clone(&self.ledger);
-        let (service, owner, ttl) = (held.service.clone(), held.owner.clone(), self.lock_ttl);
-        let (stop, mut stopped) = tokio::sync::watch::channel(false);
-        let renewer = tokio::spawn(async move {
-            let mut renew = tokio::time::interval((ttl / 3).max(Duration::from_millis(10)));
-            renew.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            renew.tick().await;
-            loop {
-                tokio::select! {
-                    _ = stopped.changed() => return,
-                    _ = renew.tick() => {}
-                }
-                let now = Utc::now();
-                match ledger
-                    .try_lock(&service, &owner, now, now + ttl_delta(ttl))
-                    .await
-                {
-                    Ok(true) => {}
-                    // The work goes on (stopping it halfway would leave more to
-                    // settle); the operation journal keeps a second holder safe.
-                    Ok(false) => {
-                        tracing::warn!(service = %service, "a service lock ended before its work did")
-                    }
-                    Err(e) => {
-                        tracing::warn!(service = %service, error = %e, "could not renew a service lock")
-                    }
-                }
-            }
-        });
-        let result = work.await;
-        // Stopped between renewals, never halfway through one, so that no renewal
-        // lands after the lock is let go.
-        let _ = stop.send(true);
-        let _ = renewer.await;
-        result
-    }
-
     /// Runs `work` under the service's lock, letting go afterwards whatever it returns.
     async fn locked<T, F, Fut>(&self, service: &ServiceKey, work: F) -> Result<T>
     where
@@ -372,7 +329,7 @@ impl BillingCycle {
         Fut: std::future::Future<Output = Result<T>>,
     {
         let held = self.lock(service).await?;
-        let result = self.renewing(&held, work()).await;
+        let result = work().await;
         // A failed unlock only delays the next call until the lock's time ends.
         if let Err(e) = self.release(held).await {
             tracing::warn!(service = %service, error = %e, "could not let go of a service lock");
@@ -1247,7 +1204,7 @@ impl BillingCycle {
                 owner,
             };
             let ops: Vec<&Operation> = unfinished.iter().filter(|op| op.service == key).collect();
-            let result = self.renewing(&held, self.recover_service(&key, &ops)).await;
+            let result = self.recover_service(&key, &ops).await;
             if let Err(e) = self.release(held).await {
                 tracing::warn!(service = %key, error = %e, "could not let go of a service lock");
             }

@@ -460,45 +460,29 @@ mod postgres {
 }
 
 #[tokio::test]
-async fn a_lock_is_renewed_while_its_work_runs_and_ends_soon_after_its_holder_dies() {
+async fn a_dead_holders_lock_ends_after_its_time_and_recover_says_it_waits() {
     let provider = Arc::new(InMemoryProvider::new());
     let cycle = cycle_on(&provider)
         .await
         .with_lock_timing(Duration::from_millis(300), Duration::from_millis(50));
+    let ctx = ServiceContext::new("7", "s1");
+    cycle.create(&server(), &ctx, "basic").await.unwrap();
     let key = ServiceKey::new(server(), "s1");
     let ledger = cycle.ledger().clone();
-    let work = cycle.locked(&key, || async {
-        tokio::time::sleep(Duration::from_millis(1200)).await;
-        Ok(())
-    });
-    let other = async {
-        // Well past the lock's 300 ms: without renewal another caller would get it.
-        tokio::time::sleep(Duration::from_millis(800)).await;
-        let now = Utc::now();
-        ledger
-            .try_lock(&key, "another-worker", now, now + TimeDelta::seconds(5))
-            .await
-            .unwrap()
-    };
-    let (worked, taken) = tokio::join!(work, other);
-    worked.unwrap();
-    assert!(!taken, "the lock of a live holder was taken");
-
-    // A holder that stops renewing (a killed process) frees it after the lock's time.
+    let mut service = ledger.service(&key).await.unwrap().unwrap();
+    // As a killed run leaves it: terminating, and its lock still held.
+    service.status = ServiceStatus::Terminating;
+    ledger.save_service(&service).await.unwrap();
     let now = Utc::now();
     assert!(ledger
         .try_lock(&key, "dead-worker", now, now + TimeDelta::milliseconds(300))
         .await
         .unwrap());
-    let started = std::time::Instant::now();
-    cycle
-        .locked(&key, || async { Ok(()) })
-        .await
-        .expect_err("held by the dead worker, within the wait");
-    let waited = cycle
-        .with_lock_timing(Duration::from_millis(300), Duration::from_secs(5))
-        .locked(&key, || async { Ok(()) })
-        .await;
-    waited.unwrap();
-    assert!(started.elapsed() < Duration::from_secs(5));
+    let waiting = cycle.recover().await.unwrap();
+    assert_eq!(waiting.held, vec![key.clone()]);
+    assert!(waiting.finished.is_empty());
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let settled = cycle.recover().await.unwrap();
+    assert!(settled.held.is_empty());
+    assert_eq!(settled.finished, vec![key.clone()]);
 }
