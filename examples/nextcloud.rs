@@ -1,5 +1,7 @@
 //! The lifecycle of one Nextcloud account: create, usage, suspend, change plan,
-//! terminate.
+//! terminate. Then the guards: the admin the provider logs in with (in any letter case)
+//! and any other administrator are never changed, a plan group `admin` is refused, and
+//! an e-mail address that would smuggle a parameter is refused before any request.
 //!
 //! Against a real server when PROVISION_NEXTCLOUD_URL, PROVISION_NEXTCLOUD_USER and
 //! PROVISION_NEXTCLOUD_PASSWORD (the admin's account password, not an app password) are
@@ -15,8 +17,12 @@ use provision::core::rules::{GeneratePassword, PasswordRule};
 use provision::core::{
     AccountSpec, ByteSize, GroupName, Plan, Quota, StorageProvider, Usage, Username,
 };
-use provision::nextcloud::mock::MockNextcloud;
-use provision::nextcloud::NextcloudProvider;
+use provision::nextcloud::mock::{MockNextcloud, ADMIN_USER};
+use provision::nextcloud::{NextcloudProvider, ENV_USER};
+
+#[path = "support/refused.rs"]
+mod refused;
+use refused::refused;
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -102,6 +108,54 @@ async fn main() -> Result<(), AnyError> {
             provider.client().delete_group(group).await?;
         }
     }
+
+    // The provider's own login, in another letter case: refused before any request.
+    let login = match &mock {
+        Some(_) => ADMIN_USER.to_owned(),
+        None => std::env::var(ENV_USER)?,
+    };
+    let shouted = Username::new(login.to_uppercase())?;
+    refused(
+        "change_password of the login",
+        provider
+            .change_password(&shouted, &PasswordRule::parse("16")?.generate())
+            .await,
+    )?;
+    if let Some(mock) = &mock {
+        // Another administrator (on a real server we leave its admins alone).
+        mock.add_user("boss", "Boss-Passw0rd-long");
+        mock.add_member("boss", "admin");
+        refused(
+            "suspend of another administrator",
+            provider.suspend(&Username::new("boss")?).await,
+        )?;
+    }
+
+    // Plans and addresses that would harm the server are refused before any request.
+    let admins = Plan::new("1 GB".parse::<Quota>()?).with_group(GroupName::new("admin")?);
+    let guarded = Username::new(format!("guarded-{seconds}"))?;
+    let password = PasswordRule::parse("16")?.generate();
+    let customer = |plan: Plan, email: &str| AccountSpec {
+        username: guarded.clone(),
+        password: password.clone(),
+        email: Some(email.to_owned()),
+        display_name: None,
+        plan,
+    };
+    refused(
+        "a plan whose group is admin",
+        provider
+            .create_account(&customer(admins, "someone@example.invalid"))
+            .await
+            .map(drop),
+    )?;
+    refused(
+        "an e-mail address with a parameter in it",
+        provider
+            .create_account(&customer(basic, "x@y.z&quota=none"))
+            .await
+            .map(drop),
+    )?;
     Ok(())
 }
 

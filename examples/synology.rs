@@ -1,5 +1,6 @@
 //! The lifecycle of one Synology DSM account: create, usage, suspend, change plan,
-//! terminate.
+//! terminate. Then the guards: the administrator the provider logs in with and any
+//! other member of `administrators` are never terminated or changed.
 //!
 //! Against a real DSM when PROVISION_SYNOLOGY_URL, PROVISION_SYNOLOGY_USER,
 //! PROVISION_SYNOLOGY_PASSWORD and PROVISION_SYNOLOGY_GROUP (a plan group that exists on
@@ -19,6 +20,10 @@ use provision::core::{
 };
 use provision::synology::mock::MockSynology;
 use provision::synology::{env, SynologyProvider};
+
+#[path = "support/refused.rs"]
+mod refused;
+use refused::refused;
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -116,6 +121,27 @@ async fn main() -> Result<(), AnyError> {
         "terminated {user}: exists now = {}",
         provider.account(&user).await?.is_some()
     );
+
+    // Terminate of the provider's own login once deleted it; now it is refused before
+    // any request, in any letter case.
+    let login = Username::new(provider.client().account().to_uppercase())?;
+    refused("terminate of the login", provider.terminate(&login).await)?;
+    if let Some(mock) = &mock {
+        // Another administrator (on a real DSM we leave its admins alone).
+        mock.add_admin("boss", "Boss-Passw0rd-long");
+        let boss = Username::new("boss")?;
+        refused(
+            "terminate of another administrator",
+            provider.terminate(&boss).await,
+        )?;
+        refused(
+            "a new password for another administrator",
+            provider
+                .change_password(&boss, &PasswordRule::parse("16")?.generate())
+                .await,
+        )?;
+    }
+
     provider.close().await?;
     println!("logged out");
     Ok(())
