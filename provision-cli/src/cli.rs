@@ -97,6 +97,14 @@ pub enum Command {
                             --product cloud --email jo@example.com"
     )]
     Create(CreateArgs),
+    /// Record an account another billing module made as a service's (a migration):
+    /// checked on the server, nothing there changed; one that does not fit (MinIO:
+    /// buckets outside the namespace) is reported with what does not fit, exit code 3.
+    #[command(
+        after_help = "Example:\n  provision adopt --server cloud --client-id 42 --service-id 7 \
+                            --product cloud --username jo-files"
+    )]
+    Adopt(AdoptArgs),
     /// Disable a service's account.
     Suspend(ServiceOrder),
     /// Enable a suspended service's account.
@@ -173,9 +181,9 @@ pub struct ServiceOrder {
     pub idempotency_key: Option<String>,
 }
 
-/// `create`.
+/// What a new service names: `create` and `adopt`.
 #[derive(Debug, Clone, Args)]
-pub struct CreateArgs {
+pub struct NewServiceArgs {
     /// Which service.
     #[command(flatten)]
     pub service: ServiceArgs,
@@ -185,12 +193,31 @@ pub struct CreateArgs {
     /// The product's name in the configuration.
     #[arg(long, short)]
     pub product: String,
+}
+
+/// `create`.
+#[derive(Debug, Clone, Args)]
+pub struct CreateArgs {
+    /// The service, its client and product.
+    #[command(flatten)]
+    pub new: NewServiceArgs,
     /// The customer's e-mail address.
     #[arg(long)]
     pub email: Option<String>,
     /// The customer's name, shown as the account's display name.
     #[arg(long)]
     pub display_name: Option<String>,
+}
+
+/// `adopt`.
+#[derive(Debug, Clone, Args)]
+pub struct AdoptArgs {
+    /// The service, its client and product.
+    #[command(flatten)]
+    pub new: NewServiceArgs,
+    /// The existing account's name on the server.
+    #[arg(long)]
+    pub username: String,
 }
 
 /// `change-plan`.

@@ -4,15 +4,16 @@
 
 use chrono::Utc;
 use provision::core::config::Config;
-use provision::core::cycle::BillingCycle;
+use provision::core::cycle::{Adopted, BillingCycle};
 use provision::core::ledger::{LedgerError, ServiceKey, ServiceRecord};
 use provision::core::provisioner::ServiceContext;
-use provision::core::GeneratePassword;
+use provision::core::{GeneratePassword, Username};
 
 use crate::context::unknown_server;
 use crate::error::{CliError, CliResult};
 use crate::views::{
-    CreatedView, DailyView, HistoryView, MonthlyView, PasswordView, ServiceView, UsageView,
+    AdoptedView, CreatedView, DailyView, HistoryView, MonthlyView, PasswordView, ServiceView,
+    UsageView,
 };
 
 /// What a create names.
@@ -28,6 +29,19 @@ pub struct CreateOrder {
     pub email: Option<String>,
     /// The customer's name.
     pub display_name: Option<String>,
+}
+
+/// What an adoption names: the service to record and the existing account.
+#[derive(Debug, Clone)]
+pub struct AdoptOrder {
+    /// The service.
+    pub key: ServiceKey,
+    /// The billing system's client id.
+    pub client_id: String,
+    /// The product's name in the configuration.
+    pub product: String,
+    /// The existing account's name on the server.
+    pub username: String,
 }
 
 /// The status orders.
@@ -99,6 +113,54 @@ pub async fn create(
             .then(|| PASSWORD_GIVEN_BEFORE.to_string()),
         password: created.password,
         resumed: created.resumed,
+    })
+}
+
+/// Records an existing account as the service's, checked on the server and changing
+/// nothing there; an account that does not fit is reported, not recorded.
+pub async fn adopt(
+    config: &Config,
+    cycle: &BillingCycle,
+    order: &AdoptOrder,
+) -> CliResult<AdoptedView> {
+    check_product(config, &order.product)?;
+    let username = Username::new(order.username.as_str()).map_err(provision::core::Error::from)?;
+    let ctx = ServiceContext::new(order.client_id.clone(), order.key.service_id.clone());
+    let adopted = cycle
+        .adopt(&order.key.server, &ctx, &order.product, &username)
+        .await?;
+    let name = username.as_str().to_string();
+    Ok(match adopted {
+        Adopted::Recorded { service, .. } => AdoptedView {
+            outcome: "recorded".into(),
+            username: name,
+            service: Some(ServiceView::from(&service)),
+            reason: None,
+            resources: Vec::new(),
+        },
+        Adopted::AlreadyRecorded { service } => AdoptedView {
+            outcome: "already_recorded".into(),
+            username: name,
+            service: Some(ServiceView::from(&service)),
+            reason: None,
+            resources: Vec::new(),
+        },
+        Adopted::DoesNotFit {
+            reason, resources, ..
+        } => AdoptedView {
+            outcome: "does_not_fit".into(),
+            username: name,
+            service: None,
+            reason: Some(reason),
+            resources,
+        },
+        // A new outcome of core's, unknown to this build: say so rather than guess.
+        other => {
+            return Err(provision::core::Error::Unsupported(format!(
+                "this build does not know the adoption outcome {other:?}"
+            ))
+            .into())
+        }
     })
 }
 

@@ -320,6 +320,25 @@ pub struct CreatedView {
     pub resumed: bool,
 }
 
+/// What an adoption of an existing account did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AdoptedView {
+    /// `recorded` (the account is now the service's), `already_recorded` (a repeated
+    /// adoption: nothing changed) or `does_not_fit` (nothing recorded, nothing changed).
+    #[schema(example = "recorded")]
+    pub outcome: String,
+    /// The account's name.
+    pub username: String,
+    /// The service as the ledger records it; null when nothing was recorded.
+    pub service: Option<ServiceView>,
+    /// Why the account does not fit, when it does not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// What does not fit (MinIO: buckets outside the namespace).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<String>,
+}
+
 /// A service and, once, its new password.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PasswordView {

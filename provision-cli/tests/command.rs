@@ -666,3 +666,100 @@ fn a_wrong_command_line_under_json_output_is_still_one_json_document() {
     assert_eq!(output.status.code(), Some(2));
     assert!(output.stdout.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adopt_records_existing_accounts_once_and_reports_minio_buckets_that_do_not_fit() {
+    let setup = Setup::new().await;
+    // Accounts another billing module made.
+    assert!(setup
+        .nextcloud
+        .add_user("legacy-jo", "legacy-Passw0rd-long"));
+    let seed = provision::minio::mock::seed::Seed::from_json(serde_json::json!({
+        "users": [
+            {"access_key": "ann", "secret_key": "ann-secret-key", "policies": ["legacy-ann"]},
+            {"access_key": "bob", "secret_key": "bob-secret-key", "policies": ["legacy-bob"]}
+        ],
+        "policies": [
+            {"name": "legacy-ann", "document": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": ["s3:*"],
+                 "Resource": ["arn:aws:s3:::ann", "arn:aws:s3:::ann/*", "arn:aws:s3:::ann-backup/*"]}]}},
+            {"name": "legacy-bob", "document": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": ["s3:*"],
+                 "Resource": ["arn:aws:s3:::bob", "arn:aws:s3:::bob/*"]}]}}
+        ]
+    }))
+    .unwrap();
+    setup.minio.load_seed(&seed).unwrap();
+
+    let adopt =
+        |server: &'static str, service: &'static str, product: &'static str, user: &'static str| {
+            [
+                "adopt",
+                "--server",
+                server,
+                "--client-id",
+                "9",
+                "--service-id",
+                service,
+                "--product",
+                product,
+                "--username",
+                user,
+            ]
+        };
+    let (code, doc) = setup
+        .json(&adopt("cloud", "90", "cloud", "legacy-jo"))
+        .await;
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["outcome"], "recorded");
+    assert_eq!(doc["service"]["status"], "active");
+    let (code, doc) = setup
+        .json(&adopt("cloud", "90", "cloud", "legacy-jo"))
+        .await;
+    assert_eq!(
+        (code, doc["outcome"].as_str()),
+        (0, Some("already_recorded")),
+        "{doc}"
+    );
+    // Another service cannot take the same account.
+    let (code, doc) = setup
+        .json(&adopt("cloud", "91", "cloud", "legacy-jo"))
+        .await;
+    assert_eq!(code, 5, "{doc}");
+    // A missing account is not recorded.
+    let (code, doc) = setup
+        .json(&adopt("cloud", "92", "cloud", "nobody-here"))
+        .await;
+    assert_eq!(code, 4, "{doc}");
+    // The adopted service takes orders.
+    let (code, doc) = setup
+        .json(&[&["suspend"][..], &service("cloud", "90")].concat())
+        .await;
+    assert_eq!(code, 0, "{doc}");
+    assert!(!setup.nextcloud.user("legacy-jo").unwrap().enabled);
+
+    let before = setup.minio.request_count();
+    let (code, doc) = setup.json(&adopt("s3", "93", "s3", "ann")).await;
+    assert_eq!(code, 3, "{doc}");
+    assert_eq!(doc["outcome"], "does_not_fit");
+    assert_eq!(doc["resources"], serde_json::json!(["ann-backup"]));
+    assert!(doc["service"].is_null());
+    let (code, doc) = setup
+        .json(&["usage", "--server", "s3", "--service-id", "93"])
+        .await;
+    assert_eq!(code, 4, "nothing recorded: {doc}");
+    let changes: Vec<_> = setup
+        .minio
+        .requests()
+        .into_iter()
+        .skip(before as usize)
+        .filter(|r| !matches!(r.method.as_str(), "GET" | "HEAD"))
+        .collect();
+    assert!(changes.is_empty(), "adopt changed MinIO: {changes:?}");
+    let (code, doc) = setup.json(&adopt("s3", "94", "s3", "bob")).await;
+    assert_eq!(
+        (code, doc["outcome"].as_str()),
+        (0, Some("recorded")),
+        "{doc}"
+    );
+}

@@ -718,3 +718,41 @@ async fn a_conflict_with_a_running_sweep_is_not_kept_under_the_key() {
     assert_eq!(headers.get("Idempotent-Replayed").unwrap(), "true");
     assert_eq!(again["id"], started["id"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn adopt_records_an_existing_account_once_over_http() {
+    let h = Harness::start().await;
+    assert!(h.nextcloud.add_user("legacy-kim", "legacy-Passw0rd-long"));
+    let body = json!({"server": "cloud", "service_id": "300", "client_id": "30",
+                      "product": "cloud", "username": "legacy-kim"});
+    let (status, first) = h
+        .post("/v1/services/adopt", &h.provision, body.clone())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert_eq!(first["outcome"], "recorded");
+    assert_eq!(first["service"]["status"], "active");
+    let (status, again) = h.post("/v1/services/adopt", &h.provision, body).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["outcome"], "already_recorded");
+    let (status, read) = h.get("/v1/services/cloud/300", &h.read).await;
+    assert_eq!(status, StatusCode::OK, "{read}");
+    let (status, problem) = h
+        .post(
+            "/v1/services/adopt",
+            &h.provision,
+            json!({"server": "cloud", "service_id": "301", "client_id": "30",
+                   "product": "cloud", "username": "nobody-here"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{problem}");
+    // The read scope may not adopt.
+    let (status, _) = h
+        .post(
+            "/v1/services/adopt",
+            &h.read,
+            json!({"server": "cloud", "service_id": "302", "client_id": "30",
+                   "product": "cloud", "username": "legacy-kim"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -15,6 +15,7 @@ pub async fn dispatch(cli: Cli) -> CliResult<()> {
         Command::Check { server } => servers::check(&cli, server.as_deref()).await,
         Command::Groups { server } => servers::groups(&cli, server).await,
         Command::Create(args) => orders::create(&cli, args).await,
+        Command::Adopt(args) => orders::adopt(&cli, args).await,
         Command::Suspend(order) => orders::suspend(&cli, order).await,
         Command::Unsuspend(order) => orders::unsuspend(&cli, order).await,
         Command::Terminate(order) => orders::terminate(&cli, order).await,

@@ -1,4 +1,4 @@
-//! The orders on one service, through the ledger: create, suspend, unsuspend,
+//! The orders on one service, through the ledger: create, adopt, suspend, unsuspend,
 //! terminate, password, change-plan, policy; and what it used: usage, history. Each
 //! prints the view [`crate::operations`] returns.
 
@@ -8,11 +8,12 @@ use provision::core::ExposeSecret;
 use serde_json::json;
 
 use crate::cli::{
-    ChangePlanArgs, Cli, CreateArgs, HistoryArgs, PolicyCommand, ServiceArgs, ServiceOrder,
+    AdoptArgs, ChangePlanArgs, Cli, CreateArgs, HistoryArgs, PolicyCommand, ServiceArgs,
+    ServiceOrder,
 };
 use crate::context::{cycle, service_key};
-use crate::error::CliResult;
-use crate::operations::{self, recorded, CreateOrder, StatusOrder};
+use crate::error::{CliError, CliResult, ExitCode};
+use crate::operations::{self, recorded, AdoptOrder, CreateOrder, StatusOrder};
 use crate::output::print;
 use crate::views::ServiceView;
 
@@ -27,9 +28,9 @@ fn bytes(value: Option<u64>, missing: &str) -> String {
 pub async fn create(cli: &Cli, args: &CreateArgs) -> CliResult<()> {
     let (config, cycle) = cycle(cli).await?;
     let order = CreateOrder {
-        key: service_key(&config, &args.service)?,
-        client_id: args.client_id.clone(),
-        product: args.product.clone(),
+        key: service_key(&config, &args.new.service)?,
+        client_id: args.new.client_id.clone(),
+        product: args.new.product.clone(),
         email: args.email.clone(),
         display_name: args.display_name.clone(),
     };
@@ -46,6 +47,42 @@ pub async fn create(cli: &Cli, args: &CreateArgs) -> CliResult<()> {
         text.push_str("(an earlier attempt of this order made the account)\n");
     }
     print(cli.output, &created, &text)
+}
+
+/// `provision adopt`: prints what it recorded, or what does not fit (exit code 3).
+pub async fn adopt(cli: &Cli, args: &AdoptArgs) -> CliResult<()> {
+    let (config, cycle) = cycle(cli).await?;
+    let order = AdoptOrder {
+        key: service_key(&config, &args.new.service)?,
+        client_id: args.new.client_id.clone(),
+        product: args.new.product.clone(),
+        username: args.username.clone(),
+    };
+    let adopted = operations::adopt(&config, &cycle, &order).await?;
+    let text = match (&adopted.service, &adopted.reason) {
+        (Some(service), _) => format!(
+            "{}: {} ({})",
+            order.key,
+            adopted.username,
+            if adopted.outcome == "recorded" {
+                format!("recorded, {}", service.status)
+            } else {
+                "recorded before".to_string()
+            }
+        ),
+        (None, reason) => format!(
+            "{}: {} not adopted: {}: {}",
+            order.key,
+            adopted.username,
+            reason.as_deref().unwrap_or("it does not fit"),
+            adopted.resources.join(", ")
+        ),
+    };
+    print(cli.output, &adopted, &text)?;
+    if adopted.service.is_none() {
+        return Err(CliError::Reported(ExitCode::InvalidInput));
+    }
+    Ok(())
 }
 
 /// The common shape of suspend, unsuspend and terminate.

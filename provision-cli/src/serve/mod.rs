@@ -151,6 +151,7 @@ pub fn router(
         .route_layer(from_fn(|q: Request, n: Next| require(Scope::Read, q, n)));
     let provision = Router::new()
         .route("/v1/services", post(r::create_service))
+        .route("/v1/services/adopt", post(r::adopt_service))
         .route(
             "/v1/services/{server}/{service_id}/suspend",
             post(r::suspend_service),

@@ -24,6 +24,7 @@ use crate::views;
         router::list_servers,
         router::check_server,
         router::create_service,
+        router::adopt_service,
         router::read_service,
         router::suspend_service,
         router::unsuspend_service,

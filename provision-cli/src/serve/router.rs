@@ -22,9 +22,10 @@ use super::problem::{ApiResult, Problem};
 use super::sweeps::{SweepStatus, Sweeps};
 use crate::commands::servers::check_server as check_one;
 use crate::commands::sweep::servers_to_sweep;
-use crate::operations::{self, CreateOrder, StatusOrder};
+use crate::operations::{self, AdoptOrder, CreateOrder, StatusOrder};
 use crate::views::{
-    ActionView, CheckView, CreatedView, HistoryView, PasswordView, ServiceAnswer, UsageView,
+    ActionView, AdoptedView, CheckView, CreatedView, HistoryView, PasswordView, ServiceAnswer,
+    UsageView,
 };
 
 /// What every handler works on.
@@ -229,6 +230,62 @@ pub async fn create_service(
         StatusCode::OK
     };
     Ok((status, Json(created)))
+}
+
+/// An adoption: an existing account recorded as a service's (a migration from
+/// another billing module).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdoptRequest {
+    /// The server's name in the configuration.
+    #[schema(example = "cloud")]
+    pub server: String,
+    /// The billing system's service id.
+    #[schema(example = "7")]
+    pub service_id: String,
+    /// The billing system's client id.
+    #[schema(example = "42")]
+    pub client_id: String,
+    /// The product's name in the configuration.
+    #[schema(example = "cloud")]
+    pub product: String,
+    /// The existing account's name on the server.
+    #[schema(example = "jo-files")]
+    pub username: String,
+}
+
+/// `POST /v1/services/adopt`: records an existing account as the service's, checked on
+/// the server; nothing there is changed. 201 when recorded, 200 when it was before, 422
+/// with what does not fit (MinIO: buckets outside the namespace) when it is not.
+#[utoipa::path(post, path = "/v1/services/adopt", tag = "services",
+    request_body = AdoptRequest,
+    params(IdempotencyHeader),
+    responses(
+        (status = 201, description = "Recorded", body = AdoptedView),
+        (status = 200, description = "Recorded before; nothing changed", body = AdoptedView),
+        (status = 422, description = "It does not fit: nothing recorded, nothing changed", body = AdoptedView),
+        (status = "4XX", description = "A problem", body = Problem, content_type = "application/problem+json"),
+        (status = "5XX", description = "A server or the ledger failed", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn adopt_service(
+    State(app): Shared,
+    ApiJson(request): ApiJson<AdoptRequest>,
+) -> ApiResult<(StatusCode, Json<AdoptedView>)> {
+    let order = AdoptOrder {
+        key: key(&app, &request.server, &request.service_id)?,
+        client_id: request.client_id,
+        product: request.product,
+        username: request.username,
+    };
+    let adopted = operations::adopt(&app.config, &app.cycle, &order).await?;
+    let status = match adopted.outcome.as_str() {
+        "recorded" => StatusCode::CREATED,
+        "already_recorded" => StatusCode::OK,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    Ok((status, Json(adopted)))
 }
 
 /// `GET /v1/services/{server}/{service_id}`.
