@@ -167,7 +167,7 @@ async fn expired_altered_wrong_role_and_wrong_service_links_are_refused_with_a_p
         server: "cloud".into(),
         service_id: "7".into(),
         role: Role::Client,
-        language: Language::En,
+        language: Language::English,
         time_zone: "UTC".into(),
         expires: Utc::now().timestamp() + 300,
     };

@@ -88,6 +88,8 @@ async fn start_driver() -> (Driver, Client) {
             ],
         }),
     );
+    // The workspace's rustls has ring, not the default aws-lc: name it.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = ClientBuilder::rustls()
         .unwrap()
         .capabilities(capabilities)
@@ -213,7 +215,7 @@ async fn record_days(h: &Harness, username: &str, days: &[i64]) {
 /// fraction of a clockwise turn from the top.
 fn slice_end_fraction(d: &str) -> f64 {
     let arc = d.split('A').nth(1).unwrap();
-    let end = arc.split_whitespace().nth(2).unwrap();
+    let end = arc.split_whitespace().nth(3).unwrap();
     let (x, y) = end.split_once(',').unwrap();
     let (x, y): (f64, f64) = (x.parse().unwrap(), y.trim_end_matches('Z').trim().parse().unwrap());
     let angle = (x - 100.0).atan2(100.0 - y);
@@ -362,7 +364,7 @@ async fn the_pages_render_and_behave_in_chromium() {
         server: "cloud".into(),
         service_id: "1".into(),
         role: provision_cli::serve::pages::links::Role::Client,
-        language: provision::core::i18n::Language::En,
+        language: provision::core::i18n::Language::English,
         time_zone: "UTC".into(),
         expires: Utc::now().timestamp() - 5,
     };

@@ -197,8 +197,11 @@ pub fn router(
         .route_layer(from_fn(|q: Request, n: Next| require(Scope::Admin, q, n)));
     // The pages carry their own permission (a signed link), not a token.
     let pages = Router::new()
-        .route("/pages/{server}/{service_id}/{role}", get(pages::get_page))
-        .route("/pages/{server}/{service_id}/client", post(pages::post_client_page))
+        .route(
+            "/pages/{server}/{service_id}/client",
+            get(pages::get_client_page).post(pages::post_client_page),
+        )
+        .route("/pages/{server}/{service_id}/admin", get(pages::get_admin_page))
         .route(
             "/pages/{server}/{service_id}/admin/{action}",
             post(pages::post_admin_action),

@@ -40,13 +40,6 @@ impl Role {
             Role::Admin => "admin",
         }
     }
-
-    /// The role named `name` in a path.
-    pub fn from_name(name: &str) -> Option<Role> {
-        [Role::Client, Role::Admin]
-            .into_iter()
-            .find(|r| r.name() == name)
-    }
 }
 
 /// What a link grants.
@@ -227,7 +220,7 @@ mod tests {
             server: "cloud".into(),
             service_id: "7".into(),
             role: Role::Client,
-            language: Language::En,
+            language: Language::English,
             time_zone: "Europe/Berlin".into(),
             expires,
         }

@@ -91,7 +91,7 @@ impl Pages {
             Some(tag) => Language::from_tag(tag).ok_or_else(|| {
                 CliError::Usage(format!("language: {tag:?} is not one of the 25 languages"))
             })?,
-            None => Language::En,
+            None => Language::English,
         };
         let time_zone = request.time_zone.clone().unwrap_or_else(|| "UTC".into());
         if time_zone.parse::<chrono_tz::Tz>().is_err() {
@@ -336,15 +336,15 @@ fn error_page(pages: Option<&Pages>, texts: Texts, shape: Shape, error: CliError
 
 /// The checked link of a request, or the refusal page.
 #[allow(clippy::result_large_err)]
-fn authorise(
-    app: &AppState,
+fn authorise<'a>(
+    app: &'a AppState,
     headers: &HeaderMap,
     shape: Shape,
     link: Option<&str>,
     server: &str,
     service_id: &str,
     role: Role,
-) -> Result<(&Pages, LinkClaims), Response> {
+) -> Result<(&'a Pages, LinkClaims), Response> {
     let texts = reader_language(headers);
     let Some(pages) = app.pages.as_deref() else {
         return Err(refused_page(
@@ -479,24 +479,35 @@ async fn admin_area(app: &AppState, claims: &LinkClaims) -> CliResult<(AdminArea
     Ok((area, loaded.key))
 }
 
-/// `GET /pages/{server}/{service_id}/{role}`: the client or the admin page.
-pub async fn get_page(
-    State(app): Shared,
-    Path((server, service_id, role)): Path<(String, String, String)>,
+/// `GET /pages/{server}/{service_id}/client`: the client area and its statistics.
+pub async fn get_client_page(
+    state: Shared,
+    Path((server, service_id)): Path<(String, String)>,
     Query(query): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Response {
+    get_page(state, server, service_id, Role::Client, query, headers).await
+}
+
+/// `GET /pages/{server}/{service_id}/admin`: the admin area.
+pub async fn get_admin_page(
+    state: Shared,
+    Path((server, service_id)): Path<(String, String)>,
+    Query(query): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Response {
+    get_page(state, server, service_id, Role::Admin, query, headers).await
+}
+
+async fn get_page(
+    State(app): Shared,
+    server: String,
+    service_id: String,
+    role: Role,
+    query: PageQuery,
+    headers: HeaderMap,
+) -> Response {
     let shape = shape(&query.fragment);
-    let Some(role) = Role::from_name(&role) else {
-        let texts = reader_language(&headers);
-        return refused_page(
-            app.pages.as_deref(),
-            StatusCode::NOT_FOUND,
-            texts,
-            shape,
-            texts.get("page-refused-not-found"),
-        );
-    };
     let (pages, claims) = match authorise(
         &app,
         &headers,
