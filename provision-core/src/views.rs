@@ -631,7 +631,7 @@ mod tests {
 
     fn service(status: ServiceStatus) -> ServiceRecord {
         let mut s = ServiceRecord::new(
-            ServiceKey::new(ServerId::new("cloud").unwrap(), "7".into()),
+            ServiceKey::new(ServerId::new("cloud").unwrap(), "7"),
             "42",
             "basic",
             status,
