@@ -436,3 +436,49 @@ pub fn refusal(texts: &Texts, title_id: &str, message: &str) -> Markup {
         section class="card" { p id="reason" { (message) } }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use provision::core::ledger::ServiceStatus;
+
+    #[test]
+    fn every_message_the_pages_build_by_name_exists_in_every_language() {
+        let catalogue = Catalogue::get();
+        let mut ids: Vec<String> = AdminAction::ALL
+            .iter()
+            .map(|a| format!("page-action-{}", a.code()))
+            .collect();
+        ids.extend(ServiceStatus::ALL.iter().map(|s| format!("page-status-{}", s.code())));
+        ids.extend(["usage", "standard", "limited"].map(|p| format!("page-limit-policy-{p}")));
+        for language in Language::ALL {
+            for id in &ids {
+                assert!(catalogue.has(language, id), "{}: {id}", language.code());
+            }
+        }
+    }
+
+    #[test]
+    fn sizes_and_directions_follow_the_language() {
+        let german = Texts { language: Language::German };
+        assert_eq!(german.size(3 << 29, Unit::Gb), "1,50 GB");
+        let frame = |language| Frame {
+            texts: Texts { language },
+            shape: Shape::Fragment,
+            nonce: "n",
+            title: String::new(),
+        };
+        for language in Language::ALL {
+            let html = wrap(&frame(language), html! {});
+            let dir = if matches!(language, Language::Arabic | Language::Hebrew | Language::Farsi) {
+                "rtl"
+            } else {
+                "ltr"
+            };
+            assert!(
+                html.contains(&format!("lang=\"{}\" dir=\"{dir}\"", language.code())),
+                "{html}"
+            );
+        }
+    }
+}
