@@ -29,7 +29,12 @@ async fn link(h: &Harness, server: &str, service: &str, role: &str, language: &s
 }
 
 async fn get_page(h: &Harness, path: &str) -> (StatusCode, reqwest::header::HeaderMap, String) {
-    let response = h.http.get(format!("{}{path}", h.base)).send().await.unwrap();
+    let response = h
+        .http
+        .get(format!("{}{path}", h.base))
+        .send()
+        .await
+        .unwrap();
     let status = response.status();
     let headers = response.headers().clone();
     (status, headers, response.text().await.unwrap())
@@ -74,8 +79,15 @@ async fn links_are_minted_by_admins_only_for_known_services_and_checked_inputs()
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, answer) = mint(&h, body).await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
-    assert!(answer["path"].as_str().unwrap().starts_with("/pages/cloud/7/client?link="));
-    let (status, _) = mint(&h, json!({"server": "cloud", "service_id": "8", "role": "client"})).await;
+    assert!(answer["path"]
+        .as_str()
+        .unwrap()
+        .starts_with("/pages/cloud/7/client?link="));
+    let (status, _) = mint(
+        &h,
+        json!({"server": "cloud", "service_id": "8", "role": "client"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     for bad in [
         json!({"server": "cloud", "service_id": "7", "role": "client", "language": "xx"}),
@@ -99,28 +111,59 @@ async fn the_client_page_has_strict_headers_and_no_password_from_a_get() {
     assert_eq!(status, StatusCode::OK, "{html}");
     let csp = headers["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("default-src 'none'"), "{csp}");
-    assert!(csp.contains("frame-ancestors 'self' https://billing.example.com"), "{csp}");
-    assert!(!csp.contains("unsafe-inline") && !csp.contains("http:"), "{csp}");
+    assert!(
+        csp.contains("frame-ancestors 'self' https://billing.example.com"),
+        "{csp}"
+    );
+    assert!(
+        !csp.contains("unsafe-inline") && !csp.contains("http:"),
+        "{csp}"
+    );
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["referrer-policy"], "no-referrer");
     assert_eq!(headers["cache-control"], "no-store");
-    assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
     // The nonce in the header is the one on the page's style and script.
-    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
-    assert_eq!(html.matches(&format!("nonce=\"{nonce}\"")).count(), 2, "{html}");
-    assert!(html.starts_with("<!DOCTYPE html><html lang=\"de\" dir=\"ltr\">"), "{html}");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert_eq!(
+        html.matches(&format!("nonce=\"{nonce}\"")).count(),
+        2,
+        "{html}"
+    );
+    assert!(
+        html.starts_with("<!DOCTYPE html><html lang=\"de\" dir=\"ltr\">"),
+        "{html}"
+    );
     assert!(html.contains(username));
     // German digits: 2.5 GB of 10 GB.
     assert!(html.contains("2,50 GB"), "{html}");
     assert!(html.contains("https://example.com/help/storage"));
-    assert!(!html.contains("id=\"password\""), "a GET page holds no password");
-    assert!(!html.contains("<script src") && !html.contains("<link"), "nothing remote");
+    assert!(
+        !html.contains("id=\"password\""),
+        "a GET page holds no password"
+    );
+    assert!(
+        !html.contains("<script src") && !html.contains("<link"),
+        "nothing remote"
+    );
 
     let fragment = format!("{}&fragment=1", answer["path"].as_str().unwrap());
     let (status, _, html) = get_page(&h, &fragment).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!html.contains("<html") && !html.contains("<head"), "{html}");
-    assert!(html.contains("class=\"provision-page\" lang=\"de\" dir=\"ltr\""), "{html}");
+    assert!(
+        html.contains("class=\"provision-page\" lang=\"de\" dir=\"ltr\""),
+        "{html}"
+    );
 }
 
 #[tokio::test]
@@ -138,7 +181,10 @@ async fn the_password_comes_only_from_a_post_and_only_where_the_product_shows_it
         let (status, html) = post_form(
             &h,
             &path,
-            &[("link", answer["link"].as_str().unwrap()), ("password", secret)],
+            &[
+                ("link", answer["link"].as_str().unwrap()),
+                ("password", secret),
+            ],
             None,
         )
         .await;
@@ -149,7 +195,10 @@ async fn the_password_comes_only_from_a_post_and_only_where_the_product_shows_it
                 assert!(html.contains(marker), "{product}: {html}");
             }
             None => {
-                assert!(!html.contains(secret), "{product}: the hidden password is on the page");
+                assert!(
+                    !html.contains(secret),
+                    "{product}: the hidden password is on the page"
+                );
                 assert!(!html.contains("id=\"password"), "{product}");
                 // An unlimited quota says so.
                 assert!(html.contains("Unlimited"), "{html}");
@@ -175,22 +224,46 @@ async fn expired_altered_wrong_role_and_wrong_service_links_are_refused_with_a_p
     let (status, _, _) = get_page(&h, &format!("/pages/cloud/7/client?link={good}")).await;
     assert_eq!(status, StatusCode::OK);
 
-    let expired = signed(&h, &LinkClaims { expires: Utc::now().timestamp() - 1, ..claims.clone() });
+    let expired = signed(
+        &h,
+        &LinkClaims {
+            expires: Utc::now().timestamp() - 1,
+            ..claims.clone()
+        },
+    );
     // One character of the claims changed: the signature no longer holds.
     let mut altered = good.clone().into_bytes();
     altered[3] = if altered[3] == b'A' { b'B' } else { b'A' };
     let altered = String::from_utf8(altered).unwrap();
     let cases = [
-        (format!("/pages/cloud/7/client?link={expired}"), "The link has expired"),
-        (format!("/pages/cloud/7/client?link={altered}"), "The link is not valid"),
-        (format!("/pages/cloud/7/admin?link={good}"), "made for another page"),
-        (format!("/pages/cloud/8/client?link={good}"), "made for another service"),
+        (
+            format!("/pages/cloud/7/client?link={expired}"),
+            "The link has expired",
+        ),
+        (
+            format!("/pages/cloud/7/client?link={altered}"),
+            "The link is not valid",
+        ),
+        (
+            format!("/pages/cloud/7/admin?link={good}"),
+            "made for another page",
+        ),
+        (
+            format!("/pages/cloud/8/client?link={good}"),
+            "made for another service",
+        ),
         ("/pages/cloud/7/client".to_string(), "The link is not valid"),
     ];
     for (path, reason) in cases {
         let (status, headers, html) = get_page(&h, &path).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
-        assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
+            "{path}"
+        );
         assert!(html.contains(reason), "{path}: {html}");
         assert!(headers.contains_key("content-security-policy"));
     }
@@ -214,21 +287,54 @@ async fn admin_actions_run_with_the_admin_link_only_and_never_cross_site() {
     let client = link(&h, "cloud", "7", "client", "en").await;
     let (status, _, html) = get_page(&h, admin["path"].as_str().unwrap()).await;
     assert_eq!(status, StatusCode::OK, "{html}");
-    assert!(html.contains("data-ok=\"true\""), "the connection is up: {html}");
+    assert!(
+        html.contains("data-ok=\"true\""),
+        "the connection is up: {html}"
+    );
     for action in ["suspend", "terminate", "change-password", "change-plan"] {
-        assert!(html.contains(&format!("data-action=\"{action}\"")), "{action}");
+        assert!(
+            html.contains(&format!("data-action=\"{action}\"")),
+            "{action}"
+        );
     }
     assert!(!html.contains("data-action=\"unsuspend\""));
-    assert!(!html.contains("set-limited-policy"), "no policy actions on Nextcloud");
+    assert!(
+        !html.contains("set-limited-policy"),
+        "no policy actions on Nextcloud"
+    );
 
     let suspend = "/pages/cloud/7/admin/suspend";
     let admin_link = admin["link"].as_str().unwrap();
-    let (status, _) = post_form(&h, suspend, &[("link", client["link"].as_str().unwrap())], None).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "a client link acts on nothing");
+    let (status, _) = post_form(
+        &h,
+        suspend,
+        &[("link", client["link"].as_str().unwrap())],
+        None,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a client link acts on nothing"
+    );
     let (status, _) = post_form(&h, suspend, &[("link", admin_link)], Some("cross-site")).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "another site's form is refused");
-    let (status, _) = post_form(&h, "/pages/cloud/7/admin/unsuspend", &[("link", admin_link)], None).await;
-    assert_eq!(status, StatusCode::FORBIDDEN, "an action the status does not allow");
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "another site's form is refused"
+    );
+    let (status, _) = post_form(
+        &h,
+        "/pages/cloud/7/admin/unsuspend",
+        &[("link", admin_link)],
+        None,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "an action the status does not allow"
+    );
     let (_, service) = h.get("/v1/services/cloud/7", &h.read).await;
     assert_eq!(service["service"]["status"], "active", "{service}");
 
@@ -239,11 +345,23 @@ async fn admin_actions_run_with_the_admin_link_only_and_never_cross_site() {
     assert_eq!(service["service"]["status"], "suspended", "{service}");
 
     // A new password is shown once, in the answer's body.
-    let (status, html) = post_form(&h, "/pages/cloud/7/admin/change-password", &[("link", admin_link)], None).await;
+    let (status, html) = post_form(
+        &h,
+        "/pages/cloud/7/admin/change-password",
+        &[("link", admin_link)],
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{html}");
     assert!(html.contains("<code id=\"password\">"), "{html}");
     // Terminating wants its confirmation.
-    let (status, html) = post_form(&h, "/pages/cloud/7/admin/terminate", &[("link", admin_link)], None).await;
+    let (status, html) = post_form(
+        &h,
+        "/pages/cloud/7/admin/terminate",
+        &[("link", admin_link)],
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT, "{html}");
     let (_, service) = h.get("/v1/services/cloud/7", &h.read).await;
     assert_eq!(service["service"]["status"], "suspended", "{service}");
@@ -264,9 +382,15 @@ async fn minio_pages_list_buckets_and_offer_the_policy_actions() {
     let admin = link(&h, "s3", "9", "admin", "en").await;
     let (status, _, html) = get_page(&h, admin["path"].as_str().unwrap()).await;
     assert_eq!(status, StatusCode::OK, "{html}");
-    assert!(html.contains(&format!("data-bucket=\"{bucket}\"")), "{html}");
+    assert!(
+        html.contains(&format!("data-bucket=\"{bucket}\"")),
+        "{html}"
+    );
     for action in ["update-policy", "set-standard-policy", "set-limited-policy"] {
-        assert!(html.contains(&format!("data-action=\"{action}\"")), "{action}");
+        assert!(
+            html.contains(&format!("data-action=\"{action}\"")),
+            "{action}"
+        );
     }
     let (status, html) = post_form(
         &h,
@@ -300,12 +424,24 @@ async fn the_statistics_show_one_column_per_day_with_data() {
     use provision::core::ledger::Ledger;
     let server = ServerId::new("cloud").unwrap();
     h.ledger
-        .record_sweep(&server, &SweepRecord { samples, states: vec![], actions: vec![] }, now)
+        .record_sweep(
+            &server,
+            &SweepRecord {
+                samples,
+                states: vec![],
+                actions: vec![],
+            },
+            now,
+        )
         .await
         .unwrap();
     let answer = link(&h, "cloud", "7", "client", "en").await;
     let (_, _, html) = get_page(&h, answer["path"].as_str().unwrap()).await;
-    assert_eq!(html.matches("<rect class=\"column\"").count() - monthly_columns(&html), days.len(), "{html}");
+    assert_eq!(
+        html.matches("<rect class=\"column\"").count() - monthly_columns(&html),
+        days.len(),
+        "{html}"
+    );
     assert!(html.contains("5 days have data"), "{html}");
     assert!(html.contains("Daily usage, last 30 days"), "{html}");
 }
@@ -314,6 +450,12 @@ async fn the_statistics_show_one_column_per_day_with_data() {
 fn monthly_columns(html: &str) -> usize {
     html.split("id=\"monthly-chart\"")
         .nth(1)
-        .map(|rest| rest.split("</svg>").next().unwrap_or("").matches("<rect class=\"column\"").count())
+        .map(|rest| {
+            rest.split("</svg>")
+                .next()
+                .unwrap_or("")
+                .matches("<rect class=\"column\"")
+                .count()
+        })
         .unwrap_or(0)
 }

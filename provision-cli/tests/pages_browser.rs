@@ -141,7 +141,13 @@ async fn open_with_password(client: &Client, h: &Harness, answer: &Value, passwo
         .goto(&format!("{}{}", h.base, answer["path"].as_str().unwrap()))
         .await
         .unwrap();
-    let action = answer["path"].as_str().unwrap().split('?').next().unwrap().to_string();
+    let action = answer["path"]
+        .as_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
     client
         .execute(
             "const [action, link, password] = arguments;
@@ -157,14 +163,14 @@ async fn open_with_password(client: &Client, h: &Harness, answer: &Value, passwo
         )
         .await
         .unwrap();
-    client
-        .wait()
-        .for_element(Locator::Css("h1"))
-        .await
-        .unwrap();
+    client.wait().for_element(Locator::Css("h1")).await.unwrap();
     // The new document, not the one the form was submitted from.
     for _ in 0..50 {
-        if client.find(Locator::Css("form[method=post][action]")).await.is_err() {
+        if client
+            .find(Locator::Css("form[method=post][action]"))
+            .await
+            .is_err()
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -217,7 +223,10 @@ fn slice_end_fraction(d: &str) -> f64 {
     let arc = d.split('A').nth(1).unwrap();
     let end = arc.split_whitespace().nth(3).unwrap();
     let (x, y) = end.split_once(',').unwrap();
-    let (x, y): (f64, f64) = (x.parse().unwrap(), y.trim_end_matches('Z').trim().parse().unwrap());
+    let (x, y): (f64, f64) = (
+        x.parse().unwrap(),
+        y.trim_end_matches('Z').trim().parse().unwrap(),
+    );
     let angle = (x - 100.0).atan2(100.0 - y);
     let turn = angle / std::f64::consts::TAU;
     if turn < 0.0 {
@@ -246,7 +255,10 @@ async fn the_pages_render_and_behave_in_chromium() {
     screenshot(&client, "client-en").await;
 
     // The pie's used arc ends at the table's used share.
-    let used = client.find(Locator::Css("#space-pie path[data-part=used]")).await.unwrap();
+    let used = client
+        .find(Locator::Css("#space-pie path[data-part=used]"))
+        .await
+        .unwrap();
     let d = used.attr("d").await.unwrap().unwrap();
     let shown: f64 = client
         .find(Locator::Css("td[data-cell=used-percent]"))
@@ -263,10 +275,19 @@ async fn the_pages_render_and_behave_in_chromium() {
         (fraction * 100.0 - 35.0).abs() < 0.01 && shown == 35.0,
         "the used arc ends at {fraction}, the table says {shown} %"
     );
-    let free = client.find(Locator::Css("#space-pie path[data-part=free]")).await.unwrap();
+    let free = client
+        .find(Locator::Css("#space-pie path[data-part=free]"))
+        .await
+        .unwrap();
     let free_d = free.attr("d").await.unwrap().unwrap();
-    assert!(free_d.contains(" 1,1 "), "the free arc is the larger one: {free_d}");
-    let title = client.find(Locator::Css("#space-pie > title")).await.unwrap();
+    assert!(
+        free_d.contains(" 1,1 "),
+        "the free arc is the larger one: {free_d}"
+    );
+    let title = client
+        .find(Locator::Css("#space-pie > title"))
+        .await
+        .unwrap();
     assert_eq!(title.html(true).await.unwrap(), "Used and free space");
 
     // One column for each day with data (a day of the 30 is one column or none).
@@ -275,12 +296,21 @@ async fn the_pages_render_and_behave_in_chromium() {
         .await
         .unwrap();
     assert_eq!(columns.len(), days.len());
-    assert!(client.find(Locator::Css("#daily-chart > desc")).await.is_ok());
-    assert!(client.find(Locator::Css("#monthly-chart rect.column")).await.is_ok());
+    assert!(client
+        .find(Locator::Css("#daily-chart > desc"))
+        .await
+        .is_ok());
+    assert!(client
+        .find(Locator::Css("#monthly-chart rect.column"))
+        .await
+        .is_ok());
 
     // Button mode: hidden until the button is pressed.
     let secret = client.find(Locator::Css("#password")).await.unwrap();
-    assert!(!secret.is_displayed().await.unwrap(), "shown before the button");
+    assert!(
+        !secret.is_displayed().await.unwrap(),
+        "shown before the button"
+    );
     client
         .find(Locator::Css("#show-password"))
         .await
@@ -288,7 +318,10 @@ async fn the_pages_render_and_behave_in_chromium() {
         .click()
         .await
         .unwrap();
-    assert!(secret.is_displayed().await.unwrap(), "not shown after the button");
+    assert!(
+        secret.is_displayed().await.unwrap(),
+        "not shown after the button"
+    );
     assert_eq!(secret.text().await.unwrap(), password);
     screenshot(&client, "client-en-password-shown").await;
 
@@ -299,8 +332,14 @@ async fn the_pages_render_and_behave_in_chromium() {
             shown_buttons += 1;
         }
     }
-    assert!(shown_buttons >= 3, "{shown_buttons} copy buttons shown (web address, user name, password)");
-    assert_eq!(computed(&client, ".provision-page", "direction").await, "ltr");
+    assert!(
+        shown_buttons >= 3,
+        "{shown_buttons} copy buttons shown (web address, user name, password)"
+    );
+    assert_eq!(
+        computed(&client, ".provision-page", "direction").await,
+        "ltr"
+    );
 
     // Plain mode: shown as it is.
     create(&h, "cloud-plain", "2").await;
@@ -316,7 +355,10 @@ async fn the_pages_render_and_behave_in_chromium() {
     let answer = link(&h, "3", "client", "fr").await;
     open_with_password(&client, &h, &answer, password).await;
     let source = client.source().await.unwrap();
-    assert!(!source.contains(password), "the hidden password is in the DOM");
+    assert!(
+        !source.contains(password),
+        "the hidden password is in the DOM"
+    );
     assert!(client.find(Locator::Css("#password")).await.is_err());
     screenshot(&client, "client-fr-hidden-unlimited").await;
 
@@ -327,8 +369,16 @@ async fn the_pages_render_and_behave_in_chromium() {
             .goto(&format!("{}{}", h.base, answer["path"].as_str().unwrap()))
             .await
             .unwrap();
-        assert_eq!(computed(&client, ".provision-page", "direction").await, "rtl", "{language}");
-        assert_eq!(computed(&client, "html", "direction").await, "rtl", "{language}");
+        assert_eq!(
+            computed(&client, ".provision-page", "direction").await,
+            "rtl",
+            "{language}"
+        );
+        assert_eq!(
+            computed(&client, "html", "direction").await,
+            "rtl",
+            "{language}"
+        );
         screenshot(&client, &format!("client-{language}")).await;
     }
 
@@ -338,8 +388,14 @@ async fn the_pages_render_and_behave_in_chromium() {
         .goto(&format!("{}{}", h.base, answer["path"].as_str().unwrap()))
         .await
         .unwrap();
-    assert!(client.find(Locator::Css("#connection[data-ok=true]")).await.is_ok());
-    assert!(client.find(Locator::Css("progress#usage-bar")).await.is_ok());
+    assert!(client
+        .find(Locator::Css("#connection[data-ok=true]"))
+        .await
+        .is_ok());
+    assert!(client
+        .find(Locator::Css("progress#usage-bar"))
+        .await
+        .is_ok());
     screenshot(&client, "admin-en").await;
     client
         .find(Locator::Css("button[data-action=suspend]"))
@@ -348,8 +404,15 @@ async fn the_pages_render_and_behave_in_chromium() {
         .click()
         .await
         .unwrap();
-    let outcome = client.wait().for_element(Locator::Css("#outcome")).await.unwrap();
-    assert_eq!(outcome.attr("data-ok").await.unwrap().as_deref(), Some("true"));
+    let outcome = client
+        .wait()
+        .for_element(Locator::Css("#outcome"))
+        .await
+        .unwrap();
+    assert_eq!(
+        outcome.attr("data-ok").await.unwrap().as_deref(),
+        Some("true")
+    );
     screenshot(&client, "admin-en-suspended").await;
 
     // Expired and altered links are refused with a page that says so.

@@ -104,16 +104,39 @@ fn the_command_mints_a_page_link_the_service_accepts_and_refuses_without_a_key()
         provision()
             .arg("--config")
             .arg(config)
-            .args(["--output", "json", "serve", "link", "--server", "cloud", "--service", "7"])
-            .args(["--role", role, "--language", "he", "--time-zone", "Asia/Jerusalem"])
+            .args([
+                "--output",
+                "json",
+                "serve",
+                "link",
+                "--server",
+                "cloud",
+                "--service",
+                "7",
+            ])
+            .args([
+                "--role",
+                role,
+                "--language",
+                "he",
+                "--time-zone",
+                "Asia/Jerusalem",
+            ])
             .output()
             .unwrap()
     };
     let output = link(&with_key, "admin");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let token = answer["link"].as_str().unwrap();
-    assert!(answer["path"].as_str().unwrap().starts_with("/pages/cloud/7/admin?link="));
+    assert!(answer["path"]
+        .as_str()
+        .unwrap()
+        .starts_with("/pages/cloud/7/admin?link="));
     let claims = LinkKey::new(key.as_bytes())
         .unwrap()
         .verify(token, "cloud", "7", Role::Admin, chrono::Utc::now())
@@ -127,5 +150,11 @@ fn the_command_mints_a_page_link_the_service_accepts_and_refuses_without_a_key()
     assert!(!output.status.success());
     let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(error["error"]["kind"], "config", "{error}");
-    assert!(error["error"]["message"].as_str().unwrap().contains("[pages]"), "{error}");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("[pages]"),
+        "{error}"
+    );
 }

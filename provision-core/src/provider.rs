@@ -383,7 +383,9 @@ pub trait StorageProvider: Send + Sync {
     /// whose accounts own buckets ([`Capabilities::buckets`]) list them.
     async fn buckets(&self, user: &Username) -> Result<Vec<BucketInfo>> {
         let _ = user;
-        Err(Error::Unsupported("buckets (accounts own none here)".into()))
+        Err(Error::Unsupported(
+            "buckets (accounts own none here)".into(),
+        ))
     }
 
     /// Restricts the account past its limit (`limited = true`) or lifts the restriction.

@@ -304,7 +304,11 @@ impl ClientArea {
             service_id: facts.service.key.service_id.clone(),
             backend: facts.backend.to_string(),
             web_address: web_address(facts.server_url),
-            username: facts.service.username.as_ref().map(|u| u.as_str().to_string()),
+            username: facts
+                .service
+                .username
+                .as_ref()
+                .map(|u| u.as_str().to_string()),
             password_display: display,
             password: password.filter(|_| display != PasswordDisplay::Hidden),
             instructions_url: facts.product.instructions_url.clone(),
@@ -651,11 +655,20 @@ mod tests {
     fn web_addresses_keep_only_non_default_ports_and_no_credentials() {
         let cases = [
             ("https://cloud.example.com", "https://cloud.example.com"),
-            ("https://cloud.example.com:443/", "https://cloud.example.com"),
+            (
+                "https://cloud.example.com:443/",
+                "https://cloud.example.com",
+            ),
             ("http://cloud.example.com:80/", "http://cloud.example.com"),
-            ("https://nas.example.com:5001/", "https://nas.example.com:5001"),
+            (
+                "https://nas.example.com:5001/",
+                "https://nas.example.com:5001",
+            ),
             ("http://nas.example.com:443/", "http://nas.example.com:443"),
-            ("https://u:p@host.example/nextcloud/?x=1#y", "https://host.example/nextcloud"),
+            (
+                "https://u:p@host.example/nextcloud/?x=1#y",
+                "https://host.example/nextcloud",
+            ),
             ("https://[::1]:9000", "https://[::1]:9000"),
         ];
         for (input, expected) in cases {
@@ -668,7 +681,12 @@ mod tests {
     #[test]
     fn links_must_be_http_or_https() {
         assert!(check_link("https://example.com/help").is_ok());
-        for bad in ["javascript:alert(1)", "/help", "data:text/html,x", "mailto:a@b"] {
+        for bad in [
+            "javascript:alert(1)",
+            "/help",
+            "data:text/html,x",
+            "mailto:a@b",
+        ] {
             assert!(check_link(bad).is_err(), "{bad}");
         }
     }
@@ -682,9 +700,15 @@ mod tests {
         assert_eq!(unlimited.used_bytes, Some(5));
         let quarter = SpaceView::new("4 GB".parse().unwrap(), Some(ByteSize::new(1 << 30)));
         assert_eq!(quarter.free_bytes, Some(3 << 30));
-        assert_eq!((quarter.used_percent, quarter.free_percent), (Some(25), Some(75)));
+        assert_eq!(
+            (quarter.used_percent, quarter.free_percent),
+            (Some(25), Some(75))
+        );
         let over = SpaceView::new("1 GB".parse().unwrap(), Some(ByteSize::new(3 << 29)));
-        assert_eq!((over.used_percent, over.free_percent, over.free_bytes), (Some(150), Some(0), Some(0)));
+        assert_eq!(
+            (over.used_percent, over.free_percent, over.free_bytes),
+            (Some(150), Some(0), Some(0))
+        );
     }
 
     #[test]
@@ -704,7 +728,10 @@ mod tests {
             let json = serde_json::to_string(&area).unwrap();
             assert!(!json.contains("pw-secret-1"), "{json}");
             assert!(!format!("{area:?}").contains("pw-secret-1"));
-            assert_eq!(area.web_address.as_deref(), Some("https://cloud.example.com:8443"));
+            assert_eq!(
+                area.web_address.as_deref(),
+                Some("https://cloud.example.com:8443")
+            );
         }
         assert!("shown".parse::<PasswordDisplay>().is_err());
     }
@@ -712,7 +739,9 @@ mod tests {
     #[test]
     fn actions_follow_the_status_and_policy_actions_only_on_policy_switch() {
         let active = AdminAction::available(ServiceStatus::Active, false);
-        assert!(active.contains(&AdminAction::Suspend) && !active.contains(&AdminAction::Unsuspend));
+        assert!(
+            active.contains(&AdminAction::Suspend) && !active.contains(&AdminAction::Unsuspend)
+        );
         assert!(!active.iter().any(|a| a.is_policy()));
         let suspended = AdminAction::available(ServiceStatus::Suspended, true);
         assert!(suspended.contains(&AdminAction::Unsuspend));
@@ -730,8 +759,19 @@ mod tests {
             link_lifetime: default_link_lifetime(),
             frame_ancestors: sources.iter().map(|s| s.to_string()).collect(),
         };
-        assert!(config(&["'self'", "https://billing.example.com", "https://*.example.com:8443"]).check().is_ok());
-        for bad in ["*", "https://a.example; script-src *", "billing.example.com", "'unsafe-inline'"] {
+        assert!(config(&[
+            "'self'",
+            "https://billing.example.com",
+            "https://*.example.com:8443"
+        ])
+        .check()
+        .is_ok());
+        for bad in [
+            "*",
+            "https://a.example; script-src *",
+            "billing.example.com",
+            "'unsafe-inline'",
+        ] {
             assert!(config(&[bad]).check().is_err(), "{bad}");
         }
     }

@@ -201,7 +201,10 @@ pub fn router(
             "/pages/{server}/{service_id}/client",
             get(pages::get_client_page).post(pages::post_client_page),
         )
-        .route("/pages/{server}/{service_id}/admin", get(pages::get_admin_page))
+        .route(
+            "/pages/{server}/{service_id}/admin",
+            get(pages::get_admin_page),
+        )
         .route(
             "/pages/{server}/{service_id}/admin/{action}",
             post(pages::post_admin_action),

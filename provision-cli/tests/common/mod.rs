@@ -69,7 +69,11 @@ impl Harness {
         );
         let minio_password = write_secret(dir.path(), "minio", minio.secret_key().expose_secret());
         let pages_key = b"the pages' test key, 32 bytes or more".to_vec();
-        let pages_key_file = write_secret(dir.path(), "pages", std::str::from_utf8(&pages_key).unwrap());
+        let pages_key_file = write_secret(
+            dir.path(),
+            "pages",
+            std::str::from_utf8(&pages_key).unwrap(),
+        );
         let config = format!(
             r#"
 [servers.cloud]

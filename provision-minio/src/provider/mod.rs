@@ -743,7 +743,9 @@ impl StorageProvider for MinioProvider {
             .buckets
             .iter()
             .filter(|(bucket, _)| namespace.contains(bucket))
-            .map(|(bucket, b)| BucketInfo::new(bucket.clone(), ByteSize::new(b.size), b.objects_count))
+            .map(|(bucket, b)| {
+                BucketInfo::new(bucket.clone(), ByteSize::new(b.size), b.objects_count)
+            })
             .collect())
     }
 

@@ -88,7 +88,12 @@ pub fn columns(
     const BOTTOM: f64 = 30.0;
     const LEFT: f64 = 10.0;
     let plot = HEIGHT - TOP - BOTTOM;
-    let max = columns.iter().filter_map(|c| c.value).max().unwrap_or(0).max(1);
+    let max = columns
+        .iter()
+        .filter_map(|c| c.value)
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let slot = (WIDTH - 2.0 * LEFT) / columns.len().max(1) as f64;
     let bar = (slot * 0.7).max(1.0);
     // About six labels on the axis, whatever the number of columns.
@@ -131,7 +136,10 @@ mod tests {
         let markup = pie("p", "t", "d", 1 << 30, 4 << 30).into_string();
         // A quarter: from the top to the right-hand rim.
         assert!(markup.contains("A90,90 0 0,1 190.000,100.000"), "{markup}");
-        assert!(markup.contains(r#"data-part="free" data-fraction="0.750000""#), "{markup}");
+        assert!(
+            markup.contains(r#"data-part="free" data-fraction="0.750000""#),
+            "{markup}"
+        );
         let full = pie("p", "t", "d", 5, 4).into_string();
         assert!(full.contains("circle") && !full.contains(r#"data-part="free""#));
     }

@@ -153,9 +153,7 @@ impl LinkKey {
 
     /// The token of `claims`.
     pub fn sign(&self, claims: &LinkClaims) -> String {
-        let payload = URL_SAFE_NO_PAD.encode(
-            serde_json::to_vec(claims).unwrap_or_default(),
-        );
+        let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).unwrap_or_default());
         let mut mac = self.mac();
         mac.update(payload.as_bytes());
         let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
@@ -249,7 +247,11 @@ mod tests {
         // Another claim under the old signature.
         let (_, signature) = token.split_once('.').unwrap();
         let forged_payload = URL_SAFE_NO_PAD.encode(
-            serde_json::to_vec(&LinkClaims { role: Role::Admin, ..claims(now.timestamp() + 60) }).unwrap(),
+            serde_json::to_vec(&LinkClaims {
+                role: Role::Admin,
+                ..claims(now.timestamp() + 60)
+            })
+            .unwrap(),
         );
         let forged = format!("{forged_payload}.{signature}");
         assert_eq!(

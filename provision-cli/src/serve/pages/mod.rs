@@ -54,7 +54,7 @@ use utoipa::ToSchema;
 use self::links::{LinkClaims, LinkKey, LinkRefusal, Role};
 use self::render::{Frame, Shape, Texts};
 use super::problem::{ApiResult, Problem};
-use super::router::{AppState, ApiJson, Shared};
+use super::router::{ApiJson, AppState, Shared};
 use crate::error::{CliError, CliResult};
 use crate::operations::{self, StatusOrder};
 
@@ -100,7 +100,11 @@ impl Pages {
             )));
         }
         let lifetime = match request.lifetime_seconds {
-            Some(0) => return Err(CliError::Usage("lifetime_seconds: must be more than 0".into())),
+            Some(0) => {
+                return Err(CliError::Usage(
+                    "lifetime_seconds: must be more than 0".into(),
+                ))
+            }
             Some(seconds) if Duration::from_secs(seconds) > self.lifetime => {
                 return Err(CliError::Usage(format!(
                     "lifetime_seconds: at most {} (pages.link_lifetime)",
@@ -362,7 +366,11 @@ fn authorise<'a>(
             Err(refusal) => refusal,
         },
     };
-    tracing::info!(refusal = refusal.code(), role = role.name(), "page link refused");
+    tracing::info!(
+        refusal = refusal.code(),
+        role = role.name(),
+        "page link refused"
+    );
     Err(refused_page(
         Some(pages),
         StatusCode::FORBIDDEN,
@@ -422,7 +430,10 @@ async fn load(app: &AppState, claims: &LinkClaims) -> CliResult<Loaded> {
 }
 
 impl Loaded {
-    fn facts<'a>(&'a self, product: &'a provision::core::provisioner::ProductConfig) -> ServiceFacts<'a> {
+    fn facts<'a>(
+        &'a self,
+        product: &'a provision::core::provisioner::ProductConfig,
+    ) -> ServiceFacts<'a> {
         ServiceFacts {
             service: &self.service,
             product,
@@ -448,7 +459,9 @@ async fn client_markup(
             let zone = claims.zone();
             let ledger = app.cycle.ledger();
             let daily = ledger.daily(&account, STATISTICS_DAYS, now, zone).await?;
-            let monthly = ledger.monthly(&account, STATISTICS_MONTHS, now, zone).await?;
+            let monthly = ledger
+                .monthly(&account, STATISTICS_MONTHS, now, zone)
+                .await?;
             Some(UsageStatistics::new(zone, product, &daily, &monthly))
         }
         None => None,
@@ -465,8 +478,7 @@ async fn admin_area(app: &AppState, claims: &LinkClaims) -> CliResult<(AdminArea
         Some(username) => provider.account(username).await.ok().flatten(),
         None => None,
     };
-    let policy_switch =
-        provider.capabilities().quota_enforcement == QuotaEnforcement::PolicySwitch;
+    let policy_switch = provider.capabilities().quota_enforcement == QuotaEnforcement::PolicySwitch;
     let products: Vec<String> = app.config.products.keys().cloned().collect();
     let area = AdminArea::new(
         loaded.facts(product),
@@ -525,9 +537,9 @@ async fn get_page(
     };
     let markup = match role {
         Role::Client => client_markup(&app, &claims, &texts, None).await,
-        Role::Admin => admin_area(&app, &claims)
-            .await
-            .map(|(area, _)| render::admin_page(&texts, &area, query.link.as_deref().unwrap_or(""))),
+        Role::Admin => admin_area(&app, &claims).await.map(|(area, _)| {
+            render::admin_page(&texts, &area, query.link.as_deref().unwrap_or(""))
+        }),
     };
     let title = texts.get(match role {
         Role::Client => "page-client-title",
@@ -596,14 +608,26 @@ pub async fn post_admin_action(
     let form = match form {
         Ok(Form(form)) => form,
         Err(rejection) => {
-            return refused_page(pages, StatusCode::BAD_REQUEST, texts, Shape::Document, rejection.body_text())
+            return refused_page(
+                pages,
+                StatusCode::BAD_REQUEST,
+                texts,
+                Shape::Document,
+                rejection.body_text(),
+            )
         }
     };
     // A browser says where a request comes from; another site's form is refused
     // even before its (unknowable) link would be.
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         if !matches!(site, "same-origin" | "none") {
-            return refused_page(pages, StatusCode::FORBIDDEN, texts, Shape::Document, texts.get("page-refused-cross-site"));
+            return refused_page(
+                pages,
+                StatusCode::FORBIDDEN,
+                texts,
+                Shape::Document,
+                texts.get("page-refused-cross-site"),
+            );
         }
     }
     let (pages, claims) = match authorise(
@@ -624,7 +648,13 @@ pub async fn post_admin_action(
     let link = form.link.clone().unwrap_or_default();
     let back = links::page_path(&claims, &link);
     let Some(action) = AdminAction::from_code(&action) else {
-        return refused_page(Some(pages), StatusCode::NOT_FOUND, texts, Shape::Document, texts.get("page-refused-not-found"));
+        return refused_page(
+            Some(pages),
+            StatusCode::NOT_FOUND,
+            texts,
+            Shape::Document,
+            texts.get("page-refused-not-found"),
+        );
     };
     let (area, key) = match admin_area(&app, &claims).await {
         Ok(found) => found,
@@ -632,13 +662,23 @@ pub async fn post_admin_action(
     };
     // The link grants exactly the actions the page offers for the service as it is.
     if !area.actions.contains(&action) {
-        return refused_page(Some(pages), StatusCode::FORBIDDEN, texts, Shape::Document, texts.get("page-refused-action"));
+        return refused_page(
+            Some(pages),
+            StatusCode::FORBIDDEN,
+            texts,
+            Shape::Document,
+            texts.get("page-refused-action"),
+        );
     }
     let outcome = run_action(&app, &key, action, &form).await.map_err(|e| {
         let problem = Problem::from(e);
         problem.detail
     });
-    let status = if outcome.is_ok() { StatusCode::OK } else { StatusCode::CONFLICT };
+    let status = if outcome.is_ok() {
+        StatusCode::OK
+    } else {
+        StatusCode::CONFLICT
+    };
     let title = texts.get(&format!("page-action-{}", action.code()));
     page(
         Some(pages),
@@ -658,24 +698,40 @@ async fn run_action(
 ) -> CliResult<Option<SecretString>> {
     let cycle = &app.cycle;
     match action {
-        AdminAction::Suspend => operations::status_order(cycle, key, StatusOrder::Suspend, None).await.map(|_| None),
-        AdminAction::Unsuspend => operations::status_order(cycle, key, StatusOrder::Unsuspend, None).await.map(|_| None),
+        AdminAction::Suspend => operations::status_order(cycle, key, StatusOrder::Suspend, None)
+            .await
+            .map(|_| None),
+        AdminAction::Unsuspend => {
+            operations::status_order(cycle, key, StatusOrder::Unsuspend, None)
+                .await
+                .map(|_| None)
+        }
         AdminAction::Terminate => {
             if form.confirm.as_deref() != Some("yes") {
                 return Err(CliError::Usage("terminate: confirm=yes is required".into()));
             }
-            operations::status_order(cycle, key, StatusOrder::Terminate, None).await.map(|_| None)
+            operations::status_order(cycle, key, StatusOrder::Terminate, None)
+                .await
+                .map(|_| None)
         }
-        AdminAction::ChangePassword => Ok(operations::change_password(cycle, key, None).await?.password),
+        AdminAction::ChangePassword => Ok(operations::change_password(cycle, key, None)
+            .await?
+            .password),
         AdminAction::ChangePlan => {
             let product = form
                 .product
                 .as_deref()
                 .ok_or_else(|| CliError::Usage("change-plan: a product is required".into()))?;
-            operations::change_plan(&app.config, cycle, key, product, None).await.map(|_| None)
+            operations::change_plan(&app.config, cycle, key, product, None)
+                .await
+                .map(|_| None)
         }
-        AdminAction::UpdatePolicy | AdminAction::SetStandardPolicy | AdminAction::SetLimitedPolicy => {
-            cycle.set_limit_override(key, action.limit_override()).await?;
+        AdminAction::UpdatePolicy
+        | AdminAction::SetStandardPolicy
+        | AdminAction::SetLimitedPolicy => {
+            cycle
+                .set_limit_override(key, action.limit_override())
+                .await?;
             Ok(None)
         }
     }

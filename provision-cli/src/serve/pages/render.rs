@@ -10,7 +10,9 @@
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use provision::core::i18n::{format_decimal, format_percent, Args, Catalogue, Language};
-use provision::core::views::{in_unit, AdminAction, AdminArea, ClientArea, PasswordDisplay, SpaceView, UsageStatistics};
+use provision::core::views::{
+    in_unit, AdminAction, AdminArea, ClientArea, PasswordDisplay, SpaceView, UsageStatistics,
+};
 use provision::core::Unit;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -83,7 +85,11 @@ const SCRIPT: &str = include_str!("page.js");
 /// `body` as a whole page or a fragment, in the reader's language and direction.
 pub fn wrap(frame: &Frame<'_>, body: Markup) -> String {
     let language = frame.texts.language;
-    let dir = if language.is_right_to_left() { "rtl" } else { "ltr" };
+    let dir = if language.is_right_to_left() {
+        "rtl"
+    } else {
+        "ltr"
+    };
     let content = html! {
         style nonce=(frame.nonce) { (PreEscaped(STYLE)) }
         div class="provision-page" lang=(language.code()) dir=(dir) {
@@ -173,7 +179,11 @@ fn space_pie(texts: &Texts, space: &SpaceView, unit: Unit) -> Markup {
 }
 
 /// The client area with its usage statistics.
-pub fn client_page(texts: &Texts, area: &ClientArea, statistics: Option<&UsageStatistics>) -> Markup {
+pub fn client_page(
+    texts: &Texts,
+    area: &ClientArea,
+    statistics: Option<&UsageStatistics>,
+) -> Markup {
     let unit = unit_of(&area.unit);
     html! {
         h1 { (texts.get("page-client-title")) }
@@ -211,10 +221,16 @@ pub fn client_page(texts: &Texts, area: &ClientArea, statistics: Option<&UsageSt
     }
 }
 
-fn password_field(texts: &Texts, display: PasswordDisplay, password: Option<&SecretString>) -> Markup {
+fn password_field(
+    texts: &Texts,
+    display: PasswordDisplay,
+    password: Option<&SecretString>,
+) -> Markup {
     match (display, password) {
         (PasswordDisplay::Hidden, _) => html! {},
-        (_, None) => html! { span class="note" id="password-note" { (texts.get("page-password-elsewhere")) } },
+        (_, None) => {
+            html! { span class="note" id="password-note" { (texts.get("page-password-elsewhere")) } }
+        }
         (PasswordDisplay::Plain, Some(password)) => html! {
             code id="password" { (password.expose_secret()) } " " (copy_button(texts, "password"))
         },
@@ -227,7 +243,11 @@ fn password_field(texts: &Texts, display: PasswordDisplay, password: Option<&Sec
     }
 }
 
-fn bucket_table(texts: &Texts, buckets: &[provision::core::views::BucketView], unit: Unit) -> Markup {
+fn bucket_table(
+    texts: &Texts,
+    buckets: &[provision::core::views::BucketView],
+    unit: Unit,
+) -> Markup {
     html! {
         section class="card buckets" aria-labelledby="buckets-heading" {
             h2 id="buckets-heading" { (texts.get("page-buckets")) }
@@ -259,7 +279,10 @@ fn statistics_section(texts: &Texts, statistics: &UsageStatistics) -> Markup {
             label: d.day.format("%m-%d").to_string(),
             key: d.day.to_string(),
             value: d.used_bytes,
-            text: d.used_bytes.map(|b| texts.size(b, unit)).unwrap_or_default(),
+            text: d
+                .used_bytes
+                .map(|b| texts.size(b, unit))
+                .unwrap_or_default(),
         })
         .collect();
     let monthly: Vec<Column> = statistics
@@ -277,12 +300,16 @@ fn statistics_section(texts: &Texts, statistics: &UsageStatistics) -> Markup {
     let daily_title = texts.with("page-daily-title", &Args::new().number("days", days));
     let daily_desc = texts.with(
         "page-daily-desc",
-        &Args::new().number("count", with_data).text("unit", unit.to_string()),
+        &Args::new()
+            .number("count", with_data)
+            .text("unit", unit.to_string()),
     );
     let monthly_title = texts.get("page-monthly-title");
     let monthly_desc = texts.with(
         "page-monthly-desc",
-        &Args::new().number("count", monthly.len() as u64).text("unit", unit.to_string()),
+        &Args::new()
+            .number("count", monthly.len() as u64)
+            .text("unit", unit.to_string()),
     );
     html! {
         section class="card statistics" aria-labelledby="statistics-heading" {
@@ -449,7 +476,11 @@ mod tests {
             .iter()
             .map(|a| format!("page-action-{}", a.code()))
             .collect();
-        ids.extend(ServiceStatus::ALL.iter().map(|s| format!("page-status-{}", s.code())));
+        ids.extend(
+            ServiceStatus::ALL
+                .iter()
+                .map(|s| format!("page-status-{}", s.code())),
+        );
         ids.extend(["usage", "standard", "limited"].map(|p| format!("page-limit-policy-{p}")));
         for language in Language::ALL {
             for id in &ids {
@@ -460,7 +491,9 @@ mod tests {
 
     #[test]
     fn sizes_and_directions_follow_the_language() {
-        let german = Texts { language: Language::German };
+        let german = Texts {
+            language: Language::German,
+        };
         assert_eq!(german.size(3 << 29, Unit::Gb), "1,50 GB");
         let frame = |language| Frame {
             texts: Texts { language },
@@ -470,7 +503,10 @@ mod tests {
         };
         for language in Language::ALL {
             let html = wrap(&frame(language), html! {});
-            let dir = if matches!(language, Language::Arabic | Language::Hebrew | Language::Farsi) {
+            let dir = if matches!(
+                language,
+                Language::Arabic | Language::Hebrew | Language::Farsi
+            ) {
                 "rtl"
             } else {
                 "ltr"
