@@ -331,4 +331,30 @@ pub enum ServeCommand {
     },
     /// Print the OpenAPI 3.1 document of the API.
     Openapi,
+    /// Make a signed link to a service's client or admin page (the `[pages]` key of
+    /// the configuration signs it); prints its path.
+    Link(LinkArgs),
+}
+
+/// `serve link`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LinkArgs {
+    /// The server's name in the configuration.
+    #[arg(long)]
+    pub server: String,
+    /// The billing system's service id.
+    #[arg(long = "service")]
+    pub service_id: String,
+    /// Whose page: client or admin.
+    #[arg(long, value_enum)]
+    pub role: crate::serve::pages::links::Role,
+    /// The reader's language tag (de, fr-CH, zh-Hans, ...); English when missing.
+    #[arg(long)]
+    pub language: Option<String>,
+    /// The IANA time zone of the statistics; UTC when missing.
+    #[arg(long)]
+    pub time_zone: Option<String>,
+    /// How long the link works ("5m"); the configured lifetime when missing.
+    #[arg(long, value_parser = humantime::parse_duration)]
+    pub lifetime: Option<std::time::Duration>,
 }

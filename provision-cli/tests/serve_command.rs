@@ -82,3 +82,79 @@ fn the_openapi_command_prints_the_committed_document() {
         .success()
         .stdout(predicate::eq(include_str!("../openapi.json")));
 }
+
+#[test]
+fn the_command_mints_a_page_link_the_service_accepts_and_refuses_without_a_key() {
+    use provision_cli::serve::pages::links::{LinkKey, Role};
+    let dir = tempfile::tempdir().unwrap();
+    let key = "a page-link key of thirty-two bytes or more";
+    std::fs::write(dir.path().join("pages-key"), key).unwrap();
+    let server = "[servers.cloud]\nbackend = \"nextcloud\"\nurl = \"https://cloud.example.com\"\n\
+                  user = \"admin\"\npassword = { env = \"UNUSED_IN_THIS_TEST\" }\n";
+    let with_key = dir.path().join("with-key.toml");
+    std::fs::write(
+        &with_key,
+        format!(
+            "{server}[pages]\nkey = {{ file = \"{}\" }}\nlink_lifetime = \"5m\"\n",
+            dir.path().join("pages-key").display()
+        ),
+    )
+    .unwrap();
+    let link = |config: &std::path::Path, role: &str| {
+        provision()
+            .arg("--config")
+            .arg(config)
+            .args([
+                "--output",
+                "json",
+                "serve",
+                "link",
+                "--server",
+                "cloud",
+                "--service",
+                "7",
+            ])
+            .args([
+                "--role",
+                role,
+                "--language",
+                "he",
+                "--time-zone",
+                "Asia/Jerusalem",
+            ])
+            .output()
+            .unwrap()
+    };
+    let output = link(&with_key, "admin");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let token = answer["link"].as_str().unwrap();
+    assert!(answer["path"]
+        .as_str()
+        .unwrap()
+        .starts_with("/pages/cloud/7/admin?link="));
+    let claims = LinkKey::new(key.as_bytes())
+        .unwrap()
+        .verify(token, "cloud", "7", Role::Admin, chrono::Utc::now())
+        .unwrap();
+    assert_eq!(claims.time_zone, "Asia/Jerusalem");
+    assert!(claims.expires <= chrono::Utc::now().timestamp() + 300);
+
+    let without_key = dir.path().join("without-key.toml");
+    std::fs::write(&without_key, server).unwrap();
+    let output = link(&without_key, "client");
+    assert!(!output.status.success());
+    let error: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(error["error"]["kind"], "config", "{error}");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("[pages]"),
+        "{error}"
+    );
+}

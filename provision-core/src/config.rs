@@ -188,6 +188,10 @@ pub struct ProviderConfig {
     /// Timeouts, TLS, retries.
     #[serde(default)]
     pub options: ClientOptions,
+    /// The address customers open in a browser, when it is not `url` (the pages
+    /// show it; see [`crate::views::web_address`]).
+    #[serde(default)]
+    pub web_url: Option<String>,
     /// The backend's own keys (see its builder's `SETTING_KEYS`), as text.
     #[serde(flatten, deserialize_with = "settings_as_text")]
     pub settings: BTreeMap<String, String>,
@@ -351,6 +355,9 @@ pub struct Config {
     pub servers: BTreeMap<String, ProviderConfig>,
     /// The products, by name, checked on load.
     pub products: BTreeMap<String, ProductConfig>,
+    /// The customer's and the admin's pages (`[pages]`), when `provision serve`
+    /// serves them.
+    pub pages: Option<crate::views::PagesConfig>,
     /// Each server's table as TOML, for the ledger's record of how to build it.
     server_tables: BTreeMap<String, String>,
 }
@@ -362,6 +369,8 @@ struct ConfigFile {
     servers: BTreeMap<String, ProviderConfig>,
     #[serde(default)]
     products: BTreeMap<String, ProductSettings>,
+    #[serde(default)]
+    pages: Option<crate::views::PagesConfig>,
 }
 
 impl Config {
@@ -391,9 +400,19 @@ impl Config {
                 .collect(),
             _ => BTreeMap::new(),
         };
+        if let Some(pages) = &file.pages {
+            pages.check()?;
+        }
+        for (name, server) in &file.servers {
+            if let Some(web) = &server.web_url {
+                crate::views::check_link(web)
+                    .map_err(|e| ConfigError::new(format!("servers.{name}.web_url"), e))?;
+            }
+        }
         Ok(Config {
             servers: file.servers,
             products,
+            pages: file.pages,
             server_tables,
         })
     }
@@ -433,6 +452,8 @@ impl Config {
 /// [products.NAME.templates]
 /// near_limit = "Subject: {$disk_used_percentage} % - {$username}\n\n..."
 /// suspended_for_limit = "..."
+/// password_display = "button"    # the client page: "button", "plain" or "hidden"
+/// instructions_url = "https://example.com/help/storage"
 /// [products.NAME.minio]
 /// default_bucket = true
 /// standard_policy = '{"Version": "2012-10-17", "Statement": [...]}'
@@ -458,6 +479,10 @@ pub struct ProductSettings {
     templates: TemplateSettings,
     #[serde(default)]
     minio: MinioProductSettings,
+    #[serde(default)]
+    password_display: Option<String>,
+    #[serde(default)]
+    instructions_url: Option<String>,
 }
 
 /// Text or a number, read as text (`password_rule = 16` and `= "16"` alike).
@@ -583,6 +608,15 @@ impl ProductSettings {
         product.minio.default_bucket = self.minio.default_bucket;
         product.minio.standard_policy = self.minio.standard_policy;
         product.minio.limited_policy = self.minio.limited_policy;
+        if let Some(text) = &self.password_display {
+            product.password_display = text
+                .parse()
+                .map_err(|e: ConfigError| fail("password_display", &e.reason))?;
+        }
+        if let Some(text) = &self.instructions_url {
+            product.instructions_url =
+                Some(crate::views::check_link(text).map_err(|e| fail("instructions_url", &e))?);
+        }
         Ok(product)
     }
 }
@@ -651,6 +685,8 @@ mod tests {
             ("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\ngroups = [\"\"]", "products.p.groups"),
             ("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\n[products.p.templates]\nnear_limit = \"{$nope}\"", "products.p.templates.near_limit"),
             ("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\n[products.p.minio]\nlimited_policy = \"[1]\"", "products.p.minio.limited_policy"),
+            ("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\npassword_display = \"shown\"", "products.p.password_display"),
+            ("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\ninstructions_url = \"javascript:alert(1)\"", "products.p.instructions_url"),
         ];
         for (body, place) in cases {
             let err = product(body).unwrap_err();

@@ -62,6 +62,7 @@ pub mod testkit;
 pub mod threshold;
 pub mod undo;
 pub mod username;
+pub mod views;
 
 pub use error::{Error, ErrorKind, Result};
 pub use provider::{

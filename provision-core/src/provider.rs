@@ -178,6 +178,29 @@ pub struct ServerInfo {
     pub details: BTreeMap<String, String>,
 }
 
+/// One bucket an account owns, with what the server last measured in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BucketInfo {
+    /// The bucket's name.
+    pub name: String,
+    /// Bytes stored.
+    pub size: ByteSize,
+    /// Objects in it.
+    pub objects: u64,
+}
+
+impl BucketInfo {
+    /// A bucket of `size` holding `objects` objects.
+    pub fn new(name: impl Into<String>, size: ByteSize, objects: u64) -> Self {
+        BucketInfo {
+            name: name.into(),
+            size,
+            objects,
+        }
+    }
+}
+
 /// How a backend holds an account to its quota.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -386,6 +409,15 @@ pub trait StorageProvider: Send + Sync {
     /// The groups that exist on the server (for a product configuration's drop-down).
     async fn list_groups(&self) -> Result<Vec<GroupName>> {
         Err(Error::Unsupported("listing groups".into()))
+    }
+
+    /// The buckets the account owns, with their size and object count. Only backends
+    /// whose accounts own buckets ([`Capabilities::buckets`]) list them.
+    async fn buckets(&self, user: &Username) -> Result<Vec<BucketInfo>> {
+        let _ = user;
+        Err(Error::Unsupported(
+            "buckets (accounts own none here)".into(),
+        ))
     }
 
     /// Restricts the account past its limit (`limited = true`) or lifts the restriction.

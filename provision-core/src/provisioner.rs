@@ -111,6 +111,10 @@ pub struct ProductConfig {
     pub templates: ProductTemplates,
     /// MinIO's settings for this product.
     pub minio: MinioProduct,
+    /// How the client page shows the account's password.
+    pub password_display: crate::views::PasswordDisplay,
+    /// The operator's instructions for customers (an http or https link), when set.
+    pub instructions_url: Option<String>,
 }
 
 /// A product's notification templates (None: the built-in default).
@@ -153,6 +157,8 @@ impl ProductConfig {
             history_days: DEFAULT_HISTORY_DAYS,
             templates: ProductTemplates::default(),
             minio: MinioProduct::default(),
+            password_display: crate::views::PasswordDisplay::default(),
+            instructions_url: None,
         })
     }
 

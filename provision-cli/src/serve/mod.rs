@@ -20,6 +20,7 @@ pub mod auth;
 pub mod idempotency;
 pub mod metrics;
 pub mod openapi;
+pub mod pages;
 pub mod problem;
 pub mod router;
 pub mod sweeps;
@@ -95,7 +96,10 @@ impl ServeOptions {
 /// problem, keeping its headers (Allow, WWW-Authenticate).
 async fn ensure_problem(response: Response) -> Response {
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) || is_problem(&response) {
+    if !(status.is_client_error() || status.is_server_error())
+        || is_problem(&response)
+        || is_page(&response)
+    {
         return response;
     }
     let (parts, _) = response.into_parts();
@@ -106,6 +110,15 @@ async fn ensure_problem(response: Response) -> Response {
         }
     }
     problem
+}
+
+/// Whether an answer is one of the pages (a refusal page stays a page).
+fn is_page(response: &Response) -> bool {
+    response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
 }
 
 fn request_span(request: &Request) -> tracing::Span {
@@ -180,13 +193,30 @@ pub fn router(
         .route("/v1/sweeps", post(r::start_sweep))
         .route("/v1/actions", get(r::list_actions))
         .route("/v1/actions/confirm", post(r::confirm_actions))
+        .route("/v1/pages/links", post(pages::mint_link))
         .route_layer(from_fn_with_state(idempotency, idempotent))
         .route_layer(from_fn(|q: Request, n: Next| require(Scope::Admin, q, n)));
+    // The pages carry their own permission (a signed link), not a token.
+    let pages = Router::new()
+        .route(
+            "/pages/{server}/{service_id}/client",
+            get(pages::get_client_page).post(pages::post_client_page),
+        )
+        .route(
+            "/pages/{server}/{service_id}/admin",
+            get(pages::get_admin_page),
+        )
+        .route(
+            "/pages/{server}/{service_id}/admin/{action}",
+            post(pages::post_admin_action),
+        )
+        .with_state(Arc::clone(&app));
     let api = read
         .merge(provision)
         .merge(admin)
         .route_layer(from_fn_with_state(tokens, authenticate))
-        .with_state(app);
+        .with_state(app)
+        .merge(pages);
     let metrics = Arc::new(Metrics::default());
     Router::new()
         .route("/healthz", get(r::healthz))
@@ -302,6 +332,7 @@ pub async fn command(cli: &Cli, args: &ServeArgs) -> CliResult<()> {
             print!("{}", openapi::document_json());
             Ok(())
         }
+        Some(ServeCommand::Link(link)) => print_link(cli, link),
         None => serve(cli, args).await,
     }
 }
@@ -328,6 +359,32 @@ fn print_token(format: OutputFormat, scope: Scope, name: &str) -> CliResult<()> 
                 "scope": scope.name(),
                 "name": name,
             })
+        ),
+    }
+    Ok(())
+}
+
+/// Prints a page link made with the configuration's `[pages]` key: the path (with
+/// the link) on standard output, or the whole answer with `--output json`.
+fn print_link(cli: &Cli, args: &crate::cli::LinkArgs) -> CliResult<()> {
+    let config = load_config(cli.config.as_deref())?;
+    let pages = pages::Pages::from_config(&config)?.ok_or_else(|| {
+        CliError::Config("the configuration has no [pages] section with a key".into())
+    })?;
+    crate::operations::service_key(&config, &args.server, &args.service_id)?;
+    let answer = pages.mint(&pages::LinkRequest {
+        server: args.server.clone(),
+        service_id: args.service_id.clone(),
+        role: args.role,
+        language: args.language.clone(),
+        time_zone: args.time_zone.clone(),
+        lifetime_seconds: args.lifetime.map(|d| d.as_secs()),
+    })?;
+    match cli.output {
+        OutputFormat::Text => println!("{}", answer.path),
+        OutputFormat::Json => println!(
+            "{}",
+            serde_json::to_string(&answer).map_err(|e| CliError::Usage(e.to_string()))?
         ),
     }
     Ok(())
@@ -375,10 +432,12 @@ async fn serve(cli: &Cli, args: &ServeArgs) -> CliResult<()> {
     };
     let idempotency = options.idempotency(ledger);
     let purger = idempotency.spawn_purger();
+    let pages = pages::Pages::from_config(&config)?;
     let app = Arc::new(AppState {
         config,
         cycle: Arc::new(cycle),
         sweeps: Arc::default(),
+        pages,
     });
     let listener = std::net::TcpListener::bind(args.listen)?;
     let running = spawn(

@@ -37,6 +37,7 @@ use crate::views;
         router::sweep_status,
         router::list_actions,
         router::confirm_actions,
+        super::pages::mint_link,
     ),
     components(schemas(
         Problem,
@@ -54,6 +55,7 @@ use crate::views;
         (name = "usage", description = "What accounts use (scope read)"),
         (name = "sweeps", description = "Usage into the ledger (start: scope admin)"),
         (name = "actions", description = "The outbox of mails owed (scope admin)"),
+        (name = "pages", description = "Signed links to a service's client and admin pages (scope admin)"),
         (name = "service", description = "The service itself"),
     )
 )]

@@ -36,6 +36,8 @@ pub struct AppState {
     pub cycle: Arc<BillingCycle>,
     /// The sweeps started over HTTP.
     pub sweeps: Arc<Sweeps>,
+    /// The customer's and the admin's pages, when `[pages]` configures them.
+    pub pages: Option<Arc<super::pages::Pages>>,
 }
 
 /// The shared state as handlers take it.

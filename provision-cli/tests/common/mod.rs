@@ -23,7 +23,7 @@ use serde_json::{json, Value};
 pub struct Harness {
     pub nextcloud: MockNextcloud,
     _synology: MockSynology,
-    _minio: MockMinio,
+    pub minio: MockMinio,
     pub running: Option<Running>,
     pub base: String,
     pub http: reqwest::Client,
@@ -32,6 +32,10 @@ pub struct Harness {
     pub admin: String,
     /// The second provision token (another caller).
     pub other: String,
+    /// The ledger the service runs on.
+    pub ledger: Arc<SqlLedger>,
+    /// The key that signs page links (`[pages]`).
+    pub pages_key: Vec<u8>,
     _dir: tempfile::TempDir,
 }
 
@@ -64,6 +68,12 @@ impl Harness {
             synology.admin_password().expose_secret(),
         );
         let minio_password = write_secret(dir.path(), "minio", minio.secret_key().expose_secret());
+        let pages_key = b"the pages' test key, 32 bytes or more".to_vec();
+        let pages_key_file = write_secret(
+            dir.path(),
+            "pages",
+            std::str::from_utf8(&pages_key).unwrap(),
+        );
         let config = format!(
             r#"
 [servers.cloud]
@@ -84,11 +94,28 @@ url = "{minio_url}"
 user = "{minio_user}"
 password = {{ file = "{minio_password}" }}
 
+[pages]
+key = {{ file = "{pages_key_file}" }}
+frame_ancestors = ["https://billing.example.com"]
+
 [products.cloud]
 name_rule = "nc{{client_id}}-{{random_letter_3}}"
 password_rule = 16
 quota = "10 GB"
 notify_at = 90
+instructions_url = "https://example.com/help/storage"
+
+[products.cloud-plain]
+name_rule = "np{{client_id}}-{{random_letter_3}}"
+password_rule = 16
+quota = "10 GB"
+password_display = "plain"
+
+[products.cloud-hidden]
+name_rule = "nh{{client_id}}-{{random_letter_3}}"
+password_rule = 16
+quota = 0
+password_display = "hidden"
 
 [products.cloud-bigger]
 name_rule = "nc{{client_id}}-{{random_letter_3}}"
@@ -126,6 +153,7 @@ quota = "20 GB"
             minio_url = minio.url(),
             minio_user = minio.access_key(),
             minio_password = minio_password.display(),
+            pages_key_file = pages_key_file.display(),
         );
         let config = provision::core::config::Config::from_toml(&config).unwrap();
         let ledger = Arc::new(
@@ -152,12 +180,14 @@ quota = "20 GB"
         let admin = token(Scope::Admin, "operator");
         let other = token(Scope::Provision, "billing-two");
         let tokens = Tokens::parse(&lines).unwrap();
+        let pages = provision_cli::serve::pages::Pages::from_config(&config).unwrap();
         let app = Arc::new(AppState {
             config,
             cycle: Arc::new(cycle),
             sweeps: Arc::default(),
+            pages,
         });
-        let idempotency = options.idempotency(ledger);
+        let idempotency = options.idempotency(ledger.clone());
         let router = serve::router(app, Arc::new(tokens), idempotency, &options);
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let running = serve::spawn(listener, router, None).unwrap();
@@ -165,7 +195,7 @@ quota = "20 GB"
         Harness {
             nextcloud,
             _synology: synology,
-            _minio: minio,
+            minio,
             running: Some(running),
             base,
             http: reqwest::Client::new(),
@@ -173,6 +203,8 @@ quota = "20 GB"
             provision,
             admin,
             other,
+            pages_key,
+            ledger,
             _dir: dir,
         }
     }

@@ -1,1 +1,95 @@
-# The texts of the client-area and admin-area pages (zh); every id starts with "page-".
+# The texts of the client-area and admin-area pages (zh, 中文); every id starts with "page-".
+
+page-size = { $size } { $unit }
+page-copy = 复制
+page-copied = 已复制
+page-yes = 是
+page-no = 否
+page-back = 返回
+page-not-measured = 尚未测量
+page-unlimited = 无限制
+page-limit = 限额
+page-used = 已用
+page-free = 可用
+page-used-percent = 已用 %
+page-free-percent = 可用 %
+page-username = 用户名
+page-status = 状态
+page-client-title = 您的存储空间
+page-access = 访问
+page-web-address = 网页界面
+page-password = 密码
+page-password-show = 显示密码
+page-password-elsewhere = 仅在您的客户中心显示。
+page-instructions = 使用说明
+page-space = 磁盘空间
+page-pie-title = 已用和可用空间
+page-pie-desc = 已用 { $used }，共 { $limit }（{ $percent }）；可用 { $free }。
+page-buckets = 存储桶
+page-bucket = 存储桶
+page-bucket-size = 大小
+page-bucket-objects = 对象数
+page-no-buckets = 还没有存储桶。
+page-buckets-note = 大小以服务器最近一次测量为准。
+page-statistics = 已用空间统计
+page-time-zone = 日期和月份按时区 { $zone } 计算。
+page-daily-title = { $days ->
+   *[other] 每日用量，最近 { $days } 天
+}
+page-daily-desc = { $count ->
+   *[other] 每天的最高用量，单位 { $unit }；有 { $count } 天有数据。
+}
+page-monthly-title = 每月平均用量
+page-monthly-desc = { $count ->
+   *[other] 每月的平均用量，单位 { $unit }；共 { $count } 个月。
+}
+page-no-data = 尚无用量记录。
+page-show-numbers = 显示数字
+page-day = 日期
+page-month = 月份
+page-average = 平均值
+page-admin-title = 存储账户
+page-connection = API 连接
+page-connection-ok = 已连接到 { $server }。
+page-connection-failed = 未连接：{ $error }
+page-account = 账户
+page-enabled = 已启用
+page-product = 产品
+page-group = 组
+page-email = 电子邮件
+page-limit-policy = 限额策略
+page-limit-policy-usage = 按用量
+page-limit-policy-standard = 标准（由管理员设置）
+page-limit-policy-limited = 受限（由管理员设置）
+page-disk-usage = 磁盘用量
+page-actions = 操作
+page-no-actions = 此状态下没有可执行的操作。
+page-status-creating = 正在创建
+page-status-active = 正常
+page-status-suspended = 已暂停
+page-status-terminating = 正在终止
+page-status-terminated = 已终止
+page-status-failed = 创建失败
+page-action-suspend = 暂停
+page-action-unsuspend = 恢复
+page-action-terminate = 终止
+page-action-change-password = 修改密码
+page-action-change-plan = 更换套餐
+page-action-update-policy = 更新策略
+page-action-set-standard-policy = 设为标准策略
+page-action-set-limited-policy = 设为受限策略
+page-new-product = 新套餐
+page-confirm-terminate = 是，删除账户及其数据
+page-action-done = 已完成：{ $action }。
+page-action-failed = 操作失败：{ $error }
+page-new-password = 新密码（仅显示一次）：
+page-refused-title = 无法显示此页面
+page-error-title = 目前无法显示此页面
+page-refused-invalid = 链接无效。请从客户中心重新打开页面。
+page-refused-expired = 链接已过期。请从客户中心重新打开页面。
+page-refused-wrong-service = 此链接是为其他服务生成的。
+page-refused-wrong-role = 此链接是为其他页面生成的。
+page-refused-not-found = 没有这个页面。
+page-refused-not-configured = 此服务器未设置这些页面。
+page-refused-cross-site = 该请求来自其他网站，已被拒绝。
+page-refused-action = 该服务目前无法执行此操作。

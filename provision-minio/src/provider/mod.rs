@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use provision_core::config::ProviderBuilder;
 use provision_core::error::{DeletionRefusal, Error};
 use provision_core::protected::{refuse_administrator, refuse_own_login, NameComparison};
-use provision_core::provider::{is_not_found, Adoption};
+use provision_core::provider::{is_not_found, Adoption, BucketInfo};
 use provision_core::rules::{CaseRule, EdgeRule, NamePolicy};
 use provision_core::undo::Undoable;
 use provision_core::{
@@ -775,6 +775,21 @@ impl StorageProvider for MinioProvider {
         self.require_user(user).await?;
         let usage = self.admin.data_usage().await?;
         Ok(usage_of(&usage, &namespace))
+    }
+
+    async fn buckets(&self, user: &Username) -> Result<Vec<BucketInfo>, Error> {
+        let namespace = self.check_user(user)?;
+        self.require_user(user).await?;
+        // The scanner's snapshot already has each bucket's size and object count.
+        let usage = self.admin.data_usage().await?;
+        Ok(usage
+            .buckets
+            .iter()
+            .filter(|(bucket, _)| namespace.contains(bucket))
+            .map(|(bucket, b)| {
+                BucketInfo::new(bucket.clone(), ByteSize::new(b.size), b.objects_count)
+            })
+            .collect())
     }
 
     async fn usage_all(&self) -> Result<Vec<(Username, Usage)>, Error> {
