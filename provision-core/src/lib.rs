@@ -47,6 +47,7 @@ pub mod error;
 pub mod history;
 #[cfg(feature = "http")]
 pub mod http;
+pub mod i18n;
 pub mod ledger;
 pub mod memory;
 pub mod notify;

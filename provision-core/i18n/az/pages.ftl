@@ -1,0 +1,1 @@
+# The texts of the client-area and admin-area pages (az); every id starts with "page-".

@@ -1,0 +1,15 @@
+# Words several places use (cs).
+
+# The quota of an account without a limit.
+common-unlimited = Neomezeno
+# A count of days; $count picks the plural form.
+common-days = { $count ->
+        [one] { $count } den
+        [few] { $count } dny
+        [many] { $count } dne
+       *[other] { $count } dní
+    }
+# A whole percentage; $value is the number.
+common-percent = { $value } %
+# A size in a unit ("1.50 GB"); $value is a decimal, $unit a symbol such as GB.
+common-size = { $value } { $unit }

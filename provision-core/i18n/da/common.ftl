@@ -1,0 +1,13 @@
+# Words several places use (da).
+
+# The quota of an account without a limit.
+common-unlimited = Ubegrænset
+# A count of days; $count picks the plural form.
+common-days = { $count ->
+        [one] { $count } dag
+       *[other] { $count } dage
+    }
+# A whole percentage; $value is the number.
+common-percent = { $value } %
+# A size in a unit ("1.50 GB"); $value is a decimal, $unit a symbol such as GB.
+common-size = { $value } { $unit }

@@ -1,0 +1,1 @@
+# The texts of the client-area and admin-area pages (es); every id starts with "page-".

@@ -1,0 +1,10 @@
+# Words several places use (hu).
+
+# The quota of an account without a limit.
+common-unlimited = Korlátlan
+# A count of days; $count picks the plural form.
+common-days = { $count } nap
+# A whole percentage; $value is the number.
+common-percent = { $value }%
+# A size in a unit ("1.50 GB"); $value is a decimal, $unit a symbol such as GB.
+common-size = { $value } { $unit }

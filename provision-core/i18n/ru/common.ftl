@@ -1,0 +1,15 @@
+# Words several places use (ru).
+
+# The quota of an account without a limit.
+common-unlimited = Без ограничений
+# A count of days; $count picks the plural form.
+common-days = { $count ->
+        [one] { $count } день
+        [few] { $count } дня
+        [many] { $count } дней
+       *[other] { $count } дня
+    }
+# A whole percentage; $value is the number.
+common-percent = { $value } %
+# A size in a unit ("1.50 GB"); $value is a decimal, $unit a symbol such as GB.
+common-size = { $value } { $unit }

@@ -1,0 +1,1 @@
+# The texts of the client-area and admin-area pages (tr); every id starts with "page-".
