@@ -59,6 +59,7 @@ use std::sync::Arc;
 use secrecy::SecretString;
 use serde::Deserialize;
 
+use crate::delivery::settings::{DeliveryFile, DeliverySettings};
 use crate::error::{Error, InputError, Result};
 use crate::notify::Template;
 use crate::options::ClientOptions;
@@ -351,6 +352,8 @@ pub struct Config {
     pub servers: BTreeMap<String, ProviderConfig>,
     /// The products, by name, checked on load.
     pub products: BTreeMap<String, ProductConfig>,
+    /// How the outbox's notifications go out (`[delivery]`), when configured.
+    pub delivery: Option<DeliverySettings>,
     /// Each server's table as TOML, for the ledger's record of how to build it.
     server_tables: BTreeMap<String, String>,
 }
@@ -362,6 +365,8 @@ struct ConfigFile {
     servers: BTreeMap<String, ProviderConfig>,
     #[serde(default)]
     products: BTreeMap<String, ProductSettings>,
+    #[serde(default)]
+    delivery: Option<DeliveryFile>,
 }
 
 impl Config {
@@ -391,9 +396,11 @@ impl Config {
                 .collect(),
             _ => BTreeMap::new(),
         };
+        let delivery = file.delivery.map(DeliveryFile::check).transpose()?;
         Ok(Config {
             servers: file.servers,
             products,
+            delivery,
             server_tables,
         })
     }
@@ -663,6 +670,24 @@ mod tests {
             product("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\nquta = 2")
                 .unwrap_err();
         assert!(err.to_string().contains("quta"), "{err}");
+    }
+
+    #[test]
+    fn the_delivery_section_loads_and_its_errors_name_the_field() {
+        let config = Config::from_toml(
+            "[delivery]\nsignature = \"-- Ex\"\n[delivery.smtp]\nhost = \"mx.example.com\"\nfrom = \"Ex <b@example.com>\"",
+        )
+        .unwrap();
+        assert_eq!(config.delivery.unwrap().signature, "-- Ex");
+        assert!(Config::from_toml("").unwrap().delivery.is_none());
+        let err = Config::from_toml(
+            "[delivery.smtp]\nhost = \"mx.example.com\"\nfrom = \"Ex <b@example.com>\"\nsecurity = \"plain\"",
+        )
+        .unwrap_err();
+        let Error::Input(InputError::Config(c)) = &err else {
+            panic!("not a config error: {err:?}");
+        };
+        assert_eq!(c.place, "delivery.smtp.security");
     }
 
     #[test]

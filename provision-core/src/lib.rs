@@ -41,6 +41,7 @@
 pub mod concurrency;
 pub mod config;
 pub mod cycle;
+pub mod delivery;
 pub mod email;
 pub mod endpoint;
 pub mod error;

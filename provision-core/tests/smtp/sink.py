@@ -1,0 +1,53 @@
+"""An SMTP server for the delivery tests: aiosmtpd on loopback, each message it
+accepts decoded (headers and the plain-text body, whatever transfer encoding the
+client chose) and appended as one JSON line to a file.
+
+    python sink.py PORT OUT_FILE
+
+Prints "ready" once it listens; runs until its standard input closes or it is killed.
+"""
+
+import email
+import json
+import sys
+from email import policy
+
+from aiosmtpd.controller import Controller
+
+
+class Sink:
+    def __init__(self, out):
+        self.out = out
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.original_content, policy=policy.default)
+        body = message.get_body(preferencelist=("plain",))
+        record = {
+            "mail_from": envelope.mail_from,
+            "rcpt_tos": envelope.rcpt_tos,
+            "from": str(message["From"]),
+            "to": str(message["To"]),
+            "reply_to": str(message.get("Reply-To", "")),
+            "subject": str(message["Subject"]),
+            "content_language": str(message.get("Content-Language", "")),
+            "charset": body.get_content_charset() if body else None,
+            "body": body.get_content() if body else None,
+        }
+        with open(self.out, "a", encoding="utf-8") as f:
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return "250 Message accepted"
+
+
+def main():
+    port, out = int(sys.argv[1]), sys.argv[2]
+    controller = Controller(Sink(out), hostname="127.0.0.1", port=port)
+    controller.start()
+    print("ready", flush=True)
+    try:
+        sys.stdin.read()
+    finally:
+        controller.stop()
+
+
+if __name__ == "__main__":
+    main()
