@@ -374,10 +374,12 @@ async fn serve(cli: &Cli, args: &ServeArgs) -> CliResult<()> {
     };
     let idempotency = options.idempotency(ledger);
     let purger = idempotency.spawn_purger();
+    let delivery = crate::delivery::Delivery::from_config(&config)?.map(Arc::new);
     let app = Arc::new(AppState {
         config,
         cycle: Arc::new(cycle),
         sweeps: Arc::default(),
+        delivery,
     });
     let listener = std::net::TcpListener::bind(args.listen)?;
     let running = spawn(

@@ -152,10 +152,14 @@ quota = "20 GB"
         let admin = token(Scope::Admin, "operator");
         let other = token(Scope::Provision, "billing-two");
         let tokens = Tokens::parse(&lines).unwrap();
+        let delivery = provision_cli::delivery::Delivery::from_config(&config)
+            .unwrap()
+            .map(Arc::new);
         let app = Arc::new(AppState {
             config,
             cycle: Arc::new(cycle),
             sweeps: Arc::default(),
+            delivery,
         });
         let idempotency = options.idempotency(ledger);
         let router = serve::router(app, Arc::new(tokens), idempotency, &options);

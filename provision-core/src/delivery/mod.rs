@@ -137,3 +137,23 @@ pub trait Notifier: Send + Sync {
     /// Sends one notification. Ok only once the other side accepted it.
     async fn send(&self, notification: &Notification) -> Result<Sent, DeliveryError>;
 }
+
+/// The notifier the `[delivery]` section configures, its secrets read now. A channel
+/// whose feature (`smtp`, `webhook`) this build lacks is a configuration error.
+pub fn notifier(
+    settings: &settings::DeliverySettings,
+) -> Result<std::sync::Arc<dyn Notifier>, crate::config::ConfigError> {
+    match &settings.channel {
+        #[cfg(feature = "smtp")]
+        settings::Channel::Smtp(smtp) => Ok(std::sync::Arc::new(smtp::SmtpNotifier::new(smtp)?)),
+        #[cfg(feature = "webhook")]
+        settings::Channel::Webhook(hook) => {
+            Ok(std::sync::Arc::new(webhook::WebhookNotifier::new(hook)?))
+        }
+        #[allow(unreachable_patterns)]
+        _ => Err(crate::config::ConfigError::new(
+            "delivery",
+            "this build has no such channel (features smtp, webhook)",
+        )),
+    }
+}

@@ -1,6 +1,6 @@
 """An SMTP server for the delivery tests: aiosmtpd on loopback, each message it
 accepts decoded (headers and the plain-text body, whatever transfer encoding the
-client chose) and appended as one JSON line to a file.
+client chose, line ends as "\n") and appended as one JSON line to a file.
 
     python sink.py PORT OUT_FILE
 
@@ -31,7 +31,8 @@ class Sink:
             "subject": str(message["Subject"]),
             "content_language": str(message.get("Content-Language", "")),
             "charset": body.get_content_charset() if body else None,
-            "body": body.get_content() if body else None,
+            # Lines end in CRLF on the wire (RFC 5322); the tests compare with "\n".
+            "body": body.get_content().replace("\r\n", "\n") if body else None,
         }
         with open(self.out, "a", encoding="utf-8") as f:
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
