@@ -5,8 +5,8 @@
 use chrono::Utc;
 use provision::core::config::Config;
 use provision::core::cycle::BillingCycle;
-use provision::core::ledger::{LedgerError, ServiceKey, ServiceRecord};
 use provision::core::i18n::Language;
+use provision::core::ledger::{LedgerError, ServiceKey, ServiceRecord};
 use provision::core::provisioner::ServiceContext;
 use provision::core::GeneratePassword;
 

@@ -453,8 +453,14 @@ async fn sweep_sends_what_is_owed_through_delivery_and_keeps_an_unsent_one_pendi
     ));
     let (code, stdout, _) = setup.run(&["sweep", "--server", "cloud"]).await;
     assert_eq!(code, 10, "{stdout}");
-    assert!(stdout.contains("0 notifications sent by smtp, 1 not sent (still pending)"), "{stdout}");
-    assert!(stdout.contains("notify_near_limit cloud/1: NOT SENT: SMTP"), "{stdout}");
+    assert!(
+        stdout.contains("0 notifications sent by smtp, 1 not sent (still pending)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("notify_near_limit cloud/1: NOT SENT: SMTP"),
+        "{stdout}"
+    );
     assert!(stdout.contains("1 action pending"), "{stdout}");
 
     // Through a webhook instead: sent, confirmed, in the customer's language.
@@ -468,13 +474,20 @@ async fn sweep_sends_what_is_owed_through_delivery_and_keeps_an_unsent_one_pendi
     let (code, doc) = setup.json(&["sweep", "--server", "cloud"]).await;
     assert_eq!(code, 0, "{doc}");
     assert_eq!(doc["delivery"]["channel"], "webhook");
-    assert_eq!(doc["delivery"]["delivered"].as_array().unwrap().len(), 1, "{doc}");
+    assert_eq!(
+        doc["delivery"]["delivered"].as_array().unwrap().len(),
+        1,
+        "{doc}"
+    );
     assert_eq!(doc["pending_actions"].as_array().unwrap().len(), 0, "{doc}");
     let events = received.lock().unwrap().clone();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0]["language"], "fr");
     assert_eq!(events[0]["email"], "jo@example.com");
-    assert_eq!(events[0]["subject"], "Votre stockage cloud est plein à 99 %");
+    assert_eq!(
+        events[0]["subject"],
+        "Votre stockage cloud est plein à 99 %"
+    );
 
     // A language the notifications do not have is refused before anything is made.
     let mut create = create;
@@ -482,7 +495,10 @@ async fn sweep_sends_what_is_owed_through_delivery_and_keeps_an_unsent_one_pendi
     create[12] = "xx";
     let (code, doc) = setup.json(&create).await;
     assert_eq!(code, 2, "{doc}");
-    assert!(doc["error"]["message"].as_str().unwrap().contains("\"xx\""), "{doc}");
+    assert!(
+        doc["error"]["message"].as_str().unwrap().contains("\"xx\""),
+        "{doc}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -404,9 +404,8 @@ Disk free: {$disk_free_unit} {$unit} ({$disk_free_percentage} %)
                 "Disk free: unlimited GB (100 %)",
             ]
         );
-        let (_, lines) = operator_render(
-            values(3 * GB, Quota::Unlimited).with_unlimited_word("unbegrenzt"),
-        );
+        let (_, lines) =
+            operator_render(values(3 * GB, Quota::Unlimited).with_unlimited_word("unbegrenzt"));
         assert_eq!(lines[0], "Disk limit: unbegrenzt GB");
     }
 
@@ -440,9 +439,7 @@ Disk free: {$disk_free_unit} {$unit} ({$disk_free_percentage} %)
 
     #[test]
     fn expression_errors_at_render() {
-        let v = values(GB, ten_gb())
-            .with("text", "ten")
-            .with("zero", "0");
+        let v = values(GB, ten_gb()).with("text", "ten").with("zero", "0");
         let t = Template::parse("{$disk_used_bytes/$zero}", &["zero"]).unwrap();
         assert_eq!(
             t.render(&v),

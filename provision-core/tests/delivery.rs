@@ -19,7 +19,9 @@ use provision_core::delivery::compose::Composer;
 use provision_core::delivery::outbox::deliver_pending;
 use provision_core::delivery::settings::{SmtpSecurity, SmtpSettings, WebhookSettings};
 use provision_core::delivery::smtp::SmtpNotifier;
-use provision_core::delivery::webhook::{signature, WebhookNotifier, DELIVERY_HEADER, SIGNATURE_HEADER};
+use provision_core::delivery::webhook::{
+    signature, WebhookNotifier, DELIVERY_HEADER, SIGNATURE_HEADER,
+};
 use provision_core::delivery::DeliveryError;
 use provision_core::i18n::{format_decimal, Language};
 use provision_core::ledger::{ServerId, SqlLedger};
@@ -53,7 +55,13 @@ async fn swept_cycle() -> (BillingCycle, Composer) {
         .with_server(server(), provider.clone())
         .with_product("cloud", product());
     let orders = [
-        ("1", "de@example.com", "de-AT", "Jörg Müller", 9 * GB + GB / 2),
+        (
+            "1",
+            "de@example.com",
+            "de-AT",
+            "Jörg Müller",
+            9 * GB + GB / 2,
+        ),
         ("2", "ar@example.com", "ar", "ليلى", 12 * GB),
     ];
     for (id, email, language, name, used) in orders {
@@ -72,7 +80,11 @@ async fn swept_cycle() -> (BillingCycle, Composer) {
 
 async fn pending_count(cycle: &BillingCycle) -> usize {
     // A zero lease looks without holding anything.
-    cycle.pending_actions(100, Duration::ZERO).await.unwrap().len()
+    cycle
+        .pending_actions(100, Duration::ZERO)
+        .await
+        .unwrap()
+        .len()
 }
 
 /// The venv's python with aiosmtpd, or None (the reason printed) outside CI.
@@ -170,7 +182,13 @@ async fn smtp_sends_in_the_customers_language_only_after_the_server_is_up_and_on
     assert_eq!(report.undelivered.len(), 2);
     for undelivered in &report.undelivered {
         assert!(
-            matches!(undelivered.error, DeliveryError::Smtp { permanent: false, .. }),
+            matches!(
+                undelivered.error,
+                DeliveryError::Smtp {
+                    permanent: false,
+                    ..
+                }
+            ),
             "{:?}",
             undelivered.error
         );
@@ -223,7 +241,9 @@ async fn smtp_sends_in_the_customers_language_only_after_the_server_is_up_and_on
     let twelve = format_decimal(Language::Arabic, "12");
     let ten = format_decimal(Language::Arabic, "10");
     assert!(
-        body.contains(&format!("على {twelve} GB، وهذا أكثر من حدّه البالغ {ten} GB")),
+        body.contains(&format!(
+            "على {twelve} GB، وهذا أكثر من حدّه البالغ {ten} GB"
+        )),
         "{body}"
     );
     assert!(body.contains("تم تقييد الحساب."), "{body}");
@@ -308,7 +328,10 @@ async fn a_service_without_an_address_stays_pending_and_says_why() {
         report.undelivered[0].error,
         DeliveryError::NoAddress { .. }
     ));
-    assert!(report.undelivered[0].error.to_string().contains("no e-mail address"));
+    assert!(report.undelivered[0]
+        .error
+        .to_string()
+        .contains("no e-mail address"));
     assert_eq!(pending_count(&cycle).await, 1);
 }
 

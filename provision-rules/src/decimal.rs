@@ -149,7 +149,17 @@ mod tests {
 
     #[test]
     fn only_plain_decimals_parse() {
-        for bad in ["", ".5", "5.", "-1", "1e3", "1.2.3", "1,5", " 1", "unlimited"] {
+        for bad in [
+            "",
+            ".5",
+            "5.",
+            "-1",
+            "1e3",
+            "1.2.3",
+            "1,5",
+            " 1",
+            "unlimited",
+        ] {
             assert_eq!(Decimal::parse(bad), None, "{bad:?}");
         }
         assert_eq!(Decimal::parse(&"9".repeat(LONGEST_NUMBER + 1)), None);

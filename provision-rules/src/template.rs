@@ -278,11 +278,9 @@ impl Template {
                     let (a, b) = (number(left, a)?, number(right, b)?);
                     let result = match operator {
                         Operator::Multiply => a.multiply(&b),
-                        Operator::Divide => {
-                            a.divide(&b).ok_or(TemplateError::DivisionByZero {
-                                position: *position,
-                            })?
-                        }
+                        Operator::Divide => a.divide(&b).ok_or(TemplateError::DivisionByZero {
+                            position: *position,
+                        })?,
                     };
                     out.push_str(&result.shown());
                 }

@@ -47,6 +47,11 @@ impl Harness {
     }
 
     pub async fn start_with(options: ServeOptions) -> Harness {
+        Harness::start_configured(options, "").await
+    }
+
+    /// A harness whose configuration ends with `extra` (TOML).
+    pub async fn start_configured(options: ServeOptions, extra: &str) -> Harness {
         let dir = tempfile::tempdir().unwrap();
         let nextcloud = MockNextcloud::start().await;
         let synology = MockSynology::start().await;
@@ -127,7 +132,8 @@ quota = "20 GB"
             minio_user = minio.access_key(),
             minio_password = minio_password.display(),
         );
-        let config = provision::core::config::Config::from_toml(&config).unwrap();
+        let config =
+            provision::core::config::Config::from_toml(&format!("{config}{extra}")).unwrap();
         let ledger = Arc::new(
             SqlLedger::sqlite(dir.path().join("ledger.sqlite"))
                 .await

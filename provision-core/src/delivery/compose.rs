@@ -69,10 +69,12 @@ impl Composer {
             service: service.key.clone(),
             reason,
         };
-        let product = self
-            .products
-            .get(&service.product)
-            .ok_or_else(|| unknown(format!("no product {:?} in the configuration", service.product)))?;
+        let product = self.products.get(&service.product).ok_or_else(|| {
+            unknown(format!(
+                "no product {:?} in the configuration",
+                service.product
+            ))
+        })?;
         let language = language_of(service);
         let catalogue = Catalogue::get();
         let unlimited = catalogue.text(language, "common-unlimited", &Args::new());
@@ -145,7 +147,10 @@ impl Composer {
         let (subject, body) = split_subject(&text);
         let subject = match subject {
             Some(subject) => subject.to_string(),
-            None => self.default_text(action.kind, values, language, unlimited).0,
+            None => {
+                self.default_text(action.kind, values, language, unlimited)
+                    .0
+            }
         };
         Ok((subject, body.to_string()))
     }

@@ -185,7 +185,8 @@ pub(crate) fn mailbox_address(mailbox: &str) -> Option<&str> {
 impl DeliveryFile {
     /// Checks every field; errors name `delivery.<field>`.
     pub(crate) fn check(self) -> Result<DeliverySettings, ConfigError> {
-        let fail = |field: &str, reason: &str| ConfigError::new(format!("delivery.{field}"), reason);
+        let fail =
+            |field: &str, reason: &str| ConfigError::new(format!("delivery.{field}"), reason);
         let channel = match (self.smtp, self.webhook) {
             (Some(_), Some(_)) => {
                 return Err(fail(
@@ -219,10 +220,7 @@ impl DeliveryFile {
 }
 
 impl SmtpFile {
-    fn check(
-        self,
-        fail: impl Fn(&str, &str) -> ConfigError,
-    ) -> Result<SmtpSettings, ConfigError> {
+    fn check(self, fail: impl Fn(&str, &str) -> ConfigError) -> Result<SmtpSettings, ConfigError> {
         let host = self.host.trim().to_string();
         if host.is_empty() || host.contains(['/', ' ', ':']) && !host.starts_with('[') {
             return Err(fail("smtp.host", "must be a host name or an address"));
@@ -317,7 +315,8 @@ mod tests {
     use super::*;
 
     fn check(toml_text: &str) -> Result<DeliverySettings, ConfigError> {
-        let file: DeliveryFile = toml::from_str(toml_text).map_err(|e| ConfigError::new("toml", e.to_string()))?;
+        let file: DeliveryFile =
+            toml::from_str(toml_text).map_err(|e| ConfigError::new("toml", e.to_string()))?;
         file.check()
     }
 
@@ -334,8 +333,12 @@ mod tests {
         assert_eq!(smtp.login.as_ref().map(|l| l.0.as_str()), Some("m"));
         assert_eq!(settings.signature, "-- Ex");
         assert_eq!(settings.batch, 100);
-        let tls = check("[smtp]\nhost = \"mx\"\nsecurity = \"tls\"\nfrom = \"a@example.com\"").unwrap();
-        assert!(matches!(tls.channel, Channel::Smtp(SmtpSettings { port: 465, .. })));
+        let tls =
+            check("[smtp]\nhost = \"mx\"\nsecurity = \"tls\"\nfrom = \"a@example.com\"").unwrap();
+        assert!(matches!(
+            tls.channel,
+            Channel::Smtp(SmtpSettings { port: 465, .. })
+        ));
     }
 
     #[test]
@@ -370,8 +373,13 @@ mod tests {
             let err = check(text).unwrap_err();
             assert_eq!(err.place, place, "{text}: {err}");
         }
-        assert!(check("[smtp]\nhost = \"mx\"\nfrom = \"a@example.com\"\nsecurity = \"ssl\"").is_err());
-        assert!(check("[smtp]\nhost = \"localhost\"\nsecurity = \"plain\"\nfrom = \"a@example.com\"").is_ok());
+        assert!(
+            check("[smtp]\nhost = \"mx\"\nfrom = \"a@example.com\"\nsecurity = \"ssl\"").is_err()
+        );
+        assert!(check(
+            "[smtp]\nhost = \"localhost\"\nsecurity = \"plain\"\nfrom = \"a@example.com\""
+        )
+        .is_ok());
     }
 
     #[test]

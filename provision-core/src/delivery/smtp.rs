@@ -64,14 +64,10 @@ impl SmtpNotifier {
             }
             SmtpSecurity::Plain => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
         };
-        let mut builder = builder
-            .port(settings.port)
-            .timeout(Some(settings.timeout));
+        let mut builder = builder.port(settings.port).timeout(Some(settings.timeout));
         if let Some((user, password)) = login {
-            builder = builder.credentials(Credentials::new(
-                user,
-                password.expose_secret().to_string(),
-            ));
+            builder =
+                builder.credentials(Credentials::new(user, password.expose_secret().to_string()));
         }
         let from: Mailbox = settings.from.parse().map_err(|e| fail("from", &e))?;
         let reply_to = settings

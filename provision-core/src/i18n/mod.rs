@@ -26,6 +26,6 @@ mod language;
 mod numbers;
 
 pub use catalogue::{Args, Catalogue, DOMAINS, PREFIXES};
-pub use language::UnknownLanguage;
 pub use language::Language;
+pub use language::UnknownLanguage;
 pub use numbers::{format_decimal, format_percent};

@@ -27,9 +27,9 @@ use sqlx::{AnyPool, Executor, Row};
 
 use self::schema::{Dialect, Migrations, LATEST_VERSION};
 use super::{
-    AccountKey, ActionId, Begun, Ledger, LedgerError, LedgerSample, LimitOverride, Operation,
-    OperationKind, OperationState, PendingAction, ServerId, ServerRecord, ServiceKey,
-    Customer, ServiceRecord, ServiceStatus, SweepRecord,
+    AccountKey, ActionId, Begun, Customer, Ledger, LedgerError, LedgerSample, LimitOverride,
+    Operation, OperationKind, OperationState, PendingAction, ServerId, ServerRecord, ServiceKey,
+    ServiceRecord, ServiceStatus, SweepRecord,
 };
 use crate::error::{Error, Result};
 use crate::history::series::{from_millis, to_millis, DayWindow, MonthWindow};
