@@ -266,8 +266,9 @@ async fn an_operators_template_is_sent_as_written() {
         quota = 10
         unit = "GB"
         notify_at = 80
+        merge_fields = ["client_company"]
         [products.cloud.templates]
-        near_limit = "Subject: {$disk_used_percentage} % - {$username}\n\nDear {$client_name},\nDisk limit: {$disk_limit_bytes*$unit_coefficient} {$unit}\nDisk used: {$disk_used_unit} {$unit} ({$disk_used_percentage} %)\nDisk free: {$disk_free_unit} {$unit} ({$disk_free_percentage} %)\n{$signature}"
+        near_limit = "Subject: {$disk_used_percentage} % - {$username}\n\nDear {$client_name}{$client_company},\nDisk limit: {$disk_limit_bytes*$unit_coefficient} {$unit}\nDisk used: {$disk_used_unit} {$unit} ({$disk_used_percentage} %)\nDisk free: {$disk_free_unit} {$unit} ({$disk_free_percentage} %)\n{$signature}"
         "#,
     )
     .unwrap();

@@ -100,6 +100,15 @@ impl Composer {
             ThresholdAction::LimitExceeded => product.templates.suspended_for_limit.as_ref(),
             _ => None,
         };
+        // A merge field the product declares but nobody supplied is empty, not an
+        // error that would keep the action pending for ever.
+        if let Some(template) = template {
+            for name in template.placeholders() {
+                if values.get(name).is_none() {
+                    values = values.with(name, "");
+                }
+            }
+        }
         let (subject, body) = match (template, action.kind) {
             (Some(template), _) => {
                 self.operator_text(template, &values, service, action, language, &unlimited)?
