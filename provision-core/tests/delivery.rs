@@ -110,11 +110,17 @@ struct SmtpSink {
 
 impl SmtpSink {
     fn start(python: &Path, port: u16, out: &Path) -> SmtpSink {
+        SmtpSink::start_with(python, port, out, &[])
+    }
+
+    /// `tls`: `["starttls" | "tls", cert.pem, key.pem]`.
+    fn start_with(python: &Path, port: u16, out: &Path, tls: &[&Path]) -> SmtpSink {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp/sink.py");
         let mut child = Command::new(python)
             .arg(script)
             .arg(port.to_string())
             .arg(out)
+            .args(tls)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -159,6 +165,7 @@ fn smtp_settings(port: u16) -> SmtpSettings {
         login: None,
         from: "Example Hosting <billing@example.com>".into(),
         reply_to: Some("support@example.com".into()),
+        ca_file: None,
         timeout: Duration::from_secs(10),
     }
 }
@@ -248,6 +255,81 @@ async fn smtp_sends_in_the_customers_language_only_after_the_server_is_up_and_on
     );
     assert!(body.contains("تم تقييد الحساب."), "{body}");
     drop(sink);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A CA and a certificate for `localhost` signed by it, as PEM files in `dir`:
+/// (ca.pem, cert.pem, key.pem).
+fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let cert = CertificateParams::new(vec!["localhost".to_string()])
+        .unwrap()
+        .signed_by(&key, &ca, &ca_key)
+        .unwrap();
+    let paths = (
+        dir.join("ca.pem"),
+        dir.join("cert.pem"),
+        dir.join("key.pem"),
+    );
+    std::fs::write(&paths.0, ca.pem()).unwrap();
+    std::fs::write(&paths.1, cert.pem()).unwrap();
+    std::fs::write(&paths.2, key.serialize_pem()).unwrap();
+    paths
+}
+
+#[tokio::test]
+async fn starttls_and_implicit_tls_are_verified_against_the_configured_ca() {
+    let Some(python) = smtp_python() else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("provision-smtp-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (ca, cert, key) = certificates(&dir);
+    for (mode, security) in [
+        ("starttls", SmtpSecurity::Starttls),
+        ("tls", SmtpSecurity::Tls),
+    ] {
+        let (cycle, composer) = swept_cycle().await;
+        let port = free_port();
+        let out = dir.join(format!("{mode}.jsonl"));
+        let _ = std::fs::remove_file(&out);
+        let sink = SmtpSink::start_with(&python, port, &out, &[Path::new(mode), &cert, &key]);
+        let settings = SmtpSettings {
+            host: "localhost".into(),
+            security,
+            ..smtp_settings(port)
+        };
+        // Without the CA the certificate is not trusted: nothing is sent, nothing lost.
+        let untrusting = SmtpNotifier::with_password(&settings, None).unwrap();
+        let report = deliver_pending(&cycle, &untrusting, &composer, 100, Duration::from_secs(60))
+            .await
+            .unwrap();
+        assert_eq!(report.undelivered.len(), 2, "{mode}");
+        assert_eq!(pending_count(&cycle).await, 2);
+        assert!(sink.messages().is_empty(), "{mode}");
+
+        let trusting = SmtpSettings {
+            ca_file: Some(ca.clone()),
+            ..settings
+        };
+        let notifier = SmtpNotifier::with_password(&trusting, None).unwrap();
+        let report = deliver_pending(&cycle, &notifier, &composer, 100, Duration::from_secs(60))
+            .await
+            .unwrap();
+        assert_eq!(
+            report.delivered.len(),
+            2,
+            "{mode}: {:?}",
+            report.undelivered
+        );
+        assert_eq!(sink.messages().len(), 2, "{mode}");
+        drop(sink);
+    }
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -15,6 +15,7 @@
 //! password = { env = "SMTP_PASSWORD" }   # or { file = "/run/secrets/smtp" }
 //! from = "Example Hosting <billing@example.com>"
 //! reply_to = "support@example.com"       # optional
+//! ca_file = "/etc/provision/relay-ca.pem" # optional: a private CA to trust as well
 //! timeout = "30s"
 //!
 //! # or, instead of [delivery.smtp]:
@@ -74,6 +75,8 @@ pub struct SmtpSettings {
     pub from: String,
     /// The Reply-To header, when set.
     pub reply_to: Option<String>,
+    /// A PEM file of certificates trusted beside the system's roots (a private relay).
+    pub ca_file: Option<std::path::PathBuf>,
     /// The time one send may take, connection included.
     pub timeout: Duration,
 }
@@ -144,6 +147,8 @@ struct SmtpFile {
     from: String,
     #[serde(default)]
     reply_to: Option<String>,
+    #[serde(default)]
+    ca_file: Option<std::path::PathBuf>,
     #[serde(default, with = "humantime_serde")]
     timeout: Option<Duration>,
 }
@@ -256,6 +261,12 @@ impl SmtpFile {
                 ));
             }
         }
+        if security == SmtpSecurity::Plain && self.ca_file.is_some() {
+            return Err(fail(
+                "smtp.ca_file",
+                "a CA only matters with security \"starttls\" or \"tls\"",
+            ));
+        }
         let timeout = self.timeout.unwrap_or(Duration::from_secs(30));
         if timeout.is_zero() {
             return Err(fail("smtp.timeout", "must be longer than zero"));
@@ -267,6 +278,7 @@ impl SmtpFile {
             login,
             from: self.from,
             reply_to: self.reply_to,
+            ca_file: self.ca_file,
             timeout,
         })
     }
@@ -366,6 +378,7 @@ mod tests {
             ("[webhook]\nurl = \"http://billing.example.com/x\"\nkey = { env = \"K\" }", "delivery.webhook.url"),
             ("[webhook]\nurl = \"https://u:p@billing.example.com/x\"\nkey = { env = \"K\" }", "delivery.webhook.url"),
             ("[webhook]\nurl = \"https://b.example.com/\"\nkey = { env = \"K\" }\n[smtp]\nhost = \"mx\"\nfrom = \"a@example.com\"", "delivery.webhook"),
+            ("[smtp]\nhost = \"localhost\"\nsecurity = \"plain\"\nfrom = \"a@example.com\"\nca_file = \"/ca.pem\"", "delivery.smtp.ca_file"),
             ("signature = \"x\"", "delivery"),
             ("batch = 0\n[webhook]\nurl = \"https://b.example.com/\"\nkey = { env = \"K\" }", "delivery.batch"),
         ];

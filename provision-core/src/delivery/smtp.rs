@@ -9,6 +9,7 @@
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -56,13 +57,32 @@ impl SmtpNotifier {
             ConfigError::new(format!("delivery.smtp.{field}"), e.to_string())
         };
         let host = settings.host.as_str();
-        let builder = match settings.security {
-            SmtpSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
-                .map_err(|e| fail("host", &e))?,
-            SmtpSecurity::Tls => {
+        let builder = match (&settings.ca_file, settings.security) {
+            (_, SmtpSecurity::Plain) => {
+                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+            }
+            (None, SmtpSecurity::Starttls) => {
+                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
+                    .map_err(|e| fail("host", &e))?
+            }
+            (None, SmtpSecurity::Tls) => {
                 AsyncSmtpTransport::<Tokio1Executor>::relay(host).map_err(|e| fail("host", &e))?
             }
-            SmtpSecurity::Plain => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
+            (Some(path), security) => {
+                // The system's roots and the operator's CA; the host name is checked.
+                let pem = std::fs::read(path)
+                    .map_err(|e| fail("ca_file", &format!("{}: {e}", path.display())))?;
+                let certificate = Certificate::from_pem(&pem).map_err(|e| fail("ca_file", &e))?;
+                let parameters = TlsParameters::builder(host.to_string())
+                    .add_root_certificate(certificate)
+                    .build_rustls()
+                    .map_err(|e| fail("ca_file", &e))?;
+                let tls = match security {
+                    SmtpSecurity::Tls => Tls::Wrapper(parameters),
+                    _ => Tls::Required(parameters),
+                };
+                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).tls(tls)
+            }
         };
         let mut builder = builder.port(settings.port).timeout(Some(settings.timeout));
         if let Some((user, password)) = login {

@@ -2,13 +2,16 @@
 accepts decoded (headers and the plain-text body, whatever transfer encoding the
 client chose, line ends as "\n") and appended as one JSON line to a file.
 
-    python sink.py PORT OUT_FILE
+    python sink.py PORT OUT_FILE [starttls|tls CERT_PEM KEY_PEM]
 
-Prints "ready" once it listens; runs until its standard input closes or it is killed.
+With `starttls` the server requires STARTTLS before MAIL; with `tls` it speaks TLS
+from the first byte. Prints "ready" once it listens; runs until its standard input
+closes or it is killed.
 """
 
 import email
 import json
+import ssl
 import sys
 from email import policy
 
@@ -41,7 +44,18 @@ class Sink:
 
 def main():
     port, out = int(sys.argv[1]), sys.argv[2]
-    controller = Controller(Sink(out), hostname="127.0.0.1", port=port)
+    options = {}
+    if len(sys.argv) == 6:
+        mode, cert, key = sys.argv[3:6]
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        if mode == "starttls":
+            options = {"tls_context": context, "require_starttls": True}
+        elif mode == "tls":
+            options = {"ssl_context": context, "server_hostname": "localhost"}
+        else:
+            sys.exit(f"unknown mode {mode!r}")
+    controller = Controller(Sink(out), hostname="127.0.0.1", port=port, **options)
     controller.start()
     print("ready", flush=True)
     try:
