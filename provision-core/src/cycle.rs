@@ -70,7 +70,9 @@ use crate::ledger::{
     ServiceStatus, SweepRecord,
 };
 use crate::notify::NotificationValues;
-use crate::provider::{AccountInfo, AccountSpec, QuotaEnforcement, StorageProvider};
+use crate::provider::{
+    AccountInfo, AccountSpec, AccountStatus, Adoption, QuotaEnforcement, StorageProvider,
+};
 use crate::provisioner::{read_usages, ProductConfig, ServiceContext, SweepAccount, SweepOutcome};
 use crate::rules::{resolve_unique, CollisionLimits, GeneratePassword, NameContext};
 use crate::threshold::{evaluate, ThresholdState};
@@ -108,6 +110,33 @@ impl fmt::Debug for Created {
             .field("resumed", &self.resumed)
             .finish()
     }
+}
+
+/// What an adoption ([`BillingCycle::adopt`]) did.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Adopted {
+    /// The account is now the service's, with the status the server reports.
+    Recorded {
+        /// The service as the ledger now records it.
+        service: ServiceRecord,
+        /// The account as the server reported it.
+        account: AccountInfo,
+    },
+    /// The service already held this account (a repeated adoption): nothing changed.
+    AlreadyRecorded {
+        /// The service as the ledger records it.
+        service: ServiceRecord,
+    },
+    /// The account cannot be managed as it is: nothing was recorded, nothing changed.
+    DoesNotFit {
+        /// The account.
+        username: Username,
+        /// Why.
+        reason: String,
+        /// What does not fit (MinIO: buckets outside the namespace).
+        resources: Vec<String>,
+    },
 }
 
 /// What a sweep of one server did.
@@ -604,6 +633,88 @@ impl BillingCycle {
                 Ok(provider.account(&candidate).await?.is_some())
             },
         )
+        .await
+    }
+
+    // ---- adopt ----------------------------------------------------------------------
+
+    /// Records the existing account `username` of `server` as service `ctx.service_id`
+    /// with `product` (a migration from another billing module). The account is checked
+    /// on the server first, and nothing on the server is changed: an account that does
+    /// not fit ([`Adoption::DoesNotFit`]) is reported and not recorded. A repeated
+    /// adoption of the same account answers [`Adopted::AlreadyRecorded`]; a service
+    /// that holds another account, or an account another service holds, is refused.
+    pub async fn adopt(
+        &self,
+        server: &ServerId,
+        ctx: &ServiceContext,
+        product: &str,
+        username: &Username,
+    ) -> Result<Adopted> {
+        let provider = self.provider(server)?.clone();
+        self.product(product)?;
+        let key = ServiceKey::new(server.clone(), ctx.service_id.clone());
+        let account_key = provider.name_policy().account_key(username.as_str());
+        self.locked(&key, || async {
+            let previous = self.ledger.service(&key).await?;
+            if let Some(service) = &previous {
+                let same = service.account_key.as_deref() == Some(account_key.as_str());
+                if same && service.status.holds_account() {
+                    return Ok(Adopted::AlreadyRecorded {
+                        service: service.clone(),
+                    });
+                }
+                if service.status != ServiceStatus::Terminated {
+                    return Err(LedgerError::WrongState {
+                        service: key.clone(),
+                        status: service.status,
+                        operation: OperationKind::Adopt,
+                    }
+                    .into());
+                }
+            }
+            if let Some(owner) = self.ledger.account_owner(server, &account_key).await? {
+                return Err(LedgerError::NameTaken {
+                    server: server.clone(),
+                    username: username.clone(),
+                    owner: owner.service_id,
+                }
+                .into());
+            }
+            let account = match provider.check_adoption(username).await? {
+                Adoption::Fits(account) => account,
+                Adoption::DoesNotFit {
+                    reason, resources, ..
+                } => {
+                    return Ok(Adopted::DoesNotFit {
+                        username: username.clone(),
+                        reason,
+                        resources,
+                    })
+                }
+            };
+            let status = match account.status {
+                AccountStatus::Suspended => ServiceStatus::Suspended,
+                _ => ServiceStatus::Active,
+            };
+            let mut record = ServiceRecord::new(
+                key.clone(),
+                ctx.client_id.clone(),
+                product,
+                status,
+                Utc::now(),
+            );
+            if let Some(old) = previous {
+                record.created_at = old.created_at;
+            }
+            record.username = Some(account.username.clone());
+            record.account_key = Some(account_key.clone());
+            self.ledger.save_service(&record).await?;
+            Ok(Adopted::Recorded {
+                service: record,
+                account,
+            })
+        })
         .await
     }
 

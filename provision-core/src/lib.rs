@@ -69,8 +69,8 @@ pub mod username;
 
 pub use error::{Error, ErrorKind, Result};
 pub use provider::{
-    AccountInfo, AccountSpec, AccountStatus, Capabilities, Plan, ProviderExt, QuotaEnforcement,
-    ServerInfo, StorageProvider, Usage,
+    AccountInfo, AccountSpec, AccountStatus, Adoption, Capabilities, Plan, ProviderExt,
+    QuotaEnforcement, ServerInfo, StorageProvider, Usage,
 };
 pub use quota::{ByteSize, Quota, Unit};
 pub use rules::NamePolicy;

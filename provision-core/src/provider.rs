@@ -98,6 +98,24 @@ pub struct AccountInfo {
     pub groups: Vec<GroupName>,
 }
 
+/// What [`StorageProvider::check_adoption`] found of an account made elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Adoption {
+    /// It can be managed as it is.
+    Fits(AccountInfo),
+    /// Managing it would change what it holds, so it is left alone: `resources` name
+    /// what does not fit (MinIO: the buckets its policies reach outside the namespace).
+    DoesNotFit {
+        /// The account as the server reports it.
+        account: AccountInfo,
+        /// Why it does not fit.
+        reason: String,
+        /// What does not fit.
+        resources: Vec<String>,
+    },
+}
+
 /// Disk usage of one account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -307,6 +325,20 @@ pub trait StorageProvider: Send + Sync {
 
     /// The account, or None when it does not exist.
     async fn account(&self, user: &Username) -> Result<Option<AccountInfo>>;
+
+    /// Whether an account made elsewhere (by another billing module) can be managed by
+    /// this provider as it is. Reads only; nothing on the server changes. Fails with
+    /// [`Error::AccountNotFound`] when there is no such account. The default accepts
+    /// any existing account; a backend whose accounts can hold what it would not manage
+    /// (MinIO: buckets outside the namespace) says what does not fit.
+    async fn check_adoption(&self, user: &Username) -> Result<Adoption> {
+        match self.account(user).await? {
+            Some(account) => Ok(Adoption::Fits(account)),
+            None => Err(Error::AccountNotFound {
+                username: user.to_string(),
+            }),
+        }
+    }
 
     /// Creates an account. Fails with [`Error::AccountExists`] when the name is taken;
     /// leaves nothing behind when it fails.

@@ -7,9 +7,8 @@ use std::path::PathBuf;
 
 use common::*;
 use provision_core::config::{Config, ProviderBuilder};
-use provision_core::endpoint::EndpointError;
-use provision_core::error::InputError;
-use provision_core::{Error, ErrorKind, StorageProvider};
+use provision_core::testkit::builder::{check_builder, BuilderCase};
+use provision_core::StorageProvider;
 use provision_minio::mock::ROOT_SECRET_KEY;
 use provision_minio::{MinioProvider, MinioProviderBuilder, SETTING_KEYS};
 
@@ -45,37 +44,21 @@ fn secret_file(name: &str) -> PathBuf {
     path
 }
 
-fn config_error_place(err: &Error) -> Option<&str> {
-    match err {
-        Error::Input(InputError::Config(e)) => Some(&e.place),
-        _ => None,
-    }
-}
-
 #[test]
-fn an_unknown_key_is_refused_by_name() {
-    let err = MinioProviderBuilder::new("https://s3.example.com")
-        .with_config("regoin", "eu-west-1")
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::InvalidInput);
-    assert_eq!(config_error_place(&err), Some("regoin"), "{err}");
-    assert!(err.to_string().contains("regoin"), "{err}");
+fn the_shared_configuration_rules_hold() {
+    check_builder::<MinioProviderBuilder>(&BuilderCase {
+        https_url: "https://s3.example.com:9000",
+        sample_value: |key| SETTING_KEYS.contains(&key).then(|| sample_value(key)),
+        bad_values: &[
+            ("default_bucket", "perhaps"),
+            ("standard_policy", "{not json"),
+            ("bucket_features", "time_travel"),
+        ],
+    });
     // The old environment names are not settings either.
     let err = MinioProviderBuilder::from_url_opts("https://s3.example.com", [("secret_key", "x")])
         .unwrap_err();
     assert!(err.to_string().contains("secret_key"), "{err}");
-}
-
-#[test]
-fn values_that_do_not_parse_name_their_key() {
-    let err = MinioProviderBuilder::new("https://s3.example.com")
-        .with_config("default_bucket", "perhaps")
-        .unwrap_err();
-    assert!(err.to_string().contains("default_bucket"), "{err}");
-    let err = MinioProviderBuilder::new("https://s3.example.com")
-        .with_config("standard_policy", "{not json")
-        .unwrap_err();
-    assert_eq!(config_error_place(&err), Some("standard_policy"), "{err}");
 }
 
 #[tokio::test]
@@ -225,29 +208,18 @@ async fn from_env_follows_the_one_scheme() {
     assert_eq!(mock.buckets(), ["u-alice"]);
 }
 
+/// MinIO's own URL rules on top of core's: the APIs live at the server root, and the
+/// wire clients keep the cleartext rule too.
 #[test]
-fn cleartext_http_to_another_host_is_refused_unless_allowed() {
-    let build = |url: &str, allow: bool| {
+fn the_server_root_only_and_the_wire_clients_keep_the_rules() {
+    let build = |url: &str| {
         MinioProvider::builder(url)
             .credentials("admin", secret("admin-secret"))
-            .options(fast_options().with_allow_insecure_http(allow))
+            .options(fast_options())
             .build()
     };
-    let err = build("http://s3.example.com:9000", false).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Input(InputError::Endpoint(EndpointError::Cleartext { ref host }))
-                if host == "s3.example.com"
-        ),
-        "{err:?}"
-    );
-    assert!(build("http://s3.example.com:9000", true).is_ok());
-    assert!(build("https://s3.example.com:9000", false).is_ok());
-    assert!(build("http://127.0.0.1:9000", false).is_ok());
-    // MinIO's own rule on top: the APIs live at the server root.
-    assert!(build("https://s3.example.com/sub", false).is_err());
-    // The URL's rules hold for the wire clients too.
+    assert!(build("https://s3.example.com/sub").is_err());
+    assert!(build("https://s3.example.com/").is_ok());
     assert!(provision_minio::client::S3Client::new(
         "http://s3.example.com:9000",
         provision_minio::Credentials::new("admin", secret("admin-secret")),

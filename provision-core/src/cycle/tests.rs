@@ -486,3 +486,128 @@ async fn a_dead_holders_lock_ends_after_its_time_and_recover_says_it_waits() {
     assert!(settled.held.is_empty());
     assert_eq!(settled.finished, vec![key.clone()]);
 }
+
+/// An account another module made: created on the provider directly, not through the cycle.
+async fn made_elsewhere(provider: &InMemoryProvider, name: &str) -> crate::Username {
+    let username = crate::Username::new(name).unwrap();
+    provider
+        .create_account(&crate::AccountSpec {
+            username: username.clone(),
+            password: "made-elsewhere-Passw0rd".to_string().into(),
+            email: None,
+            display_name: None,
+            plan: crate::Plan::new("1 GB".parse().unwrap()),
+        })
+        .await
+        .unwrap();
+    username
+}
+
+#[tokio::test]
+async fn adopting_records_an_existing_account_once_with_its_status_and_changes_nothing() {
+    use super::Adopted;
+    let provider = Arc::new(InMemoryProvider::new());
+    let cycle = cycle_on(&provider).await;
+    let alice = made_elsewhere(&provider, "legacy-alice").await;
+    let bob = made_elsewhere(&provider, "legacy-bob").await;
+    provider.suspend(&bob).await.unwrap();
+    let before = provider.account(&alice).await.unwrap();
+
+    let ctx = ServiceContext::new("42", "100");
+    let adopted = cycle.adopt(&server(), &ctx, "basic", &alice).await.unwrap();
+    let Adopted::Recorded { service, .. } = adopted else {
+        panic!("{adopted:?}");
+    };
+    assert_eq!(service.status, ServiceStatus::Active);
+    assert_eq!(service.username.as_ref(), Some(&alice));
+    assert_eq!(
+        provider.account(&alice).await.unwrap(),
+        before,
+        "nothing changed on the server"
+    );
+    let bobs = cycle
+        .adopt(&server(), &ServiceContext::new("43", "101"), "basic", &bob)
+        .await
+        .unwrap();
+    assert!(
+        matches!(&bobs, Adopted::Recorded { service, .. } if service.status == ServiceStatus::Suspended),
+        "{bobs:?}"
+    );
+
+    // Asked again (a retried migration): recorded once.
+    let again = cycle.adopt(&server(), &ctx, "basic", &alice).await.unwrap();
+    assert!(
+        matches!(again, Adopted::AlreadyRecorded { .. }),
+        "{again:?}"
+    );
+    assert_eq!(provider.account_names().len(), 2);
+
+    // The adopted service takes orders like any other.
+    let key = ServiceKey::new(server(), "100");
+    cycle.suspend(&key, None).await.unwrap();
+    assert_eq!(
+        provider.account(&alice).await.unwrap().unwrap().status,
+        crate::AccountStatus::Suspended
+    );
+    // A create for it finds the account and makes no second one.
+    let created = cycle.create(&server(), &ctx, "basic").await.unwrap();
+    assert_eq!(created.username, alice);
+    assert_eq!(provider.account_names().len(), 2);
+}
+
+#[tokio::test]
+async fn adopting_refuses_missing_accounts_taken_names_and_services_holding_another() {
+    let provider = Arc::new(InMemoryProvider::new());
+    let cycle = cycle_on(&provider).await;
+    let alice = made_elsewhere(&provider, "legacy-alice").await;
+    let carol = made_elsewhere(&provider, "legacy-carol").await;
+    let ghost = crate::Username::new("nobody-here").unwrap();
+
+    let missing = cycle
+        .adopt(&server(), &ServiceContext::new("1", "200"), "basic", &ghost)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(missing, Error::AccountNotFound { .. }),
+        "{missing:?}"
+    );
+    assert!(cycle
+        .ledger()
+        .service(&ServiceKey::new(server(), "200"))
+        .await
+        .unwrap()
+        .is_none());
+
+    cycle
+        .adopt(&server(), &ServiceContext::new("1", "201"), "basic", &alice)
+        .await
+        .unwrap();
+    let taken = cycle
+        .adopt(&server(), &ServiceContext::new("2", "202"), "basic", &alice)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(taken, Error::Ledger(LedgerError::NameTaken { .. })),
+        "{taken:?}"
+    );
+    assert_eq!(taken.kind(), ErrorKind::AlreadyExists);
+
+    let other = cycle
+        .adopt(&server(), &ServiceContext::new("1", "201"), "basic", &carol)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(other, Error::Ledger(LedgerError::WrongState { .. })),
+        "{other:?}"
+    );
+    let unknown = cycle
+        .adopt(
+            &server(),
+            &ServiceContext::new("1", "203"),
+            "no-such-product",
+            &carol,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.kind(), ErrorKind::NotFound);
+}

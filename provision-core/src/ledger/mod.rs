@@ -415,16 +415,19 @@ pub enum OperationKind {
     ChangePassword,
     /// Move it to another product.
     ChangePlan,
+    /// Record an account made elsewhere as its account.
+    Adopt,
 }
 
 impl OperationKind {
-    const ALL: [OperationKind; 6] = [
+    const ALL: [OperationKind; 7] = [
         OperationKind::Create,
         OperationKind::Suspend,
         OperationKind::Unsuspend,
         OperationKind::Terminate,
         OperationKind::ChangePassword,
         OperationKind::ChangePlan,
+        OperationKind::Adopt,
     ];
 
     /// The stored code.
@@ -436,6 +439,7 @@ impl OperationKind {
             OperationKind::Terminate => "terminate",
             OperationKind::ChangePassword => "change_password",
             OperationKind::ChangePlan => "change_plan",
+            OperationKind::Adopt => "adopt",
         }
     }
 

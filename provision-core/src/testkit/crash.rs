@@ -151,6 +151,9 @@ impl StorageProvider for FusedProvider {
     async fn account(&self, user: &Username) -> Result<Option<AccountInfo>> {
         self.fuse.around(self.inner.account(user)).await
     }
+    async fn check_adoption(&self, user: &Username) -> Result<crate::provider::Adoption> {
+        self.fuse.around(self.inner.check_adoption(user)).await
+    }
     async fn create_account(&self, spec: &AccountSpec) -> Result<AccountInfo> {
         self.fuse.around(self.inner.create_account(spec)).await
     }

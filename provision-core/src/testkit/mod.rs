@@ -18,6 +18,7 @@
 //! # });
 //! ```
 
+pub mod builder;
 pub mod crash;
 pub mod secrets;
 pub mod seed;

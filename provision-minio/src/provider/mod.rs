@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use provision_core::config::ProviderBuilder;
 use provision_core::error::{DeletionRefusal, Error};
 use provision_core::protected::{refuse_administrator, refuse_own_login, NameComparison};
-use provision_core::provider::is_not_found;
+use provision_core::provider::{is_not_found, Adoption};
 use provision_core::rules::{CaseRule, EdgeRule, NamePolicy};
 use provision_core::undo::Undoable;
 use provision_core::{
@@ -572,6 +572,49 @@ impl StorageProvider for MinioProvider {
         Ok(server)
     }
 
+    /// A user made by another module fits when every bucket its policies (its own and
+    /// its groups') reach lies in its namespace (`T`, `T.*`): managing it rewrites its
+    /// policy to the namespace, which would cut it off from any other bucket. An
+    /// administrator is refused as everywhere else.
+    async fn check_adoption(&self, user: &Username) -> Result<Adoption, Error> {
+        let namespace = self.check_user(user)?;
+        let info = self.require_tenant(user, &namespace).await?;
+        let mut names: Vec<String> = info.policies().into_iter().map(str::to_owned).collect();
+        for group in &info.member_of {
+            if let Some(group) = self.admin.group_info(group).await? {
+                names.extend(group.policies().into_iter().map(str::to_owned));
+            }
+        }
+        let mut outside = Vec::new();
+        for name in names {
+            if let Some(document) = self.admin.canned_policy(&name).await? {
+                for bucket in buckets_outside(&document, &namespace) {
+                    if !outside.contains(&bucket) {
+                        outside.push(bucket);
+                    }
+                }
+            }
+        }
+        let account = self
+            .account(user)
+            .await?
+            .ok_or_else(|| Error::AccountNotFound {
+                username: user.to_string(),
+            })?;
+        Ok(if outside.is_empty() {
+            Adoption::Fits(account)
+        } else {
+            Adoption::DoesNotFit {
+                account,
+                reason: format!(
+                    "its policies reach buckets outside its namespace {0} and {0}.*",
+                    namespace.token()
+                ),
+                resources: outside,
+            }
+        })
+    }
+
     async fn account(&self, user: &Username) -> Result<Option<AccountInfo>, Error> {
         self.check_user(user)?;
         let Some(info) = self.admin.user_info(user.as_str()).await? else {
@@ -794,4 +837,52 @@ impl StorageProvider for MinioProvider {
         // Rewriting the same document is a no-op on the server: already applied is fine.
         self.apply_policy(user, &namespace, &info, kind).await
     }
+}
+
+/// The buckets (or bucket patterns) a policy document's statements name outside
+/// `namespace`; statement keys are read without regard to case, as MinIO reads them. A
+/// `NotResource` reaches everything it does not name, so it never fits.
+fn buckets_outside(document: &serde_json::Value, namespace: &Namespace) -> Vec<String> {
+    use serde_json::Value;
+    let field = |object: &serde_json::Map<String, Value>, name: &str| -> Vec<Value> {
+        object
+            .iter()
+            .filter(|(key, _)| key.eq_ignore_ascii_case(name))
+            .flat_map(|(_, value)| match value {
+                Value::Array(items) => items.clone(),
+                other => vec![other.clone()],
+            })
+            .collect()
+    };
+    let fits = |bucket: &str| match bucket.find(['*', '?']) {
+        None => namespace.contains(bucket),
+        Some(wildcard) => bucket[..wildcard].starts_with(&format!("{}.", namespace.token())),
+    };
+    let mut outside = Vec::new();
+    let Value::Object(top) = document else {
+        return outside;
+    };
+    for statement in field(top, "Statement") {
+        let Value::Object(statement) = statement else {
+            continue;
+        };
+        for resource in field(&statement, "NotResource") {
+            outside.push(format!("NotResource {}", resource.as_str().unwrap_or("?")));
+        }
+        for resource in field(&statement, "Resource") {
+            let Some(arn) = resource.as_str() else {
+                continue;
+            };
+            let bucket = arn
+                .strip_prefix("arn:aws:s3:::")
+                .unwrap_or(arn)
+                .split('/')
+                .next()
+                .unwrap_or_default();
+            if !fits(bucket) && !outside.iter().any(|b| b == bucket) {
+                outside.push(bucket.to_owned());
+            }
+        }
+    }
+    outside
 }

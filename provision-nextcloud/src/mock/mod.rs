@@ -51,6 +51,7 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer};
 
 use crate::provider::{NextcloudProvider, NextcloudProviderBuilder};
+use provision_core::testkit::seed::{MockSeed, MockSetup};
 use seed::{Seed, SeedError};
 use server::{lock, Responder};
 pub use state::LoggedRequest;
@@ -545,50 +546,25 @@ impl MockNextcloud {
     }
 }
 
-/// Starts a [`MockNextcloud`] with chosen admin credentials and a seed.
-#[derive(Default)]
-pub struct MockNextcloudBuilder {
-    admin: Option<(String, SecretString)>,
-    seed: Option<Seed>,
-}
+/// Starts a [`MockNextcloud`] with chosen admin credentials (default [`ADMIN_USER`] /
+/// [`ADMIN_PASSWORD`]; the admin is in the `admin` group) and a seed.
+pub type MockNextcloudBuilder = MockSetup<Seed>;
 
-impl std::fmt::Debug for MockNextcloudBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MockNextcloudBuilder")
-            .field("admin", &self.admin.as_ref().map(|(user, _)| user))
-            .field("seeded", &self.seed.is_some())
-            .finish()
-    }
-}
+impl MockSeed for Seed {
+    type Mock = MockNextcloud;
 
-impl MockNextcloudBuilder {
-    /// The admin account's id and password (default [`ADMIN_USER`] / [`ADMIN_PASSWORD`]).
-    /// It is in the `admin` group and keeps this password whatever the seed says.
-    pub fn admin(mut self, user: &str, password: impl Into<SecretString>) -> Self {
-        self.admin = Some((user.to_string(), password.into()));
-        self
-    }
-
-    /// The accounts and groups to start with.
-    pub fn seed(mut self, seed: &Seed) -> Self {
-        self.seed = Some(seed.clone());
-        self
-    }
-
-    /// Starts the mock. Fails when the admin id is empty or the seed holds a state the
-    /// mock cannot (a duplicate id, an unknown group, an unreadable quota).
-    pub async fn start(self) -> std::result::Result<MockNextcloud, SeedError> {
+    /// Fails when the admin id is empty or the seed holds a state the mock cannot (a
+    /// duplicate id, an unknown group, an unreadable quota).
+    async fn start(setup: MockSetup<Seed>) -> std::result::Result<MockNextcloud, SeedError> {
         use secrecy::ExposeSecret;
-        let (user, password) = self
-            .admin
-            .unwrap_or_else(|| (ADMIN_USER.to_string(), SecretString::from(ADMIN_PASSWORD)));
+        let (user, password) = setup.admin_or(ADMIN_USER, ADMIN_PASSWORD);
         if user.trim().is_empty() || user.contains(':') {
             return Err(SeedError::Admin(
                 "the admin id must be non-empty and without ':'".into(),
             ));
         }
         let mut state = State::new(&user, password.expose_secret());
-        if let Some(seed) = &self.seed {
+        if let Some(seed) = setup.seed_given() {
             state.apply_seed(seed)?;
         }
         Ok(MockNextcloud::serve(state).await)

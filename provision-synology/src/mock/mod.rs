@@ -45,6 +45,7 @@ use crate::noise::responder::generate_static_key;
 use crate::provider::{SynologyProvider, SynologyProviderBuilder};
 use handlers::{Handled, Incoming};
 use params::Params;
+use provision_core::testkit::seed::{MockSeed, MockSetup};
 use seed::{Seed, SeedError};
 use state::{key, ActiveFault, State};
 
@@ -803,57 +804,30 @@ impl MockSynology {
     }
 }
 
-/// Starts a [`MockSynology`] with a chosen administrator and a seed.
-#[derive(Default)]
-pub struct MockSynologyBuilder {
-    admin: Option<(String, SecretString)>,
-    seed: Option<Seed>,
-}
+/// Starts a [`MockSynology`] with a chosen administrator (default
+/// [`MockSynology::ADMIN_ACCOUNT`] / [`MockSynology::ADMIN_PASSWORD`]: an enabled member
+/// of `administrators`) and a seed.
+pub type MockSynologyBuilder = MockSetup<Seed>;
 
-impl std::fmt::Debug for MockSynologyBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MockSynologyBuilder")
-            .field("admin", &self.admin.as_ref().map(|(user, _)| user))
-            .field("seeded", &self.seed.is_some())
-            .finish()
-    }
-}
+impl MockSeed for Seed {
+    type Mock = MockSynology;
 
-impl MockSynologyBuilder {
-    /// The administrator's name and password (default [`MockSynology::ADMIN_ACCOUNT`] /
-    /// [`MockSynology::ADMIN_PASSWORD`]): an enabled member of `administrators` that
-    /// keeps this password whatever the seed says.
-    pub fn admin(mut self, account: &str, password: impl Into<SecretString>) -> Self {
-        self.admin = Some((account.to_string(), password.into()));
-        self
-    }
-
-    /// The accounts and groups to start with.
-    pub fn seed(mut self, seed: &Seed) -> Self {
-        self.seed = Some(seed.clone());
-        self
-    }
-
-    /// Starts the mock. Fails when the administrator's name is empty or built in
-    /// (`admin`, `guest`), or the seed holds a state the mock cannot (a name or id
-    /// twice, a member that is no account, a group name over 32 characters).
-    pub async fn start(self) -> Result<MockSynology, SeedError> {
+    /// Fails when the administrator's name is empty or built in (`admin`, `guest`), or
+    /// the seed holds a state the mock cannot (a name or id twice, a member that is no
+    /// account, a group name over 32 characters).
+    async fn start(setup: MockSetup<Seed>) -> Result<MockSynology, SeedError> {
         use secrecy::ExposeSecret;
         let noise_key = generate_static_key()
             .map_err(|e| SeedError::Start(format!("cannot generate a Noise key: {e}")))?;
-        let (account, password) = self.admin.unwrap_or_else(|| {
-            (
-                MockSynology::ADMIN_ACCOUNT.to_string(),
-                SecretString::from(MockSynology::ADMIN_PASSWORD.to_string()),
-            )
-        });
+        let (account, password) =
+            setup.admin_or(MockSynology::ADMIN_ACCOUNT, MockSynology::ADMIN_PASSWORD);
         if account.trim().is_empty() || state::DEFAULT_ACCOUNTS.contains(&key(&account).as_str()) {
             return Err(SeedError::Admin(format!(
                 "the administrator {account:?} must be a non-empty name other than admin and guest"
             )));
         }
         let mut state = State::new(noise_key, &account, password.expose_secret());
-        if let Some(seed) = &self.seed {
+        if let Some(seed) = setup.seed_given() {
             state.apply_seed(seed)?;
         }
         Ok(MockSynology::serve(state).await)
