@@ -709,6 +709,8 @@ impl BillingCycle {
             }
             record.username = Some(account.username.clone());
             record.account_key = Some(account_key.clone());
+            // Who its notifications go to, as for a service made here.
+            record.customer = ctx.customer();
             self.ledger.save_service(&record).await?;
             Ok(Adopted::Recorded {
                 service: record,
