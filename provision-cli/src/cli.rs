@@ -207,6 +207,10 @@ pub struct CreateArgs {
     /// The customer's name, shown as the account's display name.
     #[arg(long)]
     pub display_name: Option<String>,
+    /// The customer's language (a tag: de, fr-CH, pt-BR ...): the language of the
+    /// notifications a sweep sends for the service.
+    #[arg(long)]
+    pub language: Option<String>,
 }
 
 /// `adopt`.

@@ -26,6 +26,7 @@
 pub mod cli;
 pub mod commands;
 pub mod context;
+pub mod delivery;
 pub mod error;
 pub mod mock;
 pub mod operations;

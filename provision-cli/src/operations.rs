@@ -5,6 +5,7 @@
 use chrono::Utc;
 use provision::core::config::Config;
 use provision::core::cycle::{Adopted, BillingCycle};
+use provision::core::i18n::Language;
 use provision::core::ledger::{LedgerError, ServiceKey, ServiceRecord};
 use provision::core::provisioner::ServiceContext;
 use provision::core::{GeneratePassword, Username};
@@ -29,6 +30,8 @@ pub struct CreateOrder {
     pub email: Option<String>,
     /// The customer's name.
     pub display_name: Option<String>,
+    /// The customer's language as a tag: the notifications' language.
+    pub language: Option<String>,
 }
 
 /// What an adoption names: the service to record and the existing account.
@@ -98,9 +101,19 @@ pub async fn create(
     order: &CreateOrder,
 ) -> CliResult<CreatedView> {
     check_product(config, &order.product)?;
+    if let Some(tag) = &order.language {
+        if Language::from_tag(tag).is_none() {
+            let codes: Vec<&str> = Language::ALL.iter().map(|l| l.code()).collect();
+            return Err(CliError::Usage(format!(
+                "language {tag:?} is not one of the notifications' languages ({})",
+                codes.join(", ")
+            )));
+        }
+    }
     let mut ctx = ServiceContext::new(order.client_id.clone(), order.key.service_id.clone());
     ctx.email = order.email.clone();
     ctx.display_name = order.display_name.clone();
+    ctx.language = order.language.clone();
     let created = cycle
         .create(&order.key.server, &ctx, &order.product)
         .await?;

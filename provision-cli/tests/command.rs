@@ -108,6 +108,13 @@ quota = "10 GB"
         self.dir.path().join("provision.toml")
     }
 
+    /// Adds `section` (TOML) to the configuration.
+    fn add_to_config(&self, section: &str) {
+        let mut text = std::fs::read_to_string(self.config()).unwrap();
+        text.push_str(section);
+        std::fs::write(self.config(), text).unwrap();
+    }
+
     fn ledger(&self) -> PathBuf {
         self.dir.path().join("ledger.sqlite")
     }
@@ -390,6 +397,108 @@ async fn sweep_records_usage_and_ends_with_the_actions_owed() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("cloud: 2 accounts read"), "{stderr}");
     assert!(stdout.contains("0 actions pending"), "{stdout}");
+}
+
+/// A webhook receiver on loopback that answers 200 and keeps each body.
+async fn webhook_receiver() -> (String, Arc<std::sync::Mutex<Vec<Value>>>) {
+    let received = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = Arc::clone(&received);
+    let app = axum::Router::new().route(
+        "/events",
+        axum::routing::post(move |body: axum::body::Bytes| {
+            let kept = Arc::clone(&kept);
+            async move {
+                kept.lock()
+                    .unwrap()
+                    .push(serde_json::from_slice::<Value>(&body).unwrap());
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/events", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, received)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sweep_sends_what_is_owed_through_delivery_and_keeps_an_unsent_one_pending() {
+    let setup = Setup::new().await;
+    let create = [
+        "create",
+        "--server",
+        "cloud",
+        "--client-id",
+        "9",
+        "--service-id",
+        "1",
+        "--product",
+        "cloud",
+        "--email",
+        "jo@example.com",
+        "--language",
+        "fr-CH",
+    ];
+    assert_eq!(setup.json(&create).await.0, 0);
+    setup.nextcloud.set_used("nc9x1", ByteSize::new(1020 << 20));
+    // Nothing listens on the mail server's port: the mail is not sent, and it stays owed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let config = std::fs::read_to_string(setup.config()).unwrap();
+    setup.add_to_config(&format!(
+        "\n[delivery.smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"plain\"\nfrom = \"Ex <billing@example.com>\"\ntimeout = \"5s\"\n"
+    ));
+    let (code, stdout, _) = setup.run(&["sweep", "--server", "cloud"]).await;
+    assert_eq!(code, 10, "{stdout}");
+    assert!(
+        stdout.contains("0 notifications sent by smtp, 1 not sent (still pending)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("notify_near_limit cloud/1: NOT SENT: SMTP"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 action pending"), "{stdout}");
+
+    // Through a webhook instead: sent, confirmed, in the customer's language.
+    std::fs::write(setup.config(), config).unwrap();
+    let (url, received) = webhook_receiver().await;
+    std::fs::write(setup.dir.path().join("webhook.key"), "k3y").unwrap();
+    setup.add_to_config(&format!(
+        "\n[delivery.webhook]\nurl = \"{url}\"\nkey = {{ file = \"{}\" }}\n",
+        setup.dir.path().join("webhook.key").display()
+    ));
+    let (code, doc) = setup.json(&["sweep", "--server", "cloud"]).await;
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["delivery"]["channel"], "webhook");
+    assert_eq!(
+        doc["delivery"]["delivered"].as_array().unwrap().len(),
+        1,
+        "{doc}"
+    );
+    assert_eq!(doc["pending_actions"].as_array().unwrap().len(), 0, "{doc}");
+    let events = received.lock().unwrap().clone();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["language"], "fr");
+    assert_eq!(events[0]["email"], "jo@example.com");
+    assert_eq!(
+        events[0]["subject"],
+        "Votre stockage cloud est plein à 99 %"
+    );
+
+    // A language the notifications do not have is refused before anything is made.
+    let mut create = create;
+    create[6] = "2";
+    create[12] = "xx";
+    let (code, doc) = setup.json(&create).await;
+    assert_eq!(code, 2, "{doc}");
+    assert!(
+        doc["error"]["message"].as_str().unwrap().contains("\"xx\""),
+        "{doc}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -118,6 +118,57 @@ async fn every_order_and_read_on_every_backend() {
 }
 
 #[tokio::test]
+async fn a_sweep_sends_through_delivery_and_an_unsent_action_stays_pending() {
+    // Nothing listens on the mail server's port.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let delivery = format!(
+        "\n[delivery.smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"plain\"\nfrom = \"billing@example.com\"\ntimeout = \"5s\"\n"
+    );
+    let h = Harness::start_configured(Default::default(), &delivery).await;
+    let order = json!({"server": "cloud", "service_id": "7", "client_id": "42", "product": "cloud",
+        "email": "jo@example.com", "language": "de"});
+    let (status, created) = h.post("/v1/services", &h.provision, order).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let username = created["username"].as_str().unwrap();
+    assert!(h.nextcloud.set_used(username, ByteSize::new(95 << 27)));
+    let (status, started) = h.post("/v1/sweeps", &h.admin, json!({})).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{started}");
+    let id = started["id"].as_str().unwrap();
+    let mut done = None;
+    for _ in 0..300 {
+        let (_, body) = h.get(&format!("/v1/sweeps/{id}"), &h.read).await;
+        if body["status"] == "done" {
+            done = Some(body);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let done = done.expect("the sweep finished");
+    assert_eq!(done["ok"], false, "an unsent action is not ok: {done}");
+    assert_eq!(done["delivery"]["channel"], "smtp", "{done}");
+    let undelivered = done["delivery"]["undelivered"].as_array().unwrap();
+    assert_eq!(undelivered.len(), 1, "{done}");
+    assert_eq!(undelivered[0]["kind"], "limit_exceeded");
+    assert!(
+        undelivered[0]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("SMTP: 127.0.0.1:"),
+        "{done}"
+    );
+    let (_, listed) = h.get("/v1/actions?limit=10", &h.admin).await;
+    assert_eq!(
+        listed["pending_actions"].as_array().unwrap().len(),
+        1,
+        "{listed}"
+    );
+}
+
+#[tokio::test]
 async fn a_sweep_runs_in_the_background_and_its_actions_are_confirmed() {
     let h = Harness::start().await;
     let created = h.create("cloud", "7", "42").await;

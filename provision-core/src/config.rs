@@ -59,6 +59,7 @@ use std::sync::Arc;
 use secrecy::SecretString;
 use serde::Deserialize;
 
+use crate::delivery::settings::{DeliveryFile, DeliverySettings};
 use crate::error::{Error, InputError, Result};
 use crate::notify::Template;
 use crate::options::ClientOptions;
@@ -358,6 +359,8 @@ pub struct Config {
     /// The customer's and the admin's pages (`[pages]`), when `provision serve`
     /// serves them.
     pub pages: Option<crate::views::PagesConfig>,
+    /// How the outbox's notifications go out (`[delivery]`), when configured.
+    pub delivery: Option<DeliverySettings>,
     /// Each server's table as TOML, for the ledger's record of how to build it.
     server_tables: BTreeMap<String, String>,
 }
@@ -371,6 +374,7 @@ struct ConfigFile {
     products: BTreeMap<String, ProductSettings>,
     #[serde(default)]
     pages: Option<crate::views::PagesConfig>,
+    delivery: Option<DeliveryFile>,
 }
 
 impl Config {
@@ -409,10 +413,12 @@ impl Config {
                     .map_err(|e| ConfigError::new(format!("servers.{name}.web_url"), e))?;
             }
         }
+        let delivery = file.delivery.map(DeliveryFile::check).transpose()?;
         Ok(Config {
             servers: file.servers,
             products,
             pages: file.pages,
+            delivery,
             server_tables,
         })
     }
@@ -699,6 +705,24 @@ mod tests {
             product("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\nquta = 2")
                 .unwrap_err();
         assert!(err.to_string().contains("quta"), "{err}");
+    }
+
+    #[test]
+    fn the_delivery_section_loads_and_its_errors_name_the_field() {
+        let config = Config::from_toml(
+            "[delivery]\nsignature = \"-- Ex\"\n[delivery.smtp]\nhost = \"mx.example.com\"\nfrom = \"Ex <b@example.com>\"",
+        )
+        .unwrap();
+        assert_eq!(config.delivery.unwrap().signature, "-- Ex");
+        assert!(Config::from_toml("").unwrap().delivery.is_none());
+        let err = Config::from_toml(
+            "[delivery.smtp]\nhost = \"mx.example.com\"\nfrom = \"Ex <b@example.com>\"\nsecurity = \"plain\"",
+        )
+        .unwrap_err();
+        let Error::Input(InputError::Config(c)) = &err else {
+            panic!("not a config error: {err:?}");
+        };
+        assert_eq!(c.place, "delivery.smtp.security");
     }
 
     #[test]

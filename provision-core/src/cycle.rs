@@ -474,6 +474,7 @@ impl BillingCycle {
         };
         let service = ServiceRecord {
             product: product.to_string(),
+            customer: ctx.customer(),
             ..service
         };
         match provider.account(&username).await? {
@@ -529,6 +530,7 @@ impl BillingCycle {
                 None => self.free_name(provider, &service.key, ctx, config).await?,
             };
             service.username = Some(username.clone());
+            service.customer = ctx.customer();
             service.account_key = Some(provider.name_policy().account_key(username.as_str()));
             service.last_error = None;
             // Recorded before the account is made: a retry after any crash finds it.
@@ -707,6 +709,8 @@ impl BillingCycle {
             }
             record.username = Some(account.username.clone());
             record.account_key = Some(account_key.clone());
+            // Who its notifications go to, as for a service made here.
+            record.customer = ctx.customer();
             self.ledger.save_service(&record).await?;
             Ok(Adopted::Recorded {
                 service: record,
@@ -1265,6 +1269,12 @@ impl BillingCycle {
     /// Marks many actions carried out in one write; how many of them exist.
     pub async fn confirm_many(&self, ids: &[ActionId]) -> Result<u64> {
         self.ledger.confirm_many(ids, Utc::now()).await
+    }
+
+    /// Hands back actions this worker leased but could not carry out (a failed send):
+    /// the next [`Self::pending_actions`] hands them out again.
+    pub async fn release_actions(&self, ids: &[ActionId]) -> Result<()> {
+        self.ledger.release_actions(&self.worker, ids).await
     }
 
     /// Marks an action carried out.

@@ -6,6 +6,9 @@
 //! - [`quota`], [`rules`] (name rules, name policies, password rules), [`threshold`],
 //!   [`notify`] (template values and templates), [`history`] (usage samples in memory or
 //!   SQLite); the parsers among them come from `provision-rules`, re-exported here;
+//! - [`delivery`]: the outbox's notifications in the customer's language ([`i18n`]),
+//!   sent through a `Notifier` — SMTP (feature `smtp`) or a signed webhook (feature
+//!   `webhook`) — and confirmed in the ledger only once sent;
 //! - [`error`]: the one error type, with normalised kinds and the server's own codes;
 //! - `http` (default feature `http`): client options and the retry rule the backends
 //!   share;
@@ -41,6 +44,7 @@
 pub mod concurrency;
 pub mod config;
 pub mod cycle;
+pub mod delivery;
 pub mod email;
 pub mod endpoint;
 pub mod error;

@@ -60,6 +60,9 @@ pub struct ServiceContext {
     pub email: Option<String>,
     /// The customer's name, shown as the account's display name.
     pub display_name: Option<String>,
+    /// The customer's language as a language tag (`de`, `fr-CH`): the language of
+    /// the notifications the ledger's outbox sends for the service.
+    pub language: Option<String>,
 }
 
 impl ServiceContext {
@@ -70,6 +73,22 @@ impl ServiceContext {
             service_id: service_id.into(),
             email: None,
             display_name: None,
+            language: None,
+        }
+    }
+
+    /// Sets the customer's language (a language tag).
+    pub fn with_language(mut self, language: impl Into<String>) -> Self {
+        self.language = Some(language.into());
+        self
+    }
+
+    /// Who the service's notifications go to, as the ledger records it.
+    pub fn customer(&self) -> crate::ledger::Customer {
+        crate::ledger::Customer {
+            email: self.email.clone(),
+            language: self.language.clone(),
+            name: self.display_name.clone(),
         }
     }
 

@@ -34,6 +34,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod decimal;
 pub mod name;
 pub mod password;
 pub mod quota;

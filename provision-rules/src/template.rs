@@ -7,16 +7,35 @@
 //! of names to values renders too.
 //!
 //! Placeholders are `{$name}` and the product or quotient of two values, `{$a*$b}` or
-//! `{$a/$b}` (spaces around the operator are allowed), computed with checked `u128`
-//! integer arithmetic; a quotient is rounded down. A `{` not followed by `$` is
+//! `{$a/$b}` (spaces around the operator are allowed). A `{` not followed by `$` is
 //! literal text.
+//!
+//! # Expressions
+//!
+//! The operands are non-negative decimals (`10737418240`, `1.5`,
+//! `0.000000000931322574615478515625`); the arithmetic is exact (big integers, no
+//! floating point). The result is shown rounded half up to two decimals with the
+//! trailing zeros trimmed — `10`, `1.5`, `9.53` — which is how the original modules'
+//! PHP templates print the same expressions. A quotient is computed to those two
+//! decimals (it was rounded down to a whole number before).
+//!
+//! `unit_coefficient` has the original modules' meaning: bytes × coefficient = size in
+//! the unit, so `{$disk_limit_bytes*$unit_coefficient}` is the limit in the unit
+//! (`0.000000000931322574615478515625` for GB, exactly 2⁻³⁰). It used to be the
+//! number of bytes per unit, which made that expression print
+//! `11529215046068469760` for a 10 GB plan; that number is now `unit_bytes`, and
+//! `{$disk_limit_bytes / $unit_bytes}` gives the same limit.
+//!
+//! An operand whose value is the values' [unlimited word](TemplateValues::unlimited_word)
+//! (an unlimited quota's `disk_limit_bytes`) makes the expression show that word:
+//! an unlimited limit times anything is unlimited.
 //!
 //! ```
 //! use std::collections::BTreeMap;
 //! use provision_rules::template::Template;
 //!
 //! let template = Template::parse(
-//!     "{$client_name}: {$disk_used_percentage}% of {$disk_limit_bytes / $unit_coefficient} {$unit}",
+//!     "{$client_name}: {$disk_used_percentage}% of {$disk_limit_bytes*$unit_coefficient} {$unit}",
 //!     &["client_name"],
 //! )
 //! .unwrap();
@@ -24,19 +43,21 @@
 //! let values: BTreeMap<String, String> = [
 //!     ("client_name", "Alice"),
 //!     ("disk_used_percentage", "90"),
-//!     ("disk_limit_bytes", "10737418240"),
-//!     ("unit_coefficient", "1073741824"),
-//!     ("unit", "GB"),
+//!     ("disk_limit_bytes", "1649267441664"),
+//!     ("unit_coefficient", "0.0000000000009094947017729282379150390625"),
+//!     ("unit", "TB"),
 //! ]
 //! .into_iter()
 //! .map(|(name, value)| (name.to_string(), value.to_string()))
 //! .collect();
-//! assert_eq!(template.render(&values).unwrap(), "Alice: 90% of 10 GB");
+//! assert_eq!(template.render(&values).unwrap(), "Alice: 90% of 1.5 TB");
 //! assert!(Template::parse("{$disk_usd}", &[]).is_err());
 //! ```
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasher;
+
+use crate::decimal::Decimal;
 
 /// Why a template does not load or does not render.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -80,21 +101,13 @@ pub enum TemplateError {
         /// The byte offset of its `{`.
         position: usize,
     },
-    /// A value used in an expression is not a whole number.
-    #[error(
-        "{{${name}}} is {value:?}, not a whole number, in the expression at position {position}"
-    )]
-    NotAnInteger {
+    /// A value used in an expression is not a non-negative decimal number.
+    #[error("{{${name}}} is {value:?}, not a number, in the expression at position {position}")]
+    NotANumber {
         /// The value's name.
         name: String,
         /// The value.
         value: String,
-        /// The byte offset of the expression's `{`.
-        position: usize,
-    },
-    /// An expression whose result does not fit in 128 bits.
-    #[error("the expression at position {position} overflows")]
-    Overflow {
         /// The byte offset of the expression's `{`.
         position: usize,
     },
@@ -109,7 +122,7 @@ pub enum TemplateError {
 /// The names of the values every notification has (provision-core's
 /// `NotificationValues` computes them from an account's usage); templates may use them
 /// without declaring them.
-pub const STANDARD_NAMES: [&str; 10] = [
+pub const STANDARD_NAMES: [&str; 11] = [
     "username",
     "disk_limit",
     "disk_limit_bytes",
@@ -120,12 +133,20 @@ pub const STANDARD_NAMES: [&str; 10] = [
     "disk_free_percentage",
     "unit",
     "unit_coefficient",
+    "unit_bytes",
 ];
 
 /// Where a [`Template`] looks up the values of its placeholders.
 pub trait TemplateValues {
     /// The value of `name`, if there is one.
     fn value(&self, name: &str) -> Option<&str>;
+
+    /// The word an unlimited size is shown as (`unlimited`, `unbegrenzt`, ...): an
+    /// expression with an operand of this value shows it instead of a number. None
+    /// (the default): every operand must be a number.
+    fn unlimited_word(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl<S: BuildHasher> TemplateValues for HashMap<String, String, S> {
@@ -241,26 +262,27 @@ impl Template {
                     right,
                     position,
                 } => {
-                    let integer = |name: &str| {
-                        let value = lookup(name, *position)?;
-                        parse_integer(value).ok_or_else(|| TemplateError::NotAnInteger {
+                    let (a, b) = (lookup(left, *position)?, lookup(right, *position)?);
+                    let unlimited = values.unlimited_word();
+                    if let Some(word) = unlimited.filter(|w| a == *w || b == *w) {
+                        out.push_str(word);
+                        continue;
+                    }
+                    let number = |name: &str, value: &str| {
+                        Decimal::parse(value).ok_or_else(|| TemplateError::NotANumber {
                             name: name.to_string(),
                             value: value.to_string(),
                             position: *position,
                         })
                     };
-                    let (a, b) = (integer(left)?, integer(right)?);
+                    let (a, b) = (number(left, a)?, number(right, b)?);
                     let result = match operator {
-                        Operator::Multiply => a.checked_mul(b).ok_or(TemplateError::Overflow {
+                        Operator::Multiply => a.multiply(&b),
+                        Operator::Divide => a.divide(&b).ok_or(TemplateError::DivisionByZero {
                             position: *position,
                         })?,
-                        Operator::Divide => {
-                            a.checked_div(b).ok_or(TemplateError::DivisionByZero {
-                                position: *position,
-                            })?
-                        }
                     };
-                    out.push_str(&result.to_string());
+                    out.push_str(&result.shown());
                 }
             }
         }
@@ -328,14 +350,6 @@ fn is_name(name: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// A value as a whole number: ASCII digits only (no sign, no decimals).
-fn parse_integer(value: &str) -> Option<u128> {
-    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    value.parse().ok()
 }
 
 /// The default near-limit warning: a `Subject:` line, a blank line, then the body.
@@ -422,12 +436,12 @@ mod tests {
     fn renders_from_any_map_of_values() {
         let t = Template::parse("{$a} and {$b*$c}, {$b / $c}", &["a", "b", "c"]).unwrap();
         let values = map(&[("a", "x"), ("b", "12"), ("c", "5")]);
-        assert_eq!(t.render(&values).unwrap(), "x and 60, 2");
+        assert_eq!(t.render(&values).unwrap(), "x and 60, 2.4");
         let hashed: HashMap<String, String> = values.into_iter().collect();
-        assert_eq!(t.render(&hashed).unwrap(), "x and 60, 2");
+        assert_eq!(t.render(&hashed).unwrap(), "x and 60, 2.4");
         assert_eq!(
             t.render(&map(&[("a", "x"), ("b", "-1"), ("c", "5")])),
-            Err(TemplateError::NotAnInteger {
+            Err(TemplateError::NotANumber {
                 name: "b".into(),
                 value: "-1".into(),
                 position: 9

@@ -33,6 +33,7 @@ pub async fn create(cli: &Cli, args: &CreateArgs) -> CliResult<()> {
         product: args.new.product.clone(),
         email: args.email.clone(),
         display_name: args.display_name.clone(),
+        language: args.language.clone(),
     };
     let created = operations::create(&config, &cycle, &order).await?;
     let mut text = format!("username: {}\n", created.username);

@@ -11,6 +11,7 @@ use serde_json::json;
 
 use crate::cli::{ActionsCommand, Cli};
 use crate::context::{cycle, unknown_server};
+use crate::delivery::Delivery;
 use crate::error::{CliError, CliResult, ExitCode};
 use crate::output::print;
 use crate::views::{ActionView, SweepServerView};
@@ -19,7 +20,7 @@ use crate::views::{ActionView, SweepServerView};
 const SWEEP_ACTIONS_SHOWN: u32 = 1000;
 
 /// "1 account", "2 accounts", "1 policy switch", "2 policy switches".
-fn counted(n: usize, noun: &str) -> String {
+pub(crate) fn counted(n: usize, noun: &str) -> String {
     match n {
         1 => format!("1 {noun}"),
         _ if noun.ends_with("ch") => format!("{n} {noun}es"),
@@ -49,10 +50,14 @@ pub(crate) fn servers_to_sweep(config: &Config, only: Option<&str>) -> CliResult
 }
 
 /// Sweeps every server (or one): a progress bar on a terminal, a line per server
-/// otherwise (on standard error), then the result and the pending actions.
+/// otherwise (on standard error); then, with a `[delivery]` section, sends the pending
+/// actions (confirming each only once sent); then the result and what is still
+/// pending. An action not sent makes the exit code "partly done".
 pub async fn sweep(cli: &Cli, only: Option<&str>) -> CliResult<()> {
     let (config, cycle) = cycle(cli).await?;
     let servers = servers_to_sweep(&config, only)?;
+    // Built first: a wrong [delivery] section fails before any server is read.
+    let delivery = Delivery::from_config(&config)?;
     let terminal = std::io::stderr().is_terminal() && cli.output == crate::cli::OutputFormat::Text;
     let bar = if terminal {
         let bar = ProgressBar::new(servers.len() as u64);
@@ -102,6 +107,15 @@ pub async fn sweep(cli: &Cli, only: Option<&str>) -> CliResult<()> {
         reports.push(view);
     }
     bar.finish_and_clear();
+    let delivered = match &delivery {
+        Some(delivery) => {
+            let view = delivery.run(&cycle).await?;
+            failed |= !view.complete();
+            text.push_str(&view.text());
+            Some(view)
+        }
+        None => None,
+    };
     // What is owed now, without holding it: a zero lease leaves every action free for
     // whoever sends the mails.
     let pending = cycle
@@ -114,6 +128,7 @@ pub async fn sweep(cli: &Cli, only: Option<&str>) -> CliResult<()> {
     let document = json!({
         "servers": reports,
         "pending_actions": pending.iter().map(ActionView::from).collect::<Vec<_>>(),
+        "delivery": delivered,
     });
     print(cli.output, &document, &text)?;
     if failed {

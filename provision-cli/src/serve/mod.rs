@@ -433,11 +433,13 @@ async fn serve(cli: &Cli, args: &ServeArgs) -> CliResult<()> {
     let idempotency = options.idempotency(ledger);
     let purger = idempotency.spawn_purger();
     let pages = pages::Pages::from_config(&config)?;
+    let delivery = crate::delivery::Delivery::from_config(&config)?.map(Arc::new);
     let app = Arc::new(AppState {
         config,
         cycle: Arc::new(cycle),
         sweeps: Arc::default(),
         pages,
+        delivery,
     });
     let listener = std::net::TcpListener::bind(args.listen)?;
     let running = spawn(

@@ -22,6 +22,7 @@ use super::problem::{ApiResult, Problem};
 use super::sweeps::{SweepStatus, Sweeps};
 use crate::commands::servers::check_server as check_one;
 use crate::commands::sweep::servers_to_sweep;
+use crate::delivery::Delivery;
 use crate::operations::{self, AdoptOrder, CreateOrder, StatusOrder};
 use crate::views::{
     ActionView, AdoptedView, CheckView, CreatedView, HistoryView, PasswordView, ServiceAnswer,
@@ -38,6 +39,8 @@ pub struct AppState {
     pub sweeps: Arc<Sweeps>,
     /// The customer's and the admin's pages, when `[pages]` configures them.
     pub pages: Option<Arc<super::pages::Pages>>,
+    /// What a sweep sends the pending actions through (`[delivery]`), if configured.
+    pub delivery: Option<Arc<Delivery>>,
 }
 
 /// The shared state as handlers take it.
@@ -199,6 +202,10 @@ pub struct CreateRequest {
     /// The customer's name, shown as the account's display name.
     #[serde(default)]
     pub display_name: Option<String>,
+    /// The customer's language (a tag: `de`, `fr-CH`): the notifications' language.
+    #[serde(default)]
+    #[schema(example = "de")]
+    pub language: Option<String>,
 }
 
 /// `POST /v1/services`: creates the account, or returns the one an earlier attempt
@@ -224,6 +231,7 @@ pub async fn create_service(
         product: request.product,
         email: request.email,
         display_name: request.display_name,
+        language: request.language,
     };
     let created = operations::create(&app.config, &app.cycle, &order).await?;
     let status = if created.password.is_some() {
@@ -526,7 +534,10 @@ pub async fn start_sweep(
         key(&app, server, "-")?;
     }
     let servers = servers_to_sweep(&app.config, request.server.as_deref())?;
-    match app.sweeps.start(Arc::clone(&app.cycle), servers) {
+    match app
+        .sweeps
+        .start(Arc::clone(&app.cycle), servers, app.delivery.clone())
+    {
         Ok(status) => Ok((StatusCode::ACCEPTED, Json(status))),
         Err(running) => Err(Problem::new(
             StatusCode::CONFLICT,

@@ -10,6 +10,7 @@ use provision::core::ledger::ServerId;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::delivery::{Delivery, DeliveryView};
 use crate::views::SweepServerView;
 
 /// How many sweeps' statuses are kept.
@@ -33,6 +34,11 @@ pub struct SweepStatus {
     pub ok: Option<bool>,
     /// The result of each server swept so far.
     pub results: Vec<SweepServerView>,
+    /// What the delivery of the pending actions after the servers did, with a
+    /// `[delivery]` section (an action not sent makes `ok` false).
+    pub delivery: Option<DeliveryView>,
+    /// Why the delivery could not run (the ledger failed), when it could not.
+    pub delivery_error: Option<String>,
 }
 
 /// The sweeps of this process.
@@ -65,6 +71,7 @@ impl Sweeps {
         self: &Arc<Self>,
         cycle: Arc<BillingCycle>,
         servers: Vec<String>,
+        delivery: Option<Arc<Delivery>>,
     ) -> Result<SweepStatus, SweepRunning> {
         let status = {
             let mut runs = self.runs.lock().unwrap_or_else(PoisonError::into_inner);
@@ -82,6 +89,8 @@ impl Sweeps {
                 finished_at: None,
                 ok: None,
                 results: Vec::new(),
+                delivery: None,
+                delivery_error: None,
             };
             runs.push(status.clone());
             status
@@ -99,10 +108,22 @@ impl Sweeps {
                 tracing::info!(sweep = %id, server = %name, ok = !view.has_failures(), "server swept");
                 sweeps.update(&id, |run| run.results.push(view));
             }
+            // Sent after every server, so each action of this sweep is in the outbox.
+            let delivered = match &delivery {
+                Some(delivery) => Some(delivery.run(&cycle).await),
+                None => None,
+            };
             sweeps.update(&id, |run| {
+                match delivered {
+                    Some(Ok(view)) => run.delivery = Some(view),
+                    Some(Err(e)) => run.delivery_error = Some(e.to_string()),
+                    None => {}
+                }
+                let delivered_all = run.delivery.as_ref().is_none_or(DeliveryView::complete)
+                    && run.delivery_error.is_none();
                 run.status = "done".into();
                 run.finished_at = Some(Utc::now().to_rfc3339());
-                run.ok = Some(run.results.iter().all(|r| !r.has_failures()));
+                run.ok = Some(run.results.iter().all(|r| !r.has_failures()) && delivered_all);
             });
         });
         // A sweep that panicked still ends, as failed: later sweeps may start.

@@ -51,6 +51,11 @@ impl Harness {
     }
 
     pub async fn start_with(options: ServeOptions) -> Harness {
+        Harness::start_configured(options, "").await
+    }
+
+    /// A harness whose configuration ends with `extra` (TOML).
+    pub async fn start_configured(options: ServeOptions, extra: &str) -> Harness {
         let dir = tempfile::tempdir().unwrap();
         let nextcloud = MockNextcloud::start().await;
         let synology = MockSynology::start().await;
@@ -155,7 +160,8 @@ quota = "20 GB"
             minio_password = minio_password.display(),
             pages_key_file = pages_key_file.display(),
         );
-        let config = provision::core::config::Config::from_toml(&config).unwrap();
+        let config =
+            provision::core::config::Config::from_toml(&format!("{config}{extra}")).unwrap();
         let ledger = Arc::new(
             SqlLedger::sqlite(dir.path().join("ledger.sqlite"))
                 .await
@@ -181,11 +187,15 @@ quota = "20 GB"
         let other = token(Scope::Provision, "billing-two");
         let tokens = Tokens::parse(&lines).unwrap();
         let pages = provision_cli::serve::pages::Pages::from_config(&config).unwrap();
+        let delivery = provision_cli::delivery::Delivery::from_config(&config)
+            .unwrap()
+            .map(Arc::new);
         let app = Arc::new(AppState {
             config,
             cycle: Arc::new(cycle),
             sweeps: Arc::default(),
             pages,
+            delivery,
         });
         let idempotency = options.idempotency(ledger.clone());
         let router = serve::router(app, Arc::new(tokens), idempotency, &options);

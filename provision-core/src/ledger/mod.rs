@@ -322,6 +322,19 @@ impl LimitOverride {
     }
 }
 
+/// Who a service's notifications go to, as the order gave it (recorded with the
+/// service since schema version 3; empty for services ordered before).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Customer {
+    /// The e-mail address notifications are sent to.
+    pub email: Option<String>,
+    /// The customer's language as a language tag (`de`, `pt-BR`, `ar`): the
+    /// notifications' language, English when absent or unknown.
+    pub language: Option<String>,
+    /// The customer's name (`{$client_name}` in templates).
+    pub name: Option<String>,
+}
+
 /// A service as the ledger records it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceRecord {
@@ -344,6 +357,8 @@ pub struct ServiceRecord {
     pub applied_limited: Option<bool>,
     /// Why the last operation failed, when it did.
     pub last_error: Option<String>,
+    /// Who its notifications go to.
+    pub customer: Customer,
     /// When the service was first recorded.
     pub created_at: DateTime<Utc>,
     /// When it last changed.
@@ -369,6 +384,7 @@ impl ServiceRecord {
             limit_override: None,
             applied_limited: None,
             last_error: None,
+            customer: Customer::default(),
             created_at: now,
             updated_at: now,
         }
@@ -675,6 +691,10 @@ pub trait Ledger: Send + Sync {
     /// Marks many actions carried out in one write (a consumer that sent a batch);
     /// how many of them exist.
     async fn confirm_many(&self, ids: &[ActionId], now: DateTime<Utc>) -> Result<u64>;
+
+    /// Ends `consumer`'s lease on these unconfirmed actions (a send that failed), so
+    /// the next call of [`Ledger::pending_actions`] hands them out again.
+    async fn release_actions(&self, consumer: &str, ids: &[ActionId]) -> Result<()>;
 
     /// Drops the threshold state and the unconfirmed actions of an account (after it
     /// was terminated). Its samples are kept until their retention ends.

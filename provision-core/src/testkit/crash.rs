@@ -311,6 +311,11 @@ impl Ledger for FusedLedger {
     async fn confirm_many(&self, ids: &[ActionId], now: DateTime<Utc>) -> Result<u64> {
         self.fuse.around(self.inner.confirm_many(ids, now)).await
     }
+    async fn release_actions(&self, consumer: &str, ids: &[ActionId]) -> Result<()> {
+        self.fuse
+            .around(self.inner.release_actions(consumer, ids))
+            .await
+    }
     async fn forget_account(&self, account: &AccountKey) -> Result<()> {
         self.fuse.around(self.inner.forget_account(account)).await
     }

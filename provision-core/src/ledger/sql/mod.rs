@@ -27,8 +27,8 @@ use sqlx::{AnyPool, Executor, Row};
 
 use self::schema::{Dialect, Migrations, LATEST_VERSION};
 use super::{
-    AccountKey, ActionId, Begun, Ledger, LedgerError, LedgerSample, LimitOverride, Operation,
-    OperationKind, OperationState, PendingAction, ServerId, ServerRecord, ServiceKey,
+    AccountKey, ActionId, Begun, Customer, Ledger, LedgerError, LedgerSample, LimitOverride,
+    Operation, OperationKind, OperationState, PendingAction, ServerId, ServerRecord, ServiceKey,
     ServiceRecord, ServiceStatus, SweepRecord,
 };
 use crate::error::{Error, Result};
@@ -302,6 +302,11 @@ fn service_from_row(row: &AnyRow) -> Result<ServiceRecord> {
         limit_override,
         applied_limited: applied.map(|a| a != 0),
         last_error: optional_text(row, "last_error")?,
+        customer: Customer {
+            email: optional_text(row, "email")?,
+            language: optional_text(row, "language")?,
+            name: optional_text(row, "customer_name")?,
+        },
         created_at: time(row, "created_ms")?,
         updated_at: time(row, "updated_ms")?,
     })
@@ -378,8 +383,9 @@ fn upsert_services_sql(rows: usize) -> String {
          product = excluded.product, status = excluded.status, \
          limit_override = excluded.limit_override, \
          applied_limited = excluded.applied_limited, last_error = excluded.last_error, \
-         updated_ms = excluded.updated_ms",
-        placeholders(rows, 12)
+         updated_ms = excluded.updated_ms, email = excluded.email, \
+         language = excluded.language, customer_name = excluded.customer_name",
+        placeholders(rows, 15)
     )
 }
 
@@ -393,7 +399,7 @@ fn id_list_query(sql: &str, dialect: Dialect) -> AnyQuery<'_> {
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
-/// Binds a service's twelve columns in [`SERVICE_COLUMNS`] order.
+/// Binds a service's fifteen columns in [`SERVICE_COLUMNS`] order.
 fn bind_service<'q>(query: AnyQuery<'q>, service: &'q ServiceRecord) -> AnyQuery<'q> {
     query
         .bind(service.key.server.as_str())
@@ -408,10 +414,14 @@ fn bind_service<'q>(query: AnyQuery<'q>, service: &'q ServiceRecord) -> AnyQuery
         .bind(service.last_error.clone())
         .bind(to_millis(service.created_at))
         .bind(to_millis(service.updated_at))
+        .bind(service.customer.email.clone())
+        .bind(service.customer.language.clone())
+        .bind(service.customer.name.clone())
 }
 
 const SERVICE_COLUMNS: &str = "server, service_id, client_id, username, account_key, product, \
-     status, limit_override, applied_limited, last_error, created_ms, updated_ms";
+     status, limit_override, applied_limited, last_error, created_ms, updated_ms, email, \
+     language, customer_name";
 
 const OPERATION_COLUMNS: &str =
     "op_key, server, service_id, kind, target, state, outcome, started_ms, finished_ms";
@@ -841,6 +851,27 @@ impl Ledger for SqlLedger {
         }
         tx.commit().await.map_err(db("committing confirmations"))?;
         Ok(found)
+    }
+
+    async fn release_actions(&self, consumer: &str, ids: &[ActionId]) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for chunk in ids.chunks(ROWS_PER_INSERT) {
+            let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "UPDATE actions SET lease_owner = NULL, lease_until_ms = NULL \
+                 WHERE lease_owner = $1 AND confirmed_ms IS NULL AND id IN ({})",
+                list.join(", ")
+            );
+            let query = id_list_query(&sql, self.dialect).bind(consumer);
+            chunk
+                .iter()
+                .fold(query, |query, id| query.bind(id.0))
+                .execute(&mut *tx)
+                .await
+                .map_err(db("releasing actions"))?;
+        }
+        tx.commit().await.map_err(db("releasing actions"))?;
+        Ok(())
     }
 
     async fn forget_account(&self, account: &AccountKey) -> Result<()> {

@@ -117,8 +117,16 @@ CREATE TABLE idempotency_keys (
 CREATE INDEX idempotency_keys_until ON idempotency_keys (until_ms);
 ";
 
+/// Version 3: who a service's notifications go to, as the order gave it (the
+/// delivery of pending actions reads it); the same SQL on both databases.
+const SERVICE_CUSTOMERS: &str = "
+ALTER TABLE services ADD COLUMN email TEXT;
+ALTER TABLE services ADD COLUMN language TEXT;
+ALTER TABLE services ADD COLUMN customer_name TEXT;
+";
+
 /// The newest schema version this code knows.
-pub(crate) const LATEST_VERSION: i64 = 2;
+pub(crate) const LATEST_VERSION: i64 = 3;
 
 /// The migrations of `dialect`, compiled into the binary.
 #[derive(Debug, Clone, Copy)]
@@ -144,6 +152,13 @@ impl Migrations {
                 Cow::Borrowed("idempotency keys"),
                 MigrationType::Simple,
                 Cow::Borrowed(IDEMPOTENCY_KEYS),
+                false,
+            ),
+            Migration::new(
+                3,
+                Cow::Borrowed("service customers"),
+                MigrationType::Simple,
+                Cow::Borrowed(SERVICE_CUSTOMERS),
                 false,
             ),
         ]
