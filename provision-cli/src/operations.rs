@@ -5,9 +5,9 @@
 use chrono::Utc;
 use provision::core::config::Config;
 use provision::core::cycle::BillingCycle;
+use provision::core::error::InputError;
 use provision::core::ledger::{LedgerError, LimitOverride, ServiceKey, ServiceRecord};
 use provision::core::provisioner::ServiceContext;
-use provision::core::error::InputError;
 use provision::core::{ExposeSecret, GeneratePassword, SecretString};
 
 use crate::context::unknown_server;

@@ -718,3 +718,119 @@ async fn a_conflict_with_a_running_sweep_is_not_kept_under_the_key() {
     assert_eq!(headers.get("Idempotent-Replayed").unwrap(), "true");
     assert_eq!(again["id"], started["id"]);
 }
+
+#[tokio::test]
+async fn a_password_change_sets_the_chosen_password_once_the_rule_accepts_it() {
+    let h = Harness::start().await;
+    let created = h.create("cloud", "21", "50").await;
+    let username = created["username"].as_str().unwrap().to_string();
+    let first = created["password"].as_str().unwrap().to_string();
+    let path = "/v1/services/cloud/21/password";
+
+    // Shorter than the product's rule (16): refused before anything is sent.
+    let (status, headers, body) = h
+        .call(
+            reqwest::Method::POST,
+            path,
+            Some(&h.provision),
+            None,
+            Some(json!({"password": "Short-1a"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_problem(&headers, &body, 400, "invalid_input");
+    assert!(body["detail"].as_str().unwrap().contains("16"), "{body}");
+    assert!(
+        !body.to_string().contains("Short-1a"),
+        "the refusal does not echo the password"
+    );
+    assert!(h.nextcloud.check_password(&username, &first));
+
+    let chosen = "Chosen-Passw0rd-2026";
+    let (status, body) = h
+        .post(path, &h.provision, json!({"password": chosen}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["password"], chosen);
+    assert!(h.nextcloud.check_password(&username, chosen));
+
+    // No body at all: a new password from the rule, as before.
+    let (status, _, body) = h
+        .call(reqwest::Method::POST, path, Some(&h.provision), None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let made = body["password"].as_str().unwrap();
+    assert_ne!(made, chosen);
+    assert!(h.nextcloud.check_password(&username, made));
+
+    let (status, headers, body) = h
+        .call(
+            reqwest::Method::POST,
+            path,
+            Some(&h.provision),
+            None,
+            Some(json!({"pasword": chosen})),
+        )
+        .await;
+    assert_problem(&headers, &body, status.as_u16(), "invalid_input");
+    assert!(
+        body["detail"].as_str().unwrap().contains("pasword"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn the_minio_limit_decisions_are_held_and_handed_back() {
+    let h = Harness::start().await;
+    let created = h.create("s3", "22", "51").await;
+    let username = created["username"].as_str().unwrap().to_string();
+    let path = "/v1/services/s3/22/policy";
+    let standard = h.minio.user(&username).unwrap().policies;
+
+    let (status, body) = h
+        .post(path, &h.provision, json!({"decision": "limited"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["service"]["limit_override"], "limited");
+    let limited = h.minio.user(&username).unwrap().policies;
+    assert_ne!(limited, standard, "the limited policy is applied now");
+
+    let (status, body) = h
+        .post(path, &h.provision, json!({"decision": "standard"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["service"]["limit_override"], "standard");
+    assert_eq!(h.minio.user(&username).unwrap().policies, standard);
+
+    let (status, body) = h
+        .post(path, &h.provision, json!({"decision": "usage"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["service"]["limit_override"].is_null(), "{body}");
+    assert_eq!(h.minio.user(&username).unwrap().policies, standard);
+
+    // Reading is not enough, another word is refused, and Nextcloud has no policies.
+    let (status, _) = h.post(path, &h.read, json!({"decision": "limited"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, headers, body) = h
+        .call(
+            reqwest::Method::POST,
+            path,
+            Some(&h.provision),
+            None,
+            Some(json!({"decision": "frozen"})),
+        )
+        .await;
+    assert_problem(&headers, &body, status.as_u16(), "invalid_input");
+    h.create("cloud", "22", "51").await;
+    let (status, headers, body) = h
+        .call(
+            reqwest::Method::POST,
+            "/v1/services/cloud/22/policy",
+            Some(&h.provision),
+            None,
+            Some(json!({"decision": "limited"})),
+        )
+        .await;
+    assert_problem(&headers, &body, status.as_u16(), "unsupported");
+}

@@ -30,7 +30,7 @@ final class ModuleTest extends TestCase
         Capsule::reset();
         WhmcsRecord::reset();
         Capsule::insert('tblproducts', self::product(1, 'cloud', 'small'));
-        Capsule::insert('tblproducts', self::product(2, 'nas', 'small'));
+        Capsule::insert('tblproducts', self::product(2, 'nas', 'nas-small'));
         Capsule::insert('tblproducts', self::product(3, 's3', 'small'));
         Capsule::insert('tblservers', [
             'id' => 1, 'name' => 'provision', 'type' => 'provision', 'disabled' => 0,
@@ -88,9 +88,10 @@ final class ModuleTest extends TestCase
         $this->assertSame('success', provision_ChangePassword(array_merge($params, ['password' => 'Other-Passw0rd-77'])));
         $this->assertSame('Other-Passw0rd-77', $this->accountPassword($backend, $username));
 
-        $this->assertSame('success', provision_ChangePackage(array_merge($params, ['configoption2' => 'large'])));
+        $larger = $backend === 'synology' ? 'nas-large' : 'large';
+        $this->assertSame('success', provision_ChangePackage(array_merge($params, ['configoption2' => $larger])));
         $service = self::$serve->api("/v1/services/{$params['configoption1']}/{$params['serviceid']}")['service'];
-        $this->assertSame('large', $service['product']);
+        $this->assertSame($larger, $service['product']);
 
         $this->assertSame('success', provision_TerminateAccount($params));
         $this->assertSame(0, $this->accountsNamed($backend, $username));
@@ -202,8 +203,10 @@ final class ModuleTest extends TestCase
         $this->assertCount(1, $mails);
         $this->assertSame('Storage near its limit', $mails[0]['values']['messagename']);
         $fields = unserialize(base64_decode($mails[0]['values']['customvars']));
-        $this->assertSame('notify_near_limit', $fields['provision_kind']);
-        $this->assertSame($name, $fields['provision_username']);
+        $this->assertSame('notify_near_limit', $fields['action_kind']);
+        $this->assertSame($name, $fields['username']);
+        $this->assertSame('87', $fields['disk_used_percentage']);
+        $this->assertSame('1.00', $fields['disk_limit']);
         $left = array_filter(self::$serve->api('/v1/actions?limit=1000')['pending_actions'], fn (array $a) => $a['service_id'] === $params['serviceid']);
         $this->assertSame([], $left, 'the sent mail was confirmed');
     }
@@ -218,11 +221,11 @@ final class ModuleTest extends TestCase
         $this->assertSame([], provision_AdminCustomButtonArray($this->created('nextcloud')));
 
         $this->assertSame('success', provision_policyLimited($params));
-        $this->assertSame('limited', $this->ledgerService($params)['limit_override']);
+        $this->assertSame('limited', $this->ledgerService($params)['limit_override'] ?? null);
         $this->assertSame('success', provision_policyStandard($params));
-        $this->assertSame('standard', $this->ledgerService($params)['limit_override']);
+        $this->assertSame('standard', $this->ledgerService($params)['limit_override'] ?? null);
         $this->assertSame('success', provision_policyUpdate($params));
-        $this->assertNull($this->ledgerService($params)['limit_override']);
+        $this->assertNull($this->ledgerService($params)['limit_override'] ?? null);
 
         $notMinio = provision_policyLimited($this->created('synology'));
         $this->assertStringStartsWith('provision serve: ', $notMinio);

@@ -1,8 +1,8 @@
 <?php
 /**
  * Starts `provision mock nextcloud|synology|minio` as processes, writes a
- * provision.toml for them (servers `cloud`, `nas`, `s3`; products `small` and
- * `large`), mints tokens, and runs `provision serve` on a free loopback port with a
+ * provision.toml for them (servers `cloud`, `nas`, `s3`; products `small`, `large`,
+ * and DSM's `nas-small`, `nas-large` with their plan groups), mints tokens, and runs `provision serve` on a free loopback port with a
  * throwaway ledger. stop() ends them all with SIGTERM.
  *
  * The binary: PROVISION_BIN, else target/debug/provision of the workspace.
@@ -128,7 +128,16 @@ final class ProvisionServeFixture
     private function startMock(string $bin, string $backend): array
     {
         $pipes = [];
-        $process = proc_open([$bin, 'mock', $backend], [1 => ['pipe', 'w'], 2 => ['file', "{$this->dir}/$backend.log", 'w']], $pipes);
+        $command = [$bin, 'mock', $backend];
+        if ($backend === 'synology') {
+            // DSM enforces a quota through a group: the plans' groups.
+            file_put_contents("{$this->dir}/dsm-seed.json", json_encode(['groups' => [
+                ['name' => 'plan-1g', 'homes_quota_bytes' => 1 << 30],
+                ['name' => 'plan-2g', 'homes_quota_bytes' => 2 << 30],
+            ]]));
+            array_push($command, '--seed', "{$this->dir}/dsm-seed.json");
+        }
+        $process = proc_open($command, [1 => ['pipe', 'w'], 2 => ['file', "{$this->dir}/$backend.log", 'w']], $pipes);
         if (!is_resource($process)) {
             throw new RuntimeException("provision mock $backend did not start");
         }
@@ -164,6 +173,20 @@ name_rule = "c{client_id}s{service_id}"
 password_rule = 16
 quota = "2 GB"
 notify_at = 80
+
+[products.nas-small]
+name_rule = "c{client_id}s{service_id}"
+password_rule = 16
+quota = "1 GB"
+notify_at = 80
+groups = ["plan-1g"]
+
+[products.nas-large]
+name_rule = "c{client_id}s{service_id}"
+password_rule = 16
+quota = "2 GB"
+notify_at = 80
+groups = ["plan-2g"]
 
 TOML;
     }

@@ -12,9 +12,8 @@ use crate::cli::{
 };
 use crate::context::{cycle, service_key};
 use crate::error::CliResult;
-use crate::operations::{self, recorded, CreateOrder, StatusOrder};
+use crate::operations::{self, CreateOrder, StatusOrder};
 use crate::output::print;
-use crate::views::ServiceView;
 
 fn bytes(value: Option<u64>, missing: &str) -> String {
     value

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::Bytes;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
@@ -12,7 +13,6 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use provision::core::config::Config;
 use provision::core::cycle::BillingCycle;
-use axum::body::Bytes;
 use provision::core::ledger::{ActionId, LimitOverride, ServiceKey};
 use provision::core::SecretString;
 use serde::de::DeserializeOwned;
@@ -310,7 +310,7 @@ status_route!(
 
 /// A password change: the password the billing system chose, or none for one made by
 /// the product's rule.
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordRequest {
     /// The new password; it must satisfy the product's password rule. Omitted (or no
@@ -339,9 +339,9 @@ pub async fn change_password(
     body: Bytes,
 ) -> ApiResult<Json<PasswordView>> {
     let key = key(&app, &server, &service_id)?;
-    // The body is optional (the first version of this route took none).
-    let request: PasswordRequest = if body.iter().all(u8::is_ascii_whitespace) {
-        PasswordRequest::default()
+    // The body is optional (the first version of this route took none), and may be null.
+    let request: Option<PasswordRequest> = if body.iter().all(u8::is_ascii_whitespace) {
+        None
     } else {
         serde_json::from_slice(&body).map_err(|e| {
             Problem::new(
@@ -352,8 +352,13 @@ pub async fn change_password(
         })?
     };
     Ok(Json(
-        operations::change_password(&app.cycle, &key, request.password, order_key(&order))
-            .await?,
+        operations::change_password(
+            &app.cycle,
+            &key,
+            request.and_then(|r| r.password),
+            order_key(&order),
+        )
+        .await?,
     ))
 }
 
@@ -385,8 +390,8 @@ pub struct PolicyRequest {
         IdempotencyHeader),
     responses(
         (status = 200, description = "The service with its decision", body = ServiceAnswer),
-        (status = "4XX", description = "A problem (unsupported where quota is not enforced by policy)", body = Problem, content_type = "application/problem+json"),
-        (status = "5XX", description = "A server or the ledger failed", body = Problem, content_type = "application/problem+json"),
+        (status = "4XX", description = "A problem", body = Problem, content_type = "application/problem+json"),
+        (status = "5XX", description = "A server or the ledger failed; 501 where the server does not enforce quota by policy", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

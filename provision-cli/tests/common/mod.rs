@@ -23,7 +23,7 @@ use serde_json::{json, Value};
 pub struct Harness {
     pub nextcloud: MockNextcloud,
     _synology: MockSynology,
-    _minio: MockMinio,
+    pub minio: MockMinio,
     pub running: Option<Running>,
     pub base: String,
     pub http: reqwest::Client,
@@ -165,7 +165,7 @@ quota = "20 GB"
         Harness {
             nextcloud,
             _synology: synology,
-            _minio: minio,
+            minio,
             running: Some(running),
             base,
             http: reqwest::Client::new(),

@@ -121,10 +121,10 @@ function provision_AdminServicesTabFields(array $params): array
     return ProvisionModule::adminTab($params);
 }
 
-/** The MinIO limit-policy buttons (shown only for a MinIO server). */
+/** The MinIO limit-policy buttons (not shown for a server known to be another backend). */
 function provision_AdminCustomButtonArray(array $params = []): array
 {
-    if (!ProvisionModule::isMinio($params)) {
+    if (!ProvisionModule::offersPolicyButtons($params)) {
         return [];
     }
     return [

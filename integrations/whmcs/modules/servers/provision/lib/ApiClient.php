@@ -89,6 +89,16 @@ final class ProvisionApiClient
         if ($host === '') {
             throw new ProvisionApiError('The server has neither a hostname nor an IP address', 'configuration', 0);
         }
+        if (str_contains($host, '://')) {
+            // An address typed as a URL: its host (and port, when the record has none).
+            $parts = parse_url($host);
+            if ($parts === false || !isset($parts['host'])) {
+                throw new ProvisionApiError("The server's hostname is not a host name: $host", 'configuration', 0);
+            }
+            $params['serverport'] = ($params['serverport'] ?? '') !== '' ? $params['serverport'] : ($parts['port'] ?? '');
+            $params['serversecure'] = ($params['serversecure'] ?? '') !== '' ? $params['serversecure'] : ($parts['scheme'] === 'https');
+            $host = $parts['host'];
+        }
         if (str_contains($host, ':') && !str_starts_with($host, '[')) {
             $host = "[$host]"; // an IPv6 address
         }

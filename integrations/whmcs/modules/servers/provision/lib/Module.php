@@ -173,20 +173,27 @@ final class ProvisionModule
         });
     }
 
-    /** Whether the product's server is a MinIO one (its buttons are shown only there). */
-    public static function isMinio(array $params): bool
+    /**
+     * Whether the MinIO buttons belong on this service's page: hidden only when the
+     * product's server is known to be another backend (without parameters, or when
+     * provision serve cannot be asked, they show, and a press answers with the reason).
+     */
+    public static function offersPolicyButtons(array $params): bool
     {
+        $server = trim((string) ($params[self::OPTION_SERVER] ?? ''));
+        if ($server === '' || !isset($params['serveraccesshash'])) {
+            return true;
+        }
         try {
-            [$server] = self::serverAndProduct($params);
             foreach (self::client($params, 'AdminCustomButtonArray')->get('/v1/servers')['servers'] ?? [] as $entry) {
                 if (($entry['name'] ?? null) === $server) {
                     return ($entry['backend'] ?? null) === 'minio';
                 }
             }
-        } catch (ProvisionApiError | ProvisionSettingError) {
-            // No buttons when it cannot be told; the service page shows the error elsewhere.
+        } catch (ProvisionApiError) {
+            return true;
         }
-        return false;
+        return true;
     }
 
     // ---- the server ------------------------------------------------------------------
@@ -260,8 +267,7 @@ final class ProvisionModule
             $api = self::client($params, 'UsageUpdate');
             $problems = [];
             foreach ($byAccount as $name => $accounts) {
-                $sweep = $api->post('/v1/sweeps', ['server' => $name], null);
-                $status = self::awaitSweep($api, (string) $sweep['id']);
+                $status = self::awaitSweep($api, self::startSweep($api, $name));
                 foreach ($status['results'] ?? [] as $result) {
                     if (!($result['ok'] ?? false)) {
                         $problems[] = $name . ': ' . (string) ($result['error']['message'] ?? 'the sweep failed');
@@ -279,6 +285,22 @@ final class ProvisionModule
             return $problems === [] ? 'success' : 'Usage not read for ' . implode('; ', $problems);
         } catch (ProvisionApiError $e) {
             return $e->getMessage();
+        }
+    }
+
+    /** Starts a sweep of one storage server, waiting while another one runs (409). */
+    private static function startSweep(ProvisionApiClient $api, string $server): string
+    {
+        $deadline = time() + self::SWEEP_WAIT_SECONDS;
+        while (true) {
+            try {
+                return (string) $api->post('/v1/sweeps', ['server' => $server], null)['id'];
+            } catch (ProvisionApiError $e) {
+                if ($e->status !== 409 || time() >= $deadline) {
+                    throw $e;
+                }
+                sleep(1);
+            }
         }
     }
 
@@ -380,12 +402,12 @@ final class ProvisionModule
         if ($template === '') {
             return null;
         }
-        $fields = [];
+        // The values by the names the original modules' templates use
+        // ({$disk_used_percentage}, {$disk_limit}, {$username}, ...), and the kind.
+        $fields = ['action_kind' => (string) $action['kind'], 'username' => (string) $action['username']];
         foreach ($action['values'] ?? [] as $name => $value) {
-            $fields['provision_' . $name] = (string) $value;
+            $fields[(string) $name] = (string) $value;
         }
-        $fields['provision_kind'] = (string) $action['kind'];
-        $fields['provision_username'] = (string) $action['username'];
         $sent = localAPI('SendEmail', [
             'messagename' => $template,
             'id' => (int) $action['service_id'],
