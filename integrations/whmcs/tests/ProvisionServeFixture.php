@@ -161,34 +161,16 @@ final class ProvisionServeFixture
                 $name, $backend, $ready['url'], $ready['user'], "{$this->dir}/$backend.secret",
             );
         }
-        return $servers . <<<'TOML'
-[products.small]
-name_rule = "c{client_id}s{service_id}"
-password_rule = 16
-quota = "1 GB"
-notify_at = 80
-
-[products.large]
-name_rule = "c{client_id}s{service_id}"
-password_rule = 16
-quota = "2 GB"
-notify_at = 80
-
-[products.nas-small]
-name_rule = "c{client_id}s{service_id}"
-password_rule = 16
-quota = "1 GB"
-notify_at = 80
-groups = ["plan-1g"]
-
-[products.nas-large]
-name_rule = "c{client_id}s{service_id}"
-password_rule = 16
-quota = "2 GB"
-notify_at = 80
-groups = ["plan-2g"]
-
-TOML;
+        // The same plans twice: for any backend, and for DSM with the group that
+        // carries the quota there.
+        $products = '';
+        foreach (['small' => ['1 GB', 'plan-1g'], 'large' => ['2 GB', 'plan-2g']] as $name => [$quota, $group]) {
+            foreach (["$name" => '', "nas-$name" => "groups = [\"$group\"]\n"] as $product => $groups) {
+                $products .= "[products.$product]\nname_rule = \"c{client_id}s{service_id}\"\n"
+                    . "password_rule = 16\nquota = \"$quota\"\nnotify_at = 80\n$groups\n";
+            }
+        }
+        return $servers . $products;
     }
 
     private function mintToken(string $bin, string $scope, string $name): string
