@@ -5,10 +5,11 @@
 use chrono::Utc;
 use provision::core::config::Config;
 use provision::core::cycle::{Adopted, BillingCycle};
+use provision::core::error::InputError;
 use provision::core::i18n::Language;
-use provision::core::ledger::{LedgerError, ServiceKey, ServiceRecord};
+use provision::core::ledger::{LedgerError, LimitOverride, ServiceKey, ServiceRecord};
 use provision::core::provisioner::ServiceContext;
-use provision::core::{GeneratePassword, Username};
+use provision::core::{ExposeSecret, GeneratePassword, SecretString, Username};
 
 use crate::context::unknown_server;
 use crate::error::{CliError, CliResult};
@@ -192,14 +193,25 @@ pub async fn status_order(
     Ok(ServiceView::from(&recorded(cycle, key).await?))
 }
 
-/// Sets a new password from the service's product rule; the answer holds it once.
+/// Sets a new password on the service's account: the one the billing system chose
+/// (checked against the product's password rule before anything is sent), or one
+/// made by that rule. The answer holds it once.
 pub async fn change_password(
     cycle: &BillingCycle,
     key: &ServiceKey,
+    chosen: Option<SecretString>,
     idempotency_key: Option<&str>,
 ) -> CliResult<PasswordView> {
     let service = recorded(cycle, key).await?;
-    let password = cycle.product(&service.product)?.password_rule.generate();
+    let rule = &cycle.product(&service.product)?.password_rule;
+    let password = match chosen {
+        Some(password) => {
+            rule.check(password.expose_secret())
+                .map_err(|e| provision::core::Error::Input(InputError::PasswordRule(e)))?;
+            password
+        }
+        None => rule.generate(),
+    };
     let set = cycle
         .change_password(key, &password, idempotency_key)
         .await?;
@@ -209,6 +221,17 @@ pub async fn change_password(
         password: set.then_some(password),
         password_note: (!set).then(|| PASSWORD_GIVEN_BEFORE.to_string()),
     })
+}
+
+/// An administrator's limit decision (MinIO): `None` hands the policy back to the
+/// usage ("update policy"), `Some` holds the standard or limited policy.
+pub async fn set_limit_policy(
+    cycle: &BillingCycle,
+    key: &ServiceKey,
+    decision: Option<LimitOverride>,
+) -> CliResult<ServiceView> {
+    cycle.set_limit_override(key, decision).await?;
+    Ok(ServiceView::from(&recorded(cycle, key).await?))
 }
 
 /// Moves the service to another product.

@@ -807,3 +807,116 @@ async fn adopt_records_an_existing_account_once_over_http() {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_password_change_sets_the_chosen_password_once_the_rule_accepts_it() {
+    let h = Harness::start().await;
+    let created = h.create("cloud", "21", "50").await;
+    let username = created["username"].as_str().unwrap().to_string();
+    let first = created["password"].as_str().unwrap().to_string();
+    let path = "/v1/services/cloud/21/password";
+
+    // Shorter than the product's rule (16): refused before anything is sent.
+    let (status, headers, body) = post_problem(&h, path, json!({"password": "Short-1a"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_problem(&headers, &body, 400, "invalid_input");
+    assert!(body["detail"].as_str().unwrap().contains("16"), "{body}");
+    assert!(
+        !body.to_string().contains("Short-1a"),
+        "the refusal does not echo the password"
+    );
+    assert!(h.nextcloud.check_password(&username, &first));
+
+    let chosen = "Chosen-Passw0rd-2026";
+    let (status, body) = h
+        .post(path, &h.provision, json!({"password": chosen}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["password"], chosen);
+    assert!(h.nextcloud.check_password(&username, chosen));
+
+    // No body at all: a new password from the rule, as before.
+    let (status, _, body) = h
+        .call(reqwest::Method::POST, path, Some(&h.provision), None, None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let made = body["password"].as_str().unwrap();
+    assert_ne!(made, chosen);
+    assert!(h.nextcloud.check_password(&username, made));
+
+    let (status, headers, body) = post_problem(&h, path, json!({"pasword": chosen})).await;
+    assert_problem(&headers, &body, status.as_u16(), "invalid_input");
+    assert!(
+        body["detail"].as_str().unwrap().contains("pasword"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn the_minio_limit_decisions_are_held_and_handed_back() {
+    let h = Harness::start().await;
+    let created = h.create("s3", "22", "51").await;
+    let username = created["username"].as_str().unwrap().to_string();
+    let path = "/v1/services/s3/22/policy";
+    // The user keeps its policy's name; the document under it is switched.
+    let policy = h.minio.user(&username).unwrap().policies[0].clone();
+    let document = || h.minio.policy(&policy).unwrap();
+    let standard = document();
+
+    let (status, body) = h
+        .post(path, &h.provision, json!({"decision": "limited"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["service"]["limit_override"], "limited");
+    assert_ne!(document(), standard, "the limited policy is applied now");
+
+    let (status, body) = h
+        .post(path, &h.provision, json!({"decision": "standard"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["service"]["limit_override"], "standard");
+    assert_eq!(document(), standard);
+
+    h.post(path, &h.provision, json!({"decision": "limited"}))
+        .await;
+    let (status, body) = h
+        .post(path, &h.provision, json!({"decision": "usage"}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["service"]["limit_override"].is_null(), "{body}");
+    assert_eq!(
+        document(),
+        standard,
+        "an account under its limit is back on the standard policy"
+    );
+
+    // Reading is not enough, another word is refused, and Nextcloud has no policies.
+    let (status, _) = h.post(path, &h.read, json!({"decision": "limited"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, headers, body) = post_problem(&h, path, json!({"decision": "frozen"})).await;
+    assert_problem(&headers, &body, status.as_u16(), "invalid_input");
+    h.create("cloud", "22", "51").await;
+    let (status, headers, body) = post_problem(
+        &h,
+        "/v1/services/cloud/22/policy",
+        json!({"decision": "limited"}),
+    )
+    .await;
+    assert_problem(&headers, &body, status.as_u16(), "unsupported");
+}
+
+/// A POST with the provision token, with the answer's headers (to check a problem).
+async fn post_problem(
+    h: &Harness,
+    path: &str,
+    body: Value,
+) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+    h.call(
+        reqwest::Method::POST,
+        path,
+        Some(&h.provision),
+        None,
+        Some(body),
+    )
+    .await
+}

@@ -13,9 +13,8 @@ use crate::cli::{
 };
 use crate::context::{cycle, service_key};
 use crate::error::{CliError, CliResult, ExitCode};
-use crate::operations::{self, recorded, AdoptOrder, CreateOrder, StatusOrder};
+use crate::operations::{self, AdoptOrder, CreateOrder, StatusOrder};
 use crate::output::print;
-use crate::views::ServiceView;
 
 fn bytes(value: Option<u64>, missing: &str) -> String {
     value
@@ -116,7 +115,7 @@ pub async fn password(cli: &Cli, order: &ServiceOrder) -> CliResult<()> {
     let (config, cycle) = cycle(cli).await?;
     let key = service_key(&config, &order.service)?;
     let changed =
-        operations::change_password(&cycle, &key, order.idempotency_key.as_deref()).await?;
+        operations::change_password(&cycle, &key, None, order.idempotency_key.as_deref()).await?;
     let text = match &changed.password {
         Some(password) => format!("{key}: new password: {}", password.expose_secret()),
         None => format!("{key}: password {}", operations::PASSWORD_GIVEN_BEFORE),
@@ -207,12 +206,7 @@ pub async fn policy(cli: &Cli, command: &PolicyCommand) -> CliResult<()> {
     };
     let (config, cycle) = cycle(cli).await?;
     let key = service_key(&config, args)?;
-    cycle.set_limit_override(&key, decision).await?;
-    let service = recorded(&cycle, &key).await?;
+    let service = operations::set_limit_policy(&cycle, &key, decision).await?;
     let text = format!("{key}: {label}");
-    print(
-        cli.output,
-        &json!({ "service": ServiceView::from(&service) }),
-        &text,
-    )
+    print(cli.output, &json!({ "service": service }), &text)
 }

@@ -185,6 +185,10 @@ pub fn router(
             "/v1/services/{server}/{service_id}/change-plan",
             post(r::change_plan),
         )
+        .route(
+            "/v1/services/{server}/{service_id}/policy",
+            post(r::set_policy),
+        )
         .route_layer(from_fn_with_state(Arc::clone(&idempotency), idempotent))
         .route_layer(from_fn(|q: Request, n: Next| {
             require(Scope::Provision, q, n)

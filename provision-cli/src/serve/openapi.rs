@@ -31,6 +31,7 @@ use crate::views;
         router::terminate_service,
         router::change_password,
         router::change_plan,
+        router::set_policy,
         router::usage,
         router::history,
         router::start_sweep,

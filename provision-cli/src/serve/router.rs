@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::Bytes;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
@@ -12,7 +13,8 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use provision::core::config::Config;
 use provision::core::cycle::BillingCycle;
-use provision::core::ledger::{ActionId, ServiceKey};
+use provision::core::ledger::{ActionId, LimitOverride, ServiceKey};
+use provision::core::SecretString;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -373,9 +375,21 @@ status_route!(
     "Deletes the account (done when terminated already)"
 );
 
-/// `POST /v1/services/{server}/{service_id}/password`: a new password from the
-/// product's rule, in this answer only.
+/// A password change: the password the billing system chose, or none for one made by
+/// the product's rule.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordRequest {
+    /// The new password; it must satisfy the product's password rule. Omitted (or no
+    /// body at all): a new one from the rule.
+    #[schema(value_type = Option<String>, format = Password)]
+    pub password: Option<SecretString>,
+}
+
+/// `POST /v1/services/{server}/{service_id}/password`: the chosen password, or a new
+/// one from the product's rule; in this answer only.
 #[utoipa::path(post, path = "/v1/services/{server}/{service_id}/password", tag = "services",
+    request_body(content = Option<PasswordRequest>, description = "Optional: without a body the product's rule makes the password"),
     params(("server" = String, Path), ("service_id" = String, Path),
         IdempotencyHeader),
     responses(
@@ -389,11 +403,78 @@ pub async fn change_password(
     State(app): Shared,
     Path((server, service_id)): Path<(String, String)>,
     order: Option<Extension<OrderKey>>,
+    body: Bytes,
 ) -> ApiResult<Json<PasswordView>> {
     let key = key(&app, &server, &service_id)?;
+    // The body is optional (the first version of this route took none), and may be null.
+    let request: Option<PasswordRequest> = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        serde_json::from_slice(&body).map_err(|e| {
+            Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_input",
+                format!("the body is not a password request: {e}"),
+            )
+        })?
+    };
     Ok(Json(
-        operations::change_password(&app.cycle, &key, order_key(&order)).await?,
+        operations::change_password(
+            &app.cycle,
+            &key,
+            request.and_then(|r| r.password),
+            order_key(&order),
+        )
+        .await?,
     ))
+}
+
+/// What an administrator decides about a MinIO account's limit policy.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyDecision {
+    /// The policy follows the usage again (and is applied now).
+    Usage,
+    /// Held on the standard policy until handed back.
+    Standard,
+    /// Held on the limited policy until handed back.
+    Limited,
+}
+
+/// A limit policy decision (MinIO).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyRequest {
+    /// `usage`, `standard` or `limited`.
+    pub decision: PolicyDecision,
+}
+
+/// `POST /v1/services/{server}/{service_id}/policy`: an administrator's limit
+/// decision (MinIO), applied now and held across sweeps.
+#[utoipa::path(post, path = "/v1/services/{server}/{service_id}/policy", tag = "services",
+    request_body = PolicyRequest,
+    params(("server" = String, Path), ("service_id" = String, Path),
+        IdempotencyHeader),
+    responses(
+        (status = 200, description = "The service with its decision", body = ServiceAnswer),
+        (status = "4XX", description = "A problem", body = Problem, content_type = "application/problem+json"),
+        (status = "5XX", description = "A server or the ledger failed; 501 where the server does not enforce quota by policy", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn set_policy(
+    State(app): Shared,
+    Path((server, service_id)): Path<(String, String)>,
+    ApiJson(request): ApiJson<PolicyRequest>,
+) -> ApiResult<Json<ServiceAnswer>> {
+    let key = key(&app, &server, &service_id)?;
+    let decision = match request.decision {
+        PolicyDecision::Usage => None,
+        PolicyDecision::Standard => Some(LimitOverride::Standard),
+        PolicyDecision::Limited => Some(LimitOverride::Limited),
+    };
+    let service = operations::set_limit_policy(&app.cycle, &key, decision).await?;
+    Ok(Json(ServiceAnswer { service }))
 }
 
 /// A plan change.

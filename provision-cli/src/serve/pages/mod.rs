@@ -714,7 +714,7 @@ async fn run_action(
                 .await
                 .map(|_| None)
         }
-        AdminAction::ChangePassword => Ok(operations::change_password(cycle, key, None)
+        AdminAction::ChangePassword => Ok(operations::change_password(cycle, key, None, None)
             .await?
             .password),
         AdminAction::ChangePlan => {

@@ -1,0 +1,367 @@
+<?php
+/**
+ * The module's functions, called with the parameter arrays WHMCS passes, against a
+ * real `provision serve` on the three stand-alone mocks (ProvisionServeFixture).
+ */
+
+declare(strict_types=1);
+
+use PHPUnit\Framework\TestCase;
+use WHMCS\Database\Capsule;
+
+final class ModuleTest extends TestCase
+{
+    private static ProvisionServeFixture $serve;
+    private static int $nextService = 100;
+
+    public static function setUpBeforeClass(): void
+    {
+        self::$serve = new ProvisionServeFixture();
+        self::$serve->start();
+    }
+
+    public static function tearDownAfterClass(): void
+    {
+        self::$serve->stop();
+    }
+
+    protected function setUp(): void
+    {
+        Capsule::reset();
+        WhmcsRecord::reset();
+        Capsule::insert('tblproducts', self::product(1, 'cloud', 'small'));
+        Capsule::insert('tblproducts', self::product(2, 'nas', 'nas-small'));
+        Capsule::insert('tblproducts', self::product(3, 's3', 'small'));
+        Capsule::insert('tblservers', [
+            'id' => 1, 'name' => 'provision', 'type' => 'provision', 'disabled' => 0,
+            'hostname' => '127.0.0.1', 'ipaddress' => '127.0.0.1',
+            'port' => parse_url(self::$serve->url, PHP_URL_PORT), 'secure' => '',
+            'accesshash' => self::$serve->adminToken, 'password' => '',
+        ]);
+    }
+
+    public static function backends(): array
+    {
+        return ['nextcloud' => ['nextcloud'], 'synology' => ['synology'], 'minio' => ['minio']];
+    }
+
+    /** @dataProvider backends */
+    public function testARepeatedCreateAccountMakesOneAccount(string $backend): void
+    {
+        $params = $this->newService($backend);
+        $this->assertSame('success', provision_CreateAccount($params));
+        $first = $this->hosting($params);
+        $this->assertSame('c42s' . $params['serviceid'], $first->username);
+        $this->assertNotSame('whmcs-made', $first->password, 'the password the account got is in WHMCS');
+        $this->assertSame($first->password, $this->accountPassword($backend, $first->username));
+
+        // WHMCS runs Create again (a second click, a cron retry): the same account.
+        $this->assertSame('success', provision_CreateAccount(array_merge($params, ['username' => $first->username])));
+        $this->assertSame(1, $this->accountsNamed($backend, $first->username));
+        $this->assertSame(1, count(array_filter($this->accountNames($backend), fn (string $n) => str_starts_with($n, 'c42s' . $params['serviceid']))));
+        $again = $this->hosting($params);
+        $this->assertSame($first->username, $again->username);
+        $this->assertSame($first->password, $again->password, 'a repeated create keeps the first password');
+        $service = self::$serve->api("/v1/services/{$params['configoption1']}/{$params['serviceid']}")['service'];
+        $this->assertSame('active', $service['status']);
+    }
+
+    /** @dataProvider backends */
+    public function testSuspendUnsuspendPasswordPackageTerminate(string $backend): void
+    {
+        $params = $this->created($backend);
+        $username = $this->hosting($params)->username;
+
+        $this->assertSame('success', provision_SuspendAccount($params));
+        $this->assertFalse($this->accountEnabled($backend, $username));
+        $this->assertSame('suspended', $this->ledgerStatus($params));
+        $this->assertSame('success', provision_UnsuspendAccount($params));
+        $this->assertTrue($this->accountEnabled($backend, $username));
+        // A second suspension after the unsuspension is a new order, not a replay.
+        $this->assertSame('success', provision_SuspendAccount($params));
+        $this->assertFalse($this->accountEnabled($backend, $username));
+        $this->assertSame('success', provision_UnsuspendAccount($params));
+
+        $this->assertSame('success', provision_ChangePassword(array_merge($params, ['password' => 'New-Passw0rd-2026'])));
+        $this->assertSame('New-Passw0rd-2026', $this->accountPassword($backend, $username));
+        // A second change to another password is not swallowed as a replay.
+        $this->assertSame('success', provision_ChangePassword(array_merge($params, ['password' => 'Other-Passw0rd-77'])));
+        $this->assertSame('Other-Passw0rd-77', $this->accountPassword($backend, $username));
+
+        $larger = $backend === 'synology' ? 'nas-large' : 'large';
+        $this->assertSame('success', provision_ChangePackage(array_merge($params, ['configoption2' => $larger])));
+        $service = self::$serve->api("/v1/services/{$params['configoption1']}/{$params['serviceid']}")['service'];
+        $this->assertSame($larger, $service['product']);
+
+        $this->assertSame('success', provision_TerminateAccount($params));
+        $this->assertSame(0, $this->accountsNamed($backend, $username));
+        $this->assertSame('terminated', $this->ledgerStatus($params));
+    }
+
+    public function testErrorsComeBackAsTheMessageWhmcsShows(): void
+    {
+        $unknown = $this->newService('nextcloud');
+        $message = provision_SuspendAccount($unknown);
+        $this->assertNotSame('success', $message);
+        $this->assertStringStartsWith('provision serve: ', $message);
+        $this->assertStringContainsString($unknown['serviceid'], $message);
+
+        $noProduct = array_merge($this->newService('nextcloud'), ['configoption2' => 'gold']);
+        $this->assertStringContainsString('gold', provision_CreateAccount($noProduct));
+
+        $unset = array_merge($this->newService('nextcloud'), ['configoption1' => '']);
+        $this->assertStringContainsString('Storage server', provision_CreateAccount($unset));
+
+        $created = $this->created('nextcloud');
+        $tooShort = provision_ChangePassword(array_merge($created, ['password' => 'short']));
+        $this->assertStringContainsString('16', $tooShort, 'the refusal names the rule: ' . $tooShort);
+
+        $unreachable = array_merge($created, ['serverport' => (string) self::closedPort()]);
+        $this->assertStringContainsString('did not answer', provision_SuspendAccount($unreachable));
+
+        $badToken = array_merge($created, ['serveraccesshash' => 'not-a-token']);
+        $refused = provision_SuspendAccount($badToken);
+        $this->assertStringStartsWith('provision serve: ', $refused);
+        $this->assertStringNotContainsString('not-a-token', $refused);
+    }
+
+    public function testNoTokenOrPasswordReachesTheModuleLog(): void
+    {
+        $params = $this->created('synology');
+        provision_ChangePassword(array_merge($params, ['password' => 'Logged-Passw0rd-1']));
+        provision_SuspendAccount(array_merge($params, ['serveraccesshash' => 'wrong-token-value']));
+        $password = $this->hosting($params)->password;
+        $this->assertNotEmpty(WhmcsRecord::$moduleCalls);
+        foreach (WhmcsRecord::$moduleCalls as $call) {
+            $received = json_encode([$call['request'], $call['response'], $call['processed']]);
+            $this->assertStringNotContainsString(self::$serve->adminToken, $received, 'the token is never handed to the log');
+            $this->assertStringNotContainsString('wrong-token-value', $received);
+            $this->assertTrue(
+                in_array(self::$serve->adminToken, $call['replace'], true) || in_array('wrong-token-value', $call['replace'], true),
+                'the token of the call is in the list of values to hide',
+            );
+        }
+        foreach (WhmcsRecord::$storedLog as $stored) {
+            $this->assertStringNotContainsString(self::$serve->adminToken, $stored);
+            $this->assertStringNotContainsString('Logged-Passw0rd-1', $stored);
+            $this->assertStringNotContainsString($password, $stored, 'the created password is hidden too');
+        }
+        $created = array_filter(WhmcsRecord::$moduleCalls, fn (array $c) => $c['action'] === 'CreateAccount');
+        $this->assertNotEmpty($created);
+        $this->assertStringContainsString($password, json_encode(array_column($created, 'response')), 'the create answer held the password the log hides');
+    }
+
+    public function testTestConnectionNeedsAnAdminToken(): void
+    {
+        $this->assertSame(['success' => true, 'error' => ''], provision_TestConnection(self::$serve->serverParams()));
+        $ordersOnly = provision_TestConnection(self::$serve->serverParams(self::$serve->provisionToken));
+        $this->assertFalse($ordersOnly['success']);
+        $this->assertStringContainsString('--scope admin', $ordersOnly['error']);
+        $none = provision_TestConnection(array_merge(self::$serve->serverParams(), ['serveraccesshash' => '']));
+        $this->assertFalse($none['success']);
+        $this->assertStringContainsString('access hash', $none['error']);
+    }
+
+    public function testUsageUpdateWritesUsageAndLimitInMegabytes(): void
+    {
+        $cloud = $this->created('nextcloud');
+        $nas = $this->created('synology');
+        foreach (['nextcloud' => $cloud, 'synology' => $nas] as $backend => $params) {
+            $name = $this->hosting($params)->username;
+            self::$serve->control($backend, 'PUT', "/users/$name/usage", ['bytes' => 300 * 1024 * 1024]);
+        }
+        $this->assertSame('success', provision_UsageUpdate(self::$serve->serverParams()));
+        foreach ([$cloud, $nas] as $params) {
+            $row = $this->hosting($params);
+            $this->assertSame(300, $row->diskusage);
+            $this->assertSame(1024, $row->disklimit);
+            $this->assertNotEmpty($row->lastupdate);
+        }
+    }
+
+    public function testTheDailyHookMailsWhatIsOwedAndConfirmsIt(): void
+    {
+        $params = $this->created('nextcloud');
+        $name = $this->hosting($params)->username;
+        self::$serve->control('nextcloud', 'PUT', "/users/$name/usage", ['bytes' => 900 * 1024 * 1024]);
+        $this->assertSame('success', provision_UsageUpdate(self::$serve->serverParams()));
+        $owed = array_filter(self::$serve->api('/v1/actions?limit=1000')['pending_actions'], fn (array $a) => $a['service_id'] === $params['serviceid']);
+        $this->assertCount(1, $owed);
+        $this->assertSame('notify_near_limit', array_values($owed)[0]['kind']);
+
+        // A mail that fails is not confirmed: it comes back when the (here: one second's) lease ends.
+        WhmcsRecord::$sendEmailFails = 'Sending Failed';
+        $failed = ProvisionModule::deliverActions(1);
+        $this->assertSame(0, $failed['confirmed']);
+        $this->assertNotEmpty(array_filter($failed['errors'], fn (string $m) => str_contains($m, 'Sending Failed')));
+        usleep(1_200_000);
+
+        WhmcsRecord::reset();
+        $this->runDailyHook();
+        $this->assertNotEmpty(array_filter(WhmcsRecord::$activity, fn (string $m) => str_contains($m, 'e-mails sent')));
+        $mails = array_values(array_filter(WhmcsRecord::$api, fn (array $c) => $c['command'] === 'SendEmail' && $c['values']['id'] === (int) $params['serviceid']));
+        $this->assertCount(1, $mails);
+        $this->assertSame('Storage near its limit', $mails[0]['values']['messagename']);
+        $fields = unserialize(base64_decode($mails[0]['values']['customvars']));
+        $this->assertSame('notify_near_limit', $fields['action_kind']);
+        $this->assertSame($name, $fields['username']);
+        $this->assertSame('87', $fields['disk_used_percentage']);
+        $this->assertSame('1.00', $fields['disk_limit']);
+        $left = array_filter(self::$serve->api('/v1/actions?limit=1000')['pending_actions'], fn (array $a) => $a['service_id'] === $params['serviceid']);
+        $this->assertSame([], $left, 'the sent mail was confirmed');
+    }
+
+    public function testMinioButtonsHoldAndReleaseTheLimitPolicy(): void
+    {
+        $params = $this->created('minio');
+        $this->assertSame(
+            ['Update policy' => 'policyUpdate', 'Set standard policy' => 'policyStandard', 'Set limited policy' => 'policyLimited'],
+            provision_AdminCustomButtonArray($params),
+        );
+        $this->assertSame([], provision_AdminCustomButtonArray($this->created('nextcloud')));
+
+        $this->assertSame('success', provision_policyLimited($params));
+        $this->assertSame('limited', $this->ledgerService($params)['limit_override'] ?? null);
+        $this->assertSame('success', provision_policyStandard($params));
+        $this->assertSame('standard', $this->ledgerService($params)['limit_override'] ?? null);
+        $this->assertSame('success', provision_policyUpdate($params));
+        $this->assertNull($this->ledgerService($params)['limit_override'] ?? null);
+
+        $notMinio = provision_policyLimited($this->created('synology'));
+        $this->assertStringStartsWith('provision serve: ', $notMinio);
+    }
+
+    public function testClientAreaShowsTheTemplateWithTheProblemWhenThePageCannotBeHad(): void
+    {
+        $params = array_merge($this->created('nextcloud'), ['serverport' => (string) self::closedPort()]);
+        $area = provision_ClientArea($params);
+        $this->assertSame('templates/clientarea.tpl', $area['tabOverviewReplacementTemplate']);
+        $this->assertStringContainsString('did not answer', $area['templateVariables']['error']);
+        $this->assertFileExists(dirname(__DIR__) . '/modules/servers/provision/' . $area['tabOverviewReplacementTemplate']);
+        $tab = provision_AdminServicesTabFields($params);
+        $this->assertStringContainsString('did not answer', $tab['provision']);
+    }
+
+    // ---- helpers ------------------------------------------------------------------
+
+    private static function product(int $id, string $server, string $product): array
+    {
+        return [
+            'id' => $id, 'servertype' => 'provision',
+            'configoption1' => $server, 'configoption2' => $product, 'configoption3' => '',
+            'configoption4' => 'Storage near its limit', 'configoption5' => 'Storage limit exceeded',
+            'configoption6' => '',
+        ];
+    }
+
+    /** A new WHMCS service of the backend's product, and the parameters WHMCS passes for it. */
+    private function newService(string $backend): array
+    {
+        $serviceId = self::$nextService++;
+        $pid = ['nextcloud' => 1, 'synology' => 2, 'minio' => 3][$backend];
+        Capsule::insert('tblhosting', [
+            'id' => $serviceId, 'userid' => 42, 'packageid' => $pid, 'server' => 1,
+            'domain' => '', 'username' => 'whmcsuser', 'password' => 'whmcs-made',
+            'domainstatus' => 'Active', 'diskusage' => 0, 'disklimit' => 0, 'lastupdate' => '',
+        ]);
+        $product = Capsule::table('tblproducts')->where('id', $pid)->first();
+        $params = [
+            'accountid' => $serviceId,
+            'serviceid' => (string) $serviceId,
+            'userid' => 42,
+            'pid' => $pid,
+            'domain' => '',
+            'username' => 'whmcsuser',
+            'password' => 'whmcs-made',
+            'producttype' => 'other',
+            'moduletype' => 'provision',
+            'clientsdetails' => [
+                'userid' => 42, 'id' => 42, 'firstname' => 'Alice', 'lastname' => 'Example',
+                'companyname' => '', 'email' => 'alice@example.com', 'language' => 'german',
+            ],
+            'customfields' => [],
+            'configoptions' => [],
+        ];
+        for ($i = 1; $i <= 24; $i++) {
+            $params["configoption$i"] = (string) ($product->{"configoption$i"} ?? '');
+        }
+        return array_merge($params, self::$serve->serverParams());
+    }
+
+    private function created(string $backend): array
+    {
+        $params = $this->newService($backend);
+        $this->assertSame('success', provision_CreateAccount($params));
+        $row = $this->hosting($params);
+        return array_merge($params, ['username' => $row->username, 'password' => $row->password]);
+    }
+
+    private function hosting(array $params): object
+    {
+        return Capsule::table('tblhosting')->where('id', $params['serviceid'])->first();
+    }
+
+    private function ledgerService(array $params): array
+    {
+        return self::$serve->api("/v1/services/{$params['configoption1']}/{$params['serviceid']}")['service'];
+    }
+
+    private function ledgerStatus(array $params): string
+    {
+        return $this->ledgerService($params)['status'];
+    }
+
+    /** @return list<string> */
+    private function accountNames(string $backend): array
+    {
+        $state = self::$serve->mockState($backend);
+        $key = ['nextcloud' => 'id', 'synology' => 'name', 'minio' => 'access_key'][$backend];
+        return array_map(fn (array $user) => (string) $user[$key], $state['users'] ?? []);
+    }
+
+    private function accountsNamed(string $backend, string $name): int
+    {
+        return count(array_filter($this->accountNames($backend), fn (string $n) => $n === $name));
+    }
+
+    private function account(string $backend, string $name): array
+    {
+        $key = ['nextcloud' => 'id', 'synology' => 'name', 'minio' => 'access_key'][$backend];
+        foreach (self::$serve->mockState($backend)['users'] ?? [] as $user) {
+            if ($user[$key] === $name) {
+                return $user;
+            }
+        }
+        $this->fail("no account $name on the $backend mock");
+    }
+
+    private function accountPassword(string $backend, string $name): string
+    {
+        $user = $this->account($backend, $name);
+        return (string) ($backend === 'minio' ? $user['secret_key'] : $user['password']);
+    }
+
+    private function accountEnabled(string $backend, string $name): bool
+    {
+        $user = $this->account($backend, $name);
+        return match ($backend) {
+            'nextcloud' => (bool) ($user['enabled'] ?? true),
+            'synology' => ($user['expired'] ?? 'normal') === 'normal',
+            'minio' => ($user['status'] ?? 'enabled') === 'enabled',
+        };
+    }
+
+    private function runDailyHook(): void
+    {
+        $this->assertCount(1, WhmcsRecord::$hooks['DailyCronJob'] ?? []);
+        (WhmcsRecord::$hooks['DailyCronJob'][0])([]);
+    }
+
+    private static function closedPort(): int
+    {
+        $socket = stream_socket_server('tcp://127.0.0.1:0');
+        $name = stream_socket_get_name($socket, false);
+        fclose($socket);
+        return (int) substr($name, strrpos($name, ':') + 1);
+    }
+}
