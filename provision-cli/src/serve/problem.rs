@@ -108,7 +108,9 @@ pub fn status_of(kind: ErrorKind, server_answered: bool) -> StatusCode {
         ErrorKind::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorKind::Transient if server_answered => StatusCode::BAD_GATEWAY,
         ErrorKind::Transient => StatusCode::SERVICE_UNAVAILABLE,
-        ErrorKind::Unsupported => StatusCode::NOT_IMPLEMENTED,
+        // The request is understood; this backend cannot do it for this service (a
+        // client's matter, not a server failure).
+        ErrorKind::Unsupported => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

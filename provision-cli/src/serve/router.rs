@@ -275,7 +275,10 @@ pub struct AdoptRequest {
     responses(
         (status = 201, description = "Recorded", body = AdoptedView),
         (status = 200, description = "Recorded before; nothing changed", body = AdoptedView),
-        (status = 422, description = "It does not fit: nothing recorded, nothing changed", body = AdoptedView),
+        (status = 422, description = "It does not fit: nothing recorded, nothing changed (AdoptedView); or a problem", content(
+            (AdoptedView = "application/json"),
+            (Problem = "application/problem+json"),
+        )),
         (status = "4XX", description = "A problem", body = Problem, content_type = "application/problem+json"),
         (status = "5XX", description = "A server or the ledger failed", body = Problem, content_type = "application/problem+json"),
     ),
@@ -458,7 +461,7 @@ pub struct PolicyRequest {
     responses(
         (status = 200, description = "The service with its decision", body = ServiceAnswer),
         (status = "4XX", description = "A problem", body = Problem, content_type = "application/problem+json"),
-        (status = "5XX", description = "A server or the ledger failed; 501 where the server does not enforce quota by policy", body = Problem, content_type = "application/problem+json"),
+        (status = "5XX", description = "A server or the ledger failed (422 where the server does not enforce quota by policy)", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
