@@ -729,10 +729,9 @@ async fn run_action(
         AdminAction::UpdatePolicy
         | AdminAction::SetStandardPolicy
         | AdminAction::SetLimitedPolicy => {
-            cycle
-                .set_limit_override(key, action.limit_override())
-                .await?;
-            Ok(None)
+            operations::set_limit_policy(cycle, key, action.limit_override())
+                .await
+                .map(|_| None)
         }
     }
 }
