@@ -8,7 +8,6 @@ mod common;
 use chrono::Utc;
 use common::Harness;
 use provision::core::i18n::Language;
-use provision::core::ledger::{LedgerSample, ServerId, SweepRecord};
 use provision::core::ByteSize;
 use provision_cli::serve::pages::links::{LinkClaims, LinkKey, Role};
 use reqwest::StatusCode;
@@ -408,33 +407,14 @@ async fn minio_pages_list_buckets_and_offer_the_policy_actions() {
 async fn the_statistics_show_one_column_per_day_with_data() {
     let h = Harness::start().await;
     let created = create(&h, "cloud", "cloud", "7").await;
-    let username = provision::core::Username::new(created["username"].as_str().unwrap()).unwrap();
-    let now = Utc::now();
     let days = [1i64, 2, 5, 9, 20];
-    let samples = days
-        .iter()
-        .map(|d| LedgerSample {
-            username: username.clone(),
-            at: now - chrono::TimeDelta::days(*d),
-            used: ByteSize::new((*d as u64) << 28),
-            measured_at: None,
-            keep_until: now + chrono::TimeDelta::days(300),
-        })
-        .collect();
-    use provision::core::ledger::Ledger;
-    let server = ServerId::new("cloud").unwrap();
-    h.ledger
-        .record_sweep(
-            &server,
-            &SweepRecord {
-                samples,
-                states: vec![],
-                actions: vec![],
-            },
-            now,
-        )
-        .await
-        .unwrap();
+    h.record_daily_usage(
+        "cloud",
+        created["username"].as_str().unwrap(),
+        &days,
+        |day| ByteSize::new((day as u64) << 28),
+    )
+    .await;
     let answer = link(&h, "cloud", "7", "client", "en").await;
     let (_, _, html) = get_page(&h, answer["path"].as_str().unwrap()).await;
     assert_eq!(

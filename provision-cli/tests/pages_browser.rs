@@ -16,8 +16,7 @@ use std::time::Duration;
 use chrono::Utc;
 use common::Harness;
 use fantoccini::{Client, ClientBuilder, Locator};
-use provision::core::ledger::{Ledger, LedgerSample, ServerId, SweepRecord};
-use provision::core::{ByteSize, Username};
+use provision::core::ByteSize;
 use serde_json::{json, Value};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -191,30 +190,10 @@ async fn computed(client: &Client, selector: &str, property: &str) -> String {
 }
 
 async fn record_days(h: &Harness, username: &str, days: &[i64]) {
-    let username = Username::new(username).unwrap();
-    let now = Utc::now();
-    let samples = days
-        .iter()
-        .map(|d| LedgerSample {
-            username: username.clone(),
-            at: now - chrono::TimeDelta::days(*d),
-            used: ByteSize::new((1u64 << 30) + ((*d as u64) << 26)),
-            measured_at: None,
-            keep_until: now + chrono::TimeDelta::days(300),
-        })
-        .collect();
-    h.ledger
-        .record_sweep(
-            &ServerId::new("cloud").unwrap(),
-            &SweepRecord {
-                samples,
-                states: vec![],
-                actions: vec![],
-            },
-            now,
-        )
-        .await
-        .unwrap();
+    h.record_daily_usage("cloud", username, days, |day| {
+        ByteSize::new((1u64 << 30) + ((day as u64) << 26))
+    })
+    .await;
 }
 
 /// The end point of an SVG slice path `M cx,cy L x0,y0 A r,r 0 large,1 x1,y1 Z`, as a

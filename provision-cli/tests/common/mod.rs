@@ -272,6 +272,44 @@ quota = "20 GB"
     }
 }
 
+impl Harness {
+    /// Records one usage sample of `username` on `server` per day `days` ago, as a
+    /// sweep would have, with `used(day)` bytes in use.
+    pub async fn record_daily_usage(
+        &self,
+        server: &str,
+        username: &str,
+        days: &[i64],
+        used: impl Fn(i64) -> provision::core::ByteSize,
+    ) {
+        use provision::core::ledger::{LedgerSample, ServerId, SweepRecord};
+        let username = provision::core::Username::new(username).unwrap();
+        let now = chrono::Utc::now();
+        let samples = days
+            .iter()
+            .map(|&day| LedgerSample {
+                username: username.clone(),
+                at: now - chrono::TimeDelta::days(day),
+                used: used(day),
+                measured_at: None,
+                keep_until: now + chrono::TimeDelta::days(300),
+            })
+            .collect();
+        self.ledger
+            .record_sweep(
+                &ServerId::new(server).unwrap(),
+                &SweepRecord {
+                    samples,
+                    states: vec![],
+                    actions: vec![],
+                },
+                now,
+            )
+            .await
+            .unwrap();
+    }
+}
+
 pub fn assert_problem(headers: &reqwest::header::HeaderMap, body: &Value, status: u16, kind: &str) {
     assert_eq!(
         headers.get("content-type").unwrap(),
