@@ -1,6 +1,6 @@
 //! Sending the outbox after a sweep, for `provision sweep` and `provision serve`: the
-//! configured notifier (`[delivery]`), the configuration's products for the texts, and
-//! the report as a view.
+//! configured notifier (`[delivery]`), the cycle's products for the texts (those of the
+//! file and those defined over the service), and the report as a view.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,7 +19,7 @@ use crate::error::{CliError, CliResult};
 /// What a sweep sends its pending actions through.
 pub struct Delivery {
     notifier: Arc<dyn Notifier>,
-    composer: Composer,
+    signature: String,
     batch: u32,
     lease: Duration,
 }
@@ -34,7 +34,7 @@ impl Delivery {
         let notifier = notifier(settings).map_err(|e| CliError::Config(e.to_string()))?;
         Ok(Some(Delivery {
             notifier,
-            composer: Composer::new(config.products.clone(), settings.signature.clone()),
+            signature: settings.signature.clone(),
             batch: settings.batch,
             lease: settings.lease,
         }))
@@ -42,10 +42,13 @@ impl Delivery {
 
     /// Sends the pending actions; confirms the sent ones.
     pub async fn run(&self, cycle: &BillingCycle) -> CliResult<DeliveryView> {
+        // Read now, so that a product defined over the service since the last
+        // delivery has its texts.
+        let composer = Composer::new(cycle.product_configs().await?, self.signature.clone());
         let report = deliver_pending(
             cycle,
             self.notifier.as_ref(),
-            &self.composer,
+            &composer,
             self.batch,
             self.lease,
         )

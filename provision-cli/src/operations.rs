@@ -63,16 +63,24 @@ pub enum StatusOrder {
 pub const PASSWORD_GIVEN_BEFORE: &str =
     "set by the first call of this order, which handed it out; not shown again";
 
-/// The error for a product name the configuration does not have.
-pub fn check_product(config: &Config, product: &str) -> CliResult<()> {
-    if config.products.contains_key(product) {
-        return Ok(());
+/// The error for a product name neither the configuration nor the ledger has.
+pub async fn check_product(cycle: &BillingCycle, product: &str) -> CliResult<()> {
+    match cycle.product_entry(product).await {
+        Ok(_) => Ok(()),
+        Err(provision::core::Error::Ledger(LedgerError::UnknownProduct(_))) => {
+            let known: Vec<String> = cycle
+                .products()
+                .await?
+                .into_iter()
+                .map(|p| p.name)
+                .collect();
+            Err(CliError::Usage(format!(
+                "no product {product:?} in the configuration or defined over the service (there are: {})",
+                known.join(", ")
+            )))
+        }
+        Err(other) => Err(other.into()),
     }
-    let known: Vec<&str> = config.products.keys().map(String::as_str).collect();
-    Err(CliError::Usage(format!(
-        "no product {product:?} in the configuration (it has: {})",
-        known.join(", ")
-    )))
 }
 
 /// The key of a service of a configured server.
@@ -96,12 +104,8 @@ pub async fn recorded(cycle: &BillingCycle, key: &ServiceKey) -> CliResult<Servi
 
 /// Creates the service's account, or returns the one an earlier attempt made; the
 /// password only in the answer of the call that set it.
-pub async fn create(
-    config: &Config,
-    cycle: &BillingCycle,
-    order: &CreateOrder,
-) -> CliResult<CreatedView> {
-    check_product(config, &order.product)?;
+pub async fn create(cycle: &BillingCycle, order: &CreateOrder) -> CliResult<CreatedView> {
+    check_product(cycle, &order.product).await?;
     if let Some(tag) = &order.language {
         if Language::from_tag(tag).is_none() {
             let codes: Vec<&str> = Language::ALL.iter().map(|l| l.code()).collect();
@@ -132,12 +136,8 @@ pub async fn create(
 
 /// Records an existing account as the service's, checked on the server and changing
 /// nothing there; an account that does not fit is reported, not recorded.
-pub async fn adopt(
-    config: &Config,
-    cycle: &BillingCycle,
-    order: &AdoptOrder,
-) -> CliResult<AdoptedView> {
-    check_product(config, &order.product)?;
+pub async fn adopt(cycle: &BillingCycle, order: &AdoptOrder) -> CliResult<AdoptedView> {
+    check_product(cycle, &order.product).await?;
     let username = Username::new(order.username.as_str()).map_err(provision::core::Error::from)?;
     let ctx = ServiceContext::new(order.client_id.clone(), order.key.service_id.clone());
     let adopted = cycle
@@ -203,7 +203,7 @@ pub async fn change_password(
     idempotency_key: Option<&str>,
 ) -> CliResult<PasswordView> {
     let service = recorded(cycle, key).await?;
-    let rule = &cycle.product(&service.product)?.password_rule;
+    let rule = cycle.product(&service.product).await?.password_rule;
     let password = match chosen {
         Some(password) => {
             rule.check(password.expose_secret())
@@ -236,13 +236,12 @@ pub async fn set_limit_policy(
 
 /// Moves the service to another product.
 pub async fn change_plan(
-    config: &Config,
     cycle: &BillingCycle,
     key: &ServiceKey,
     product: &str,
     idempotency_key: Option<&str>,
 ) -> CliResult<ServiceView> {
-    check_product(config, product)?;
+    check_product(cycle, product).await?;
     cycle.change_plan(key, product, idempotency_key).await?;
     Ok(ServiceView::from(&recorded(cycle, key).await?))
 }
@@ -262,7 +261,7 @@ pub async fn usage(cycle: &BillingCycle, key: &ServiceKey) -> CliResult<UsageVie
         .clone()
         .ok_or_else(|| no_account_yet(key, &service))?;
     let usage = cycle.provider(&key.server)?.usage(&username).await?;
-    let quota = cycle.product(&service.product).ok().map(|p| p.quota);
+    let quota = cycle.product(&service.product).await.ok().map(|p| p.quota);
     let percent = match (quota, usage.used) {
         (Some(q), Some(used)) => q.percent_used(used),
         _ => None,

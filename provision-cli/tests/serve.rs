@@ -920,3 +920,164 @@ async fn post_problem(
     )
     .await
 }
+
+async fn put_product(
+    h: &Harness,
+    name: &str,
+    token: &str,
+    body: Value,
+) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+    h.call(
+        reqwest::Method::PUT,
+        &format!("/v1/products/{name}"),
+        Some(token),
+        None,
+        Some(body),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_product_defined_over_the_service_is_sold_replaced_and_applied_by_a_plan_change() {
+    let h = Harness::start().await;
+    let settings = json!({"name_rule": "w{client_id}s{service_id}", "password_rule": 16,
+        "quota": 3, "unit": "GB", "notify_at": 75, "instructions_url": "https://example.com/help"});
+    for token in [&h.read, &h.provision] {
+        let (status, _, body) = put_product(&h, "whmcs-1", token, settings.clone()).await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "defining needs scope admin: {body}"
+        );
+    }
+    let (status, _, body) = put_product(&h, "whmcs-1", &h.admin, settings.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let product = &body["product"];
+    assert_eq!(product["source"], "ledger");
+    assert_eq!(product["quota_bytes"], 3u64 << 30);
+    assert_eq!(product["notify_at"], 75);
+    assert_eq!(
+        product["settings"]["name_rule"],
+        "w{client_id}s{service_id}"
+    );
+
+    let (status, list) = h.get("/v1/products", &h.read).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let sources: Vec<(String, String)> = list["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().into(),
+                p["source"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(
+        sources.contains(&("whmcs-1".into(), "ledger".into())),
+        "{list}"
+    );
+    assert!(
+        sources.contains(&("cloud".into(), "configuration".into())),
+        "{list}"
+    );
+
+    // An order sells it: the account has its quota.
+    let (status, created) = h
+        .post(
+            "/v1/services",
+            &h.provision,
+            json!({"server": "cloud", "service_id": "31", "client_id": "9", "product": "whmcs-1"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["username"], "w9s31");
+    assert_eq!(h.nextcloud.user("w9s31").unwrap().quota, "3 GB");
+
+    // Replaced: 200, and a plan change to the same name applies the new quota.
+    let mut bigger = settings.clone();
+    bigger["quota"] = json!(5);
+    let (status, _, body) = put_product(&h, "whmcs-1", &h.admin, bigger).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["product"]["quota_bytes"], 5u64 << 30);
+    let (status, body) = h
+        .post(
+            "/v1/services/cloud/31/change-plan",
+            &h.provision,
+            json!({"product": "whmcs-1"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(h.nextcloud.user("w9s31").unwrap().quota, "5 GB");
+
+    // Another process on the same ledger builds the same product.
+    let elsewhere = provision::core::cycle::BillingCycle::new(h.ledger.clone());
+    let seen = elsewhere.product("whmcs-1").await.unwrap();
+    assert_eq!(seen.quota.limit(), Some(ByteSize::new(5 << 30)));
+    assert_eq!(
+        seen.instructions_url.as_deref(),
+        Some("https://example.com/help")
+    );
+}
+
+#[tokio::test]
+async fn a_product_definition_is_refused_whole_with_the_field_named() {
+    let h = Harness::start().await;
+    let good = json!({"name_rule": "w{client_id}", "password_rule": 16, "quota": 3});
+    let (status, headers, body) = put_product(&h, "cloud", &h.admin, good.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_problem(&headers, &body, 409, "already_exists");
+    assert!(body["detail"].as_str().unwrap().contains("cloud"), "{body}");
+
+    let mut bad = good.clone();
+    bad["notify_at"] = json!(140);
+    let (status, headers, body) = put_product(&h, "whmcs-2", &h.admin, bad).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_problem(&headers, &body, 400, "invalid_input");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("products.whmcs-2.notify_at"),
+        "{body}"
+    );
+    let mut bad = good.clone();
+    bad["instructions_url"] = json!("javascript:alert(1)");
+    let (status, _, body) = put_product(&h, "whmcs-2", &h.admin, bad).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("instructions_url"),
+        "{body}"
+    );
+    let mut bad = good.clone();
+    bad["quota_gb"] = json!(3);
+    let (status, _, body) = put_product(&h, "whmcs-2", &h.admin, bad).await;
+    assert!(
+        status.is_client_error(),
+        "an unknown field is refused: {body}"
+    );
+    assert!(
+        body["detail"].as_str().unwrap().contains("quota_gb"),
+        "{body}"
+    );
+    let (status, _, body) = put_product(&h, "bad%20name", &h.admin, good.clone()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+    // Nothing was kept, and an order for it is refused before any server is asked.
+    let (status, body) = h.get("/v1/products/whmcs-2", &h.read).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let requests = h.nextcloud.request_count();
+    let (status, body) = h
+        .post(
+            "/v1/services",
+            &h.provision,
+            json!({"server": "cloud", "service_id": "32", "client_id": "9", "product": "whmcs-2"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(h.nextcloud.request_count(), requests);
+}

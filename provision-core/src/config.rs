@@ -57,7 +57,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use secrecy::SecretString;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::delivery::settings::{DeliveryFile, DeliverySettings};
 use crate::error::{Error, InputError, Result};
@@ -460,39 +460,61 @@ impl Config {
 /// suspended_for_limit = "..."
 /// password_display = "button"    # the client page: "button", "plain" or "hidden"
 /// instructions_url = "https://example.com/help/storage"
-/// [products.NAME.minio]
-/// default_bucket = true
-/// standard_policy = '{"Version": "2012-10-17", "Statement": [...]}'
-/// limited_policy = '...'
 /// ```
-#[derive(Debug, Clone, Deserialize)]
+///
+/// MinIO's policies and default bucket are settings of the server (`[servers.NAME]`
+/// `default_bucket`, `standard_policy`, `limited_policy`), for every product on it: a
+/// `[products.NAME.minio]` section is refused with the setting named, not ignored.
+///
+/// The same settings as JSON are the body of `PUT /v1/products/{name}` of `provision
+/// serve`, and the form the ledger keeps such a product in ([`Serialize`] writes only
+/// the fields that are set).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProductSettings {
     name_rule: String,
     password_rule: SettingText,
     quota: SettingText,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     unit: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     notify_at: u32,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     groups: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     history_days: Option<u32>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     merge_fields: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "TemplateSettings::is_empty")]
     templates: TemplateSettings,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "MinioProductSettings::is_empty")]
     minio: MinioProductSettings,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     password_display: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     instructions_url: Option<String>,
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// Checks the name of a product defined over the service: 1 to 64 of `A-Z`, `a-z`,
+/// `0-9`, `-`, `_` and `.` (it travels in URL paths and the ledger's key).
+pub fn check_product_name(name: &str) -> Result<()> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-_.".contains(c);
+    if name.is_empty() || name.len() > 64 || !name.chars().all(allowed) || name.starts_with('.') {
+        return Err(ConfigError::new(
+            "product",
+            format!("{name:?} is not 1 to 64 of A-Z, a-z, 0-9, -, _ and . (not starting with .)"),
+        )
+        .into());
+    }
+    Ok(())
+}
+
 /// Text or a number, read as text (`password_rule = 16` and `= "16"` alike).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(untagged)]
 enum SettingText {
     Text(String),
@@ -510,24 +532,36 @@ impl SettingText {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct TemplateSettings {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     near_limit: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     suspended_for_limit: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+impl TemplateSettings {
+    fn is_empty(&self) -> bool {
+        self.near_limit.is_none() && self.suspended_for_limit.is_none()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct MinioProductSettings {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     default_bucket: Option<bool>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     standard_policy: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     limited_policy: Option<String>,
+}
+
+impl MinioProductSettings {
+    fn is_empty(&self) -> bool {
+        *self == MinioProductSettings::default()
+    }
 }
 
 /// The billing system's merge fields every template may use without declaring them.
@@ -584,16 +618,22 @@ impl ProductSettings {
                 &self.templates.suspended_for_limit,
             )?,
         };
-        for (field, policy) in [
-            ("minio.standard_policy", &self.minio.standard_policy),
-            ("minio.limited_policy", &self.minio.limited_policy),
+        // Read so that the refusal names the setting: no provider takes these per
+        // product yet, and a setting that silently does nothing is worse than none.
+        for (field, set) in [
+            ("minio.default_bucket", self.minio.default_bucket.is_some()),
+            (
+                "minio.standard_policy",
+                self.minio.standard_policy.is_some(),
+            ),
+            ("minio.limited_policy", self.minio.limited_policy.is_some()),
         ] {
-            if let Some(text) = policy {
-                let value: serde_json::Value =
-                    serde_json::from_str(text).map_err(|e| fail(field, &e))?;
-                if !value.is_object() {
-                    return Err(fail(field, &"must be a JSON policy document (an object)"));
-                }
+            if set {
+                let setting = field.trim_start_matches("minio.");
+                return Err(fail(
+                    field,
+                    &format!("is a setting of the MinIO server ([servers.NAME] {setting}), for every product on it; a product cannot set it"),
+                ));
             }
         }
         let mut product = ProductConfig::new(&self.name_rule, &self.password_rule.text(), "0")
@@ -611,9 +651,6 @@ impl ProductSettings {
         product.notify_at_percent = (self.notify_at > 0).then_some(self.notify_at);
         product.history_days = self.history_days.unwrap_or(product.history_days);
         product.templates = templates;
-        product.minio.default_bucket = self.minio.default_bucket;
-        product.minio.standard_policy = self.minio.standard_policy;
-        product.minio.limited_policy = self.minio.limited_policy;
         if let Some(text) = &self.password_display {
             product.password_display = text
                 .parse()
@@ -651,9 +688,6 @@ mod tests {
             merge_fields = ["client_company"]
             [products.p.templates]
             near_limit = "Subject: {$disk_used_percentage} % - {$username}\n\nDear {$client_name} of {$client_company}"
-            [products.p.minio]
-            default_bucket = false
-            standard_policy = '{"Version": "2012-10-17", "Statement": []}'
             "#,
         )
         .unwrap();
@@ -664,7 +698,6 @@ mod tests {
         assert_eq!(p.history_days, 60);
         assert_eq!(p.password_rule.length(), 16);
         assert!(p.templates.near_limit.is_some() && p.templates.suspended_for_limit.is_none());
-        assert_eq!(p.minio.default_bucket, Some(false));
     }
 
     #[test]
@@ -690,7 +723,8 @@ mod tests {
             ("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\nnotify_at = 120", "products.p.notify_at"),
             ("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\ngroups = [\"\"]", "products.p.groups"),
             ("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\n[products.p.templates]\nnear_limit = \"{$nope}\"", "products.p.templates.near_limit"),
-            ("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\n[products.p.minio]\nlimited_policy = \"[1]\"", "products.p.minio.limited_policy"),
+            ("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\n[products.p.minio]\nlimited_policy = \"{}\"", "products.p.minio.limited_policy"),
+            ("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\n[products.p.minio]\ndefault_bucket = false", "products.p.minio.default_bucket"),
             ("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\npassword_display = \"shown\"", "products.p.password_display"),
             ("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\ninstructions_url = \"javascript:alert(1)\"", "products.p.instructions_url"),
         ];

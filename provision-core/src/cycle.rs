@@ -301,13 +301,6 @@ impl BillingCycle {
             .ok_or_else(|| LedgerError::UnknownServer(server.clone()).into())
     }
 
-    /// A product by name.
-    pub fn product(&self, name: &str) -> Result<&ProductConfig> {
-        self.products
-            .get(name)
-            .ok_or_else(|| LedgerError::UnknownProduct(name.to_string()).into())
-    }
-
     /// A token no other call, in this process or another, holds: locks and journal
     /// keys are told apart by it.
     fn next_token(&self) -> String {
@@ -396,7 +389,7 @@ impl BillingCycle {
         product: &str,
     ) -> Result<Created> {
         let provider = self.provider(server)?.clone();
-        let config = self.product(product)?.clone();
+        let config = self.product(product).await?;
         let key = ServiceKey::new(server.clone(), ctx.service_id.clone());
         self.locked(&key, || async {
             match self.ledger.service(&key).await? {
@@ -652,7 +645,7 @@ impl BillingCycle {
         username: &Username,
     ) -> Result<Adopted> {
         let provider = self.provider(server)?.clone();
-        self.product(product)?;
+        self.product(product).await?;
         let key = ServiceKey::new(server.clone(), ctx.service_id.clone());
         let account_key = provider.name_policy().account_key(username.as_str());
         self.locked(&key, || async {
@@ -1027,7 +1020,7 @@ impl BillingCycle {
         idempotency_key: Option<&str>,
     ) -> Result<()> {
         let provider = self.provider(&key.server)?.clone();
-        self.product(product)?;
+        self.product(product).await?;
         self.locked(key, || async {
             let service = self.live_service(key, OperationKind::ChangePlan).await?;
             self.journaled(
@@ -1049,12 +1042,13 @@ impl BillingCycle {
         product: &str,
     ) -> Result<()> {
         let username = Self::account_of(&service)?;
-        let to = self.product(product)?.plan();
+        let to = self.product(product).await?.plan();
         // A product removed from the configuration leaves no plan to leave: only join.
-        let from = self
-            .products
-            .get(&service.product)
-            .map_or_else(|| to.clone(), ProductConfig::plan);
+        let from = match self.product(&service.product).await {
+            Ok(from) => from.plan(),
+            Err(Error::Ledger(LedgerError::UnknownProduct(_))) => to.clone(),
+            Err(e) => return Err(e),
+        };
         provider.change_plan(&username, &from, &to).await?;
         let service = ServiceRecord {
             product: product.to_string(),
@@ -1124,6 +1118,7 @@ impl BillingCycle {
         let provider = self.provider(server)?.clone();
         let mut report = CycleSweep::default();
         let mut swept = Vec::new();
+        let products = self.product_configs().await?;
         for service in self.ledger.services(server).await? {
             if !matches!(
                 service.status,
@@ -1134,7 +1129,7 @@ impl BillingCycle {
             let Some(username) = service.username.clone() else {
                 continue;
             };
-            match self.products.get(&service.product) {
+            match products.get(&service.product) {
                 Some(product) => {
                     swept.push((service, SweepAccount::new(username, product), product))
                 }
@@ -1449,6 +1444,9 @@ fn desired_limited(service: &ServiceRecord, state: ThresholdState) -> bool {
         None => state == ThresholdState::Exceeded,
     }
 }
+
+mod products;
+pub use products::{DefinedProduct, ProductEntry, ProductSource};
 
 #[cfg(all(test, feature = "sqlite"))]
 mod tests;

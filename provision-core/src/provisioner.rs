@@ -128,8 +128,6 @@ pub struct ProductConfig {
     pub history_days: u32,
     /// The operator's notification templates; None uses the built-in text.
     pub templates: ProductTemplates,
-    /// MinIO's settings for this product.
-    pub minio: MinioProduct,
     /// How the client page shows the account's password.
     pub password_display: crate::views::PasswordDisplay,
     /// The operator's instructions for customers (an http or https link), when set.
@@ -144,18 +142,6 @@ pub struct ProductTemplates {
     pub near_limit: Option<Template>,
     /// Sent when the account passes its limit and is restricted.
     pub suspended_for_limit: Option<Template>,
-}
-
-/// A product's MinIO settings (None: the provider's own).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct MinioProduct {
-    /// Whether a default bucket is made for each account.
-    pub default_bucket: Option<bool>,
-    /// The standard policy document template (JSON).
-    pub standard_policy: Option<String>,
-    /// The limited policy document template (JSON).
-    pub limited_policy: Option<String>,
 }
 
 /// How many days of usage history a product keeps unless it says otherwise.
@@ -175,7 +161,6 @@ impl ProductConfig {
             notify_at_percent: None,
             history_days: DEFAULT_HISTORY_DAYS,
             templates: ProductTemplates::default(),
-            minio: MinioProduct::default(),
             password_display: crate::views::PasswordDisplay::default(),
             instructions_url: None,
         })

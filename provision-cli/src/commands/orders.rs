@@ -34,7 +34,7 @@ pub async fn create(cli: &Cli, args: &CreateArgs) -> CliResult<()> {
         display_name: args.display_name.clone(),
         language: args.language.clone(),
     };
-    let created = operations::create(&config, &cycle, &order).await?;
+    let created = operations::create(&cycle, &order).await?;
     let mut text = format!("username: {}\n", created.username);
     match &created.password {
         Some(p) => text.push_str(&format!("password: {}\n", p.expose_secret())),
@@ -58,7 +58,7 @@ pub async fn adopt(cli: &Cli, args: &AdoptArgs) -> CliResult<()> {
         product: args.new.product.clone(),
         username: args.username.clone(),
     };
-    let adopted = operations::adopt(&config, &cycle, &order).await?;
+    let adopted = operations::adopt(&cycle, &order).await?;
     let text = match (&adopted.service, &adopted.reason) {
         (Some(service), _) => format!(
             "{}: {} ({})",
@@ -128,7 +128,6 @@ pub async fn change_plan(cli: &Cli, args: &ChangePlanArgs) -> CliResult<()> {
     let (config, cycle) = cycle(cli).await?;
     let key = service_key(&config, &args.order.service)?;
     let service = operations::change_plan(
-        &config,
         &cycle,
         &key,
         &args.product,

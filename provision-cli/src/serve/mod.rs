@@ -9,6 +9,8 @@
 //! - [`problem`]: every error as RFC 9457 `application/problem+json`.
 //! - [`metrics`]: `/metrics` for Prometheus; [`tls`]: rustls, or plain HTTP on
 //!   loopback only.
+//! - [`products`]: the products sold, and those a billing system defines over the
+//!   service (kept in the ledger).
 //! - [`sweeps`]: sweeps run in the background, their status kept in the process.
 //!
 //! Around every route: a request id (`x-request-id`, made when missing, sent back),
@@ -22,6 +24,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod pages;
 pub mod problem;
+pub mod products;
 pub mod router;
 pub mod sweeps;
 pub mod tls;
@@ -34,7 +37,7 @@ use axum::extract::{MatchedPath, Request};
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state, map_response, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use axum_server::tls_rustls::RustlsConfig;
 use axum_server::Handle;
@@ -161,6 +164,8 @@ pub fn router(
             get(r::history),
         )
         .route("/v1/sweeps/{id}", get(r::sweep_status))
+        .route("/v1/products", get(products::list_products))
+        .route("/v1/products/{name}", get(products::read_product))
         .route_layer(from_fn(|q: Request, n: Next| require(Scope::Read, q, n)));
     let provision = Router::new()
         .route("/v1/services", post(r::create_service))
@@ -198,6 +203,7 @@ pub fn router(
         .route("/v1/actions", get(r::list_actions))
         .route("/v1/actions/confirm", post(r::confirm_actions))
         .route("/v1/pages/links", post(pages::mint_link))
+        .route("/v1/products/{name}", put(products::put_product))
         .route_layer(from_fn_with_state(idempotency, idempotent))
         .route_layer(from_fn(|q: Request, n: Next| require(Scope::Admin, q, n)));
     // The pages carry their own permission (a signed link), not a token.

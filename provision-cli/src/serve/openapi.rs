@@ -39,6 +39,9 @@ use crate::views;
         router::list_actions,
         router::confirm_actions,
         super::pages::mint_link,
+        super::products::list_products,
+        super::products::read_product,
+        super::products::put_product,
     ),
     components(schemas(
         Problem,
@@ -56,6 +59,7 @@ use crate::views;
         (name = "usage", description = "What accounts use (scope read)"),
         (name = "sweeps", description = "Usage into the ledger (start: scope admin)"),
         (name = "actions", description = "The outbox of mails owed (scope admin)"),
+        (name = "products", description = "The products sold (reads: scope read; defining one: scope admin)"),
         (name = "pages", description = "Signed links to a service's client and admin pages (scope admin)"),
         (name = "service", description = "The service itself"),
     )

@@ -235,7 +235,7 @@ pub async fn create_service(
         display_name: request.display_name,
         language: request.language,
     };
-    let created = operations::create(&app.config, &app.cycle, &order).await?;
+    let created = operations::create(&app.cycle, &order).await?;
     let status = if created.password.is_some() {
         StatusCode::CREATED
     } else {
@@ -294,7 +294,7 @@ pub async fn adopt_service(
         product: request.product,
         username: request.username,
     };
-    let adopted = operations::adopt(&app.config, &app.cycle, &order).await?;
+    let adopted = operations::adopt(&app.cycle, &order).await?;
     let status = match adopted.outcome.as_str() {
         "recorded" => StatusCode::CREATED,
         "already_recorded" => StatusCode::OK,
@@ -507,14 +507,8 @@ pub async fn change_plan(
     ApiJson(request): ApiJson<ChangePlanRequest>,
 ) -> ApiResult<Json<ServiceAnswer>> {
     let key = key(&app, &server, &service_id)?;
-    let service = operations::change_plan(
-        &app.config,
-        &app.cycle,
-        &key,
-        &request.product,
-        order_key(&order),
-    )
-    .await?;
+    let service =
+        operations::change_plan(&app.cycle, &key, &request.product, order_key(&order)).await?;
     Ok(Json(ServiceAnswer { service }))
 }
 

@@ -611,3 +611,106 @@ async fn adopting_refuses_missing_accounts_taken_names_and_services_holding_anot
         .unwrap_err();
     assert_eq!(unknown.kind(), ErrorKind::NotFound);
 }
+
+fn settings(json: &str) -> crate::config::ProductSettings {
+    serde_json::from_str(json).unwrap()
+}
+
+#[tokio::test]
+async fn a_product_defined_over_the_service_sells_and_moves_accounts_in_every_process() {
+    let provider = Arc::new(InMemoryProvider::new());
+    let dir = std::env::temp_dir().join(format!("provision-products-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("ledger.sqlite");
+    let _ = std::fs::remove_file(&path);
+    let one = BillingCycle::new(Arc::new(SqlLedger::sqlite(&path).await.unwrap()))
+        .with_server(server(), provider.clone())
+        .with_product("basic", product("cust{client_id}", "1 GB"));
+    let defined = one
+        .define_product(
+            "whmcs-7",
+            settings(r#"{"name_rule": "w{client_id}", "password_rule": 16, "quota": 3, "unit": "GB", "notify_at": 75}"#),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    assert!(defined.created);
+    // A second process on the same ledger sells it without being told.
+    let two = BillingCycle::new(Arc::new(SqlLedger::sqlite(&path).await.unwrap()))
+        .with_server(server(), provider.clone());
+    let created = two
+        .create(&server(), &ServiceContext::new("42", "1"), "whmcs-7")
+        .await
+        .unwrap();
+    assert_eq!(created.username.as_str(), "w42");
+    let account = provider.account(&created.username).await.unwrap().unwrap();
+    assert_eq!(
+        account.quota.and_then(|q| q.limit()),
+        Some(ByteSize::new(3 << 30))
+    );
+    // Replaced in the first, applied by a plan change in the second.
+    let replaced = one
+        .define_product(
+            "whmcs-7",
+            settings(
+                r#"{"name_rule": "w{client_id}", "password_rule": 16, "quota": 5, "unit": "GB"}"#,
+            ),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    assert!(!replaced.created);
+    assert_eq!(replaced.product.config.notify_at_percent, None);
+    let key = ServiceKey::new(server(), "1");
+    two.change_plan(&key, "whmcs-7", Some("after-edit"))
+        .await
+        .unwrap();
+    let account = provider.account(&created.username).await.unwrap().unwrap();
+    assert_eq!(
+        account.quota.and_then(|q| q.limit()),
+        Some(ByteSize::new(5 << 30))
+    );
+    let names: Vec<String> = two
+        .products()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(names, vec!["whmcs-7"]);
+}
+
+#[tokio::test]
+async fn a_product_definition_is_checked_before_it_is_kept() {
+    let provider = Arc::new(InMemoryProvider::new());
+    let cycle = cycle_on(&provider).await;
+    let good = r#"{"name_rule": "w{client_id}", "password_rule": 16, "quota": 3}"#;
+    let err = cycle
+        .define_product("basic", settings(good), Utc::now())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Ledger(LedgerError::ProductInConfiguration(ref n)) if n == "basic"),
+        "{err}"
+    );
+    let err = cycle
+        .define_product("../x", settings(good), Utc::now())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("product"), "{err}");
+    let bad = r#"{"name_rule": "w{client_id}", "password_rule": 16, "quota": 3, "notify_at": 140}"#;
+    let err = cycle
+        .define_product("p1", settings(bad), Utc::now())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("products.p1.notify_at"), "{err}");
+    assert!(
+        cycle.ledger().product("p1").await.unwrap().is_none(),
+        "nothing kept"
+    );
+    let err = cycle.product("p1").await.unwrap_err();
+    assert!(
+        matches!(err, Error::Ledger(LedgerError::UnknownProduct(_))),
+        "{err}"
+    );
+}

@@ -15,7 +15,7 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 
 use super::{
     AccountKey, Begun, Ledger, LedgerSample, NewAction, Operation, OperationKind, OperationState,
-    ServerId, ServerRecord, ServiceKey, ServiceRecord, ServiceStatus, SweepRecord,
+    ProductRecord, ServerId, ServerRecord, ServiceKey, ServiceRecord, ServiceStatus, SweepRecord,
 };
 use crate::error::Error;
 use crate::ledger::LedgerError;
@@ -73,6 +73,7 @@ fn action(service_id: &str, name: &str, kind: ThresholdAction) -> NewAction {
 /// Runs every check on `ledger`, which must be empty.
 pub async fn run_all(ledger: &dyn Ledger) {
     servers_are_recorded_and_replaced(ledger).await;
+    products_are_recorded_and_replaced(ledger).await;
     services_round_trip_and_names_are_exclusive(ledger).await;
     locks_exclude_other_owners_until_they_end(ledger).await;
     the_journal_answers_a_repeated_key(ledger).await;
@@ -111,6 +112,43 @@ pub async fn imports_are_all_or_nothing(ledger: &dyn Ledger) {
         ledger.services(&other).await.unwrap().is_empty(),
         "nothing of a refused import stays"
     );
+}
+
+/// Products defined over the service: put, read, replace, list in name order.
+pub async fn products_are_recorded_and_replaced(ledger: &dyn Ledger) {
+    assert_eq!(ledger.product("conf-p").await.unwrap(), None);
+    let first = ProductRecord {
+        name: "conf-p".into(),
+        settings: r#"{"quota":"1 GB"}"#.into(),
+        updated_at: at(1, 0, 0),
+    };
+    ledger.put_product(&first).await.unwrap();
+    let second = ProductRecord {
+        settings: r#"{"quota":"2 GB"}"#.into(),
+        updated_at: at(2, 0, 0),
+        ..first.clone()
+    };
+    ledger.put_product(&second).await.unwrap();
+    ledger
+        .put_product(&ProductRecord {
+            name: "conf-a".into(),
+            ..first.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        ledger.product("conf-p").await.unwrap(),
+        Some(second.clone()),
+        "a second put replaces the settings and the time"
+    );
+    let names: Vec<String> = ledger
+        .products()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(names, ["conf-a", "conf-p"]);
 }
 
 /// Servers: put, read, replace, list.

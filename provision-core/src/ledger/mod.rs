@@ -111,6 +111,9 @@ pub enum LedgerError {
     /// The cycle has no such product.
     #[error("product {0:?} is not known")]
     UnknownProduct(String),
+    /// The product is defined in the configuration file; it is changed there.
+    #[error("product {0:?} is defined in the configuration file; change it there")]
+    ProductInConfiguration(String),
     /// Another service of the server owns this account name.
     #[error("account {username} on {server} belongs to service {owner}")]
     NameTaken {
@@ -134,7 +137,9 @@ impl LedgerError {
             LedgerError::UnknownService(_)
             | LedgerError::UnknownServer(_)
             | LedgerError::UnknownProduct(_) => ErrorKind::NotFound,
-            LedgerError::NameTaken { .. } => ErrorKind::AlreadyExists,
+            LedgerError::NameTaken { .. } | LedgerError::ProductInConfiguration(_) => {
+                ErrorKind::AlreadyExists
+            }
         }
     }
 
@@ -199,6 +204,20 @@ impl ServerRecord {
             config: config.into(),
         }
     }
+}
+
+/// A product the billing system defined over the service (`PUT /v1/products/{name}`),
+/// as the ledger keeps it: its settings as JSON, in the form of a `[products.NAME]`
+/// table ([`crate::config::ProductSettings`]), so every process that reads the ledger
+/// (the service, `provision sweep`) builds the same product from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductRecord {
+    /// Its name.
+    pub name: String,
+    /// Its settings as a JSON object.
+    pub settings: String,
+    /// When it was last written.
+    pub updated_at: DateTime<Utc>,
 }
 
 /// A service of the billing system on one server.
@@ -605,6 +624,15 @@ pub trait Ledger: Send + Sync {
 
     /// Every server, by name.
     async fn servers(&self) -> Result<Vec<ServerRecord>>;
+
+    /// Records a product defined over the service, or replaces its settings.
+    async fn put_product(&self, product: &ProductRecord) -> Result<()>;
+
+    /// A product defined over the service, by name.
+    async fn product(&self, name: &str) -> Result<Option<ProductRecord>>;
+
+    /// Every product defined over the service, by name.
+    async fn products(&self) -> Result<Vec<ProductRecord>>;
 
     /// The service, or None.
     async fn service(&self, key: &ServiceKey) -> Result<Option<ServiceRecord>>;

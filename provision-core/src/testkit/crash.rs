@@ -48,7 +48,7 @@ use crate::error::Result;
 use crate::history::{DailyPoint, MonthlyPoint};
 use crate::ledger::{
     AccountKey, ActionId, Begun, Ledger, LedgerSample, Operation, OperationState, PendingAction,
-    ServerId, ServerRecord, ServiceKey, ServiceRecord, ServiceStatus, SweepRecord,
+    ProductRecord, ServerId, ServerRecord, ServiceKey, ServiceRecord, ServiceStatus, SweepRecord,
 };
 use crate::provider::{
     AccountInfo, AccountSpec, Capabilities, Plan, QuotaEnforcement, ServerInfo, StorageProvider,
@@ -217,6 +217,15 @@ impl Ledger for FusedLedger {
     }
     async fn servers(&self) -> Result<Vec<ServerRecord>> {
         self.fuse.around(self.inner.servers()).await
+    }
+    async fn put_product(&self, product: &ProductRecord) -> Result<()> {
+        self.fuse.around(self.inner.put_product(product)).await
+    }
+    async fn product(&self, name: &str) -> Result<Option<ProductRecord>> {
+        self.fuse.around(self.inner.product(name)).await
+    }
+    async fn products(&self) -> Result<Vec<ProductRecord>> {
+        self.fuse.around(self.inner.products()).await
     }
     async fn service(&self, key: &ServiceKey) -> Result<Option<ServiceRecord>> {
         self.fuse.around(self.inner.service(key)).await

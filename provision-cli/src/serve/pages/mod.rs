@@ -451,8 +451,8 @@ async fn client_markup(
     password: Option<SecretString>,
 ) -> CliResult<Markup> {
     let loaded = load(app, claims).await?;
-    let product = app.cycle.product(&loaded.service.product)?;
-    let area = ClientArea::new(loaded.facts(product), password, loaded.buckets.as_deref());
+    let product = app.cycle.product(&loaded.service.product).await?;
+    let area = ClientArea::new(loaded.facts(&product), password, loaded.buckets.as_deref());
     let statistics = match loaded.service.account() {
         Some(account) => {
             let now = Utc::now();
@@ -462,7 +462,7 @@ async fn client_markup(
             let monthly = ledger
                 .monthly(&account, STATISTICS_MONTHS, now, zone)
                 .await?;
-            Some(UsageStatistics::new(zone, product, &daily, &monthly))
+            Some(UsageStatistics::new(zone, &product, &daily, &monthly))
         }
         None => None,
     };
@@ -471,7 +471,7 @@ async fn client_markup(
 
 async fn admin_area(app: &AppState, claims: &LinkClaims) -> CliResult<(AdminArea, ServiceKey)> {
     let loaded = load(app, claims).await?;
-    let product = app.cycle.product(&loaded.service.product)?;
+    let product = app.cycle.product(&loaded.service.product).await?;
     let provider = app.cycle.provider(&loaded.key.server)?;
     let connection = ConnectionStatus::from_result(&provider.test_connection().await);
     let account = match &loaded.service.username {
@@ -479,9 +479,15 @@ async fn admin_area(app: &AppState, claims: &LinkClaims) -> CliResult<(AdminArea
         None => None,
     };
     let policy_switch = provider.capabilities().quota_enforcement == QuotaEnforcement::PolicySwitch;
-    let products: Vec<String> = app.config.products.keys().cloned().collect();
+    let products: Vec<String> = app
+        .cycle
+        .products()
+        .await?
+        .into_iter()
+        .map(|entry| entry.name)
+        .collect();
     let area = AdminArea::new(
-        loaded.facts(product),
+        loaded.facts(&product),
         connection,
         account.as_ref(),
         policy_switch,
@@ -722,7 +728,7 @@ async fn run_action(
                 .product
                 .as_deref()
                 .ok_or_else(|| CliError::Usage("change-plan: a product is required".into()))?;
-            operations::change_plan(&app.config, cycle, key, product, None)
+            operations::change_plan(cycle, key, product, None)
                 .await
                 .map(|_| None)
         }

@@ -28,8 +28,8 @@ use sqlx::{AnyPool, Executor, Row};
 use self::schema::{Dialect, Migrations, LATEST_VERSION};
 use super::{
     AccountKey, ActionId, Begun, Customer, Ledger, LedgerError, LedgerSample, LimitOverride,
-    Operation, OperationKind, OperationState, PendingAction, ServerId, ServerRecord, ServiceKey,
-    ServiceRecord, ServiceStatus, SweepRecord,
+    Operation, OperationKind, OperationState, PendingAction, ProductRecord, ServerId, ServerRecord,
+    ServiceKey, ServiceRecord, ServiceStatus, SweepRecord,
 };
 use crate::error::{Error, Result};
 use crate::history::series::{from_millis, to_millis, DayWindow, MonthWindow};
@@ -271,6 +271,14 @@ fn username(value: String) -> Result<Username> {
     Username::new(value.clone()).map_err(|_| corrupt("user name", value))
 }
 
+fn product_record(row: &AnyRow) -> Result<ProductRecord> {
+    Ok(ProductRecord {
+        name: text(row, "name")?,
+        settings: text(row, "settings")?,
+        updated_at: time(row, "updated_ms")?,
+    })
+}
+
 fn server_id(value: String) -> Result<ServerId> {
     ServerId::new(value.clone()).map_err(|_| corrupt("server id", value))
 }
@@ -472,6 +480,38 @@ impl Ledger for SqlLedger {
                 ))
             })
             .collect()
+    }
+
+    async fn put_product(&self, product: &ProductRecord) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO products (name, settings, updated_ms) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO UPDATE SET settings = excluded.settings, \
+             updated_ms = excluded.updated_ms",
+        )
+        .bind(product.name.as_str())
+        .bind(product.settings.as_str())
+        .bind(to_millis(product.updated_at))
+        .execute(&self.writer)
+        .await
+        .map_err(db("recording a product"))?;
+        Ok(())
+    }
+
+    async fn product(&self, name: &str) -> Result<Option<ProductRecord>> {
+        let row = sqlx::query("SELECT name, settings, updated_ms FROM products WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db("reading a product"))?;
+        row.as_ref().map(product_record).transpose()
+    }
+
+    async fn products(&self) -> Result<Vec<ProductRecord>> {
+        let rows = sqlx::query("SELECT name, settings, updated_ms FROM products ORDER BY name")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db("reading the products"))?;
+        rows.iter().map(product_record).collect()
     }
 
     async fn service(&self, key: &ServiceKey) -> Result<Option<ServiceRecord>> {

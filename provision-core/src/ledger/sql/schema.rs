@@ -125,8 +125,18 @@ ALTER TABLE services ADD COLUMN language TEXT;
 ALTER TABLE services ADD COLUMN customer_name TEXT;
 ";
 
+/// Version 4: products the billing system defines over the service (a WHMCS
+/// product's module settings), kept as their `[products.NAME]` settings in JSON.
+const PRODUCTS: &str = "
+CREATE TABLE products (
+    name TEXT PRIMARY KEY,
+    settings TEXT NOT NULL,
+    updated_ms BIGINT NOT NULL
+);
+";
+
 /// The newest schema version this code knows.
-pub(crate) const LATEST_VERSION: i64 = 3;
+pub(crate) const LATEST_VERSION: i64 = 4;
 
 /// The migrations of `dialect`, compiled into the binary.
 #[derive(Debug, Clone, Copy)]
@@ -159,6 +169,13 @@ impl Migrations {
                 Cow::Borrowed("service customers"),
                 MigrationType::Simple,
                 Cow::Borrowed(SERVICE_CUSTOMERS),
+                false,
+            ),
+            Migration::new(
+                4,
+                Cow::Borrowed("products"),
+                MigrationType::Simple,
+                Cow::Borrowed(PRODUCTS),
                 false,
             ),
         ]

@@ -1,0 +1,185 @@
+//! The products a cycle sells: those of the configuration file, and those the billing
+//! system defines over the service (a WHMCS product's module settings), which the
+//! ledger keeps so that every process reading it builds the same product.
+//!
+//! A product of the configuration file cannot be changed over the service: the file
+//! is the operator's, and a second source of truth for one name would make the sweep
+//! and the orders disagree. Products defined over the service are read from the ledger
+//! on every order (one point read), so a change made through one process is the next
+//! order's product in every other process too.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use super::BillingCycle;
+use crate::config::{check_product_name, ProductSettings};
+use crate::error::Result;
+use crate::ledger::{LedgerError, ProductRecord};
+use crate::provisioner::ProductConfig;
+
+/// Where a product is defined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProductSource {
+    /// `[products.NAME]` of the configuration file (or added in code).
+    Configuration,
+    /// Defined over the service and kept in the ledger.
+    Ledger,
+}
+
+impl ProductSource {
+    /// `configuration` or `ledger`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProductSource::Configuration => "configuration",
+            ProductSource::Ledger => "ledger",
+        }
+    }
+}
+
+/// A product as the cycle sells it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ProductEntry {
+    /// Its name.
+    pub name: String,
+    /// Where it is defined.
+    pub source: ProductSource,
+    /// The product, checked.
+    pub config: ProductConfig,
+    /// The settings it was defined with, for a product defined over the service.
+    pub settings: Option<ProductSettings>,
+    /// When it was last defined, for a product defined over the service.
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// What [`BillingCycle::define_product`] did.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DefinedProduct {
+    /// The product as it is now.
+    pub product: ProductEntry,
+    /// True when no product of this name existed before.
+    pub created: bool,
+}
+
+fn entry_of(record: ProductRecord) -> Result<ProductEntry> {
+    let settings: ProductSettings =
+        serde_json::from_str(&record.settings).map_err(|_| LedgerError::Corrupt {
+            what: "product settings",
+            value: record.name.clone(),
+        })?;
+    let config = settings
+        .clone()
+        .into_product(&format!("products.{}", record.name))?;
+    Ok(ProductEntry {
+        name: record.name,
+        source: ProductSource::Ledger,
+        config,
+        settings: Some(settings),
+        updated_at: Some(record.updated_at),
+    })
+}
+
+impl BillingCycle {
+    /// A product by name: the configuration's, else the one defined over the service.
+    pub async fn product(&self, name: &str) -> Result<ProductConfig> {
+        Ok(self.product_entry(name).await?.config)
+    }
+
+    /// A product by name with where it is defined.
+    pub async fn product_entry(&self, name: &str) -> Result<ProductEntry> {
+        if let Some(config) = self.products.get(name) {
+            return Ok(ProductEntry {
+                name: name.to_string(),
+                source: ProductSource::Configuration,
+                config: config.clone(),
+                settings: None,
+                updated_at: None,
+            });
+        }
+        match self.ledger.product(name).await? {
+            Some(record) => entry_of(record),
+            None => Err(LedgerError::UnknownProduct(name.to_string()).into()),
+        }
+    }
+
+    /// Every product, by name. A ledger product whose name the configuration has since
+    /// taken is shadowed by the configuration's.
+    pub async fn products(&self) -> Result<Vec<ProductEntry>> {
+        let mut all: BTreeMap<String, ProductEntry> = self
+            .products
+            .iter()
+            .map(|(name, config)| {
+                let entry = ProductEntry {
+                    name: name.clone(),
+                    source: ProductSource::Configuration,
+                    config: config.clone(),
+                    settings: None,
+                    updated_at: None,
+                };
+                (name.clone(), entry)
+            })
+            .collect();
+        for record in self.ledger.products().await? {
+            if !all.contains_key(&record.name) {
+                all.insert(record.name.clone(), entry_of(record)?);
+            }
+        }
+        Ok(all.into_values().collect())
+    }
+
+    /// Every product's configuration by name, for a sweep or a delivery (one ledger
+    /// read).
+    pub async fn product_configs(&self) -> Result<BTreeMap<String, ProductConfig>> {
+        Ok(self
+            .products()
+            .await?
+            .into_iter()
+            .map(|entry| (entry.name, entry.config))
+            .collect())
+    }
+
+    /// Defines a product over the service, or replaces the settings of one defined so.
+    /// The name and every setting are checked before anything is written (errors name
+    /// the field, `products.NAME.notify_at`); a name of the configuration file is
+    /// refused ([`LedgerError::ProductInConfiguration`]).
+    ///
+    /// Services already on the product keep the quota and groups their account has
+    /// until their next change-plan; the sweeps and the pages use the new settings
+    /// from now on.
+    pub async fn define_product(
+        &self,
+        name: &str,
+        settings: ProductSettings,
+        now: DateTime<Utc>,
+    ) -> Result<DefinedProduct> {
+        check_product_name(name)?;
+        if self.products.contains_key(name) {
+            return Err(LedgerError::ProductInConfiguration(name.to_string()).into());
+        }
+        let config = settings.clone().into_product(&format!("products.{name}"))?;
+        let text = serde_json::to_string(&settings).map_err(|e| {
+            LedgerError::database("writing a product's settings as JSON", Box::new(e))
+        })?;
+        let created = self.ledger.product(name).await?.is_none();
+        self.ledger
+            .put_product(&ProductRecord {
+                name: name.to_string(),
+                settings: text,
+                updated_at: now,
+            })
+            .await?;
+        Ok(DefinedProduct {
+            product: ProductEntry {
+                name: name.to_string(),
+                source: ProductSource::Ledger,
+                config,
+                settings: Some(settings),
+                updated_at: Some(now),
+            },
+            created,
+        })
+    }
+}
