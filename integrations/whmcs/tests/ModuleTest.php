@@ -243,6 +243,88 @@ final class ModuleTest extends TestCase
         $this->assertStringContainsString('did not answer', $tab['provision']);
     }
 
+    /** A WHMCS product whose module settings define the provision product (Disk size set). */
+    private static function definingProduct(int $id, string $server, array $settings = []): array
+    {
+        return array_merge(self::product($id, $server, ''), [
+            'configoption7' => '3', 'configoption8' => 'GB', 'configoption9' => '75',
+            'configoption10' => '', 'configoption11' => '60',
+            'configoption12' => 'https://example.com/help/storage', 'configoption13' => 'plain',
+            'configoption14' => 'w{client_id}s{service_id}', 'configoption15' => '20',
+        ], $settings);
+    }
+
+    public function testAProductDefinedInWhmcsGivesTheAccountItsSettings(): void
+    {
+        Capsule::insert('tblproducts', self::definingProduct(4, 'cloud'));
+        $params = $this->newService('nextcloud', 4);
+        $this->assertSame('success', provision_CreateAccount($params));
+        $name = $this->hosting($params)->username;
+        $this->assertSame('w42s' . $params['serviceid'], $name, 'the name rule of the WHMCS product');
+        $this->assertSame(20, strlen($this->hosting($params)->password), 'its password rule');
+        $this->assertSame('3 GB', $this->account('nextcloud', $name)['quota']);
+        $product = self::$serve->api('/v1/products/whmcs-4')['product'];
+        $this->assertSame('ledger', $product['source']);
+        $this->assertSame(75, $product['notify_at']);
+        $this->assertSame(60, $product['history_days']);
+        $this->assertSame('plain', $product['password_display']);
+        $this->assertSame('https://example.com/help/storage', $product['instructions_url']);
+        $this->assertSame('whmcs-4', $this->ledgerService($params)['product']);
+
+        // Its notify-at share is the sweep's: 80 % of 3 GB passes 75 %.
+        self::$serve->control('nextcloud', 'PUT', "/users/$name/usage", ['bytes' => (int) (0.8 * 3 * 1024 ** 3)]);
+        $this->assertSame('success', provision_UsageUpdate(self::$serve->serverParams()));
+        $this->assertSame(3072, $this->hosting($params)->disklimit);
+        $owed = array_filter(self::$serve->api('/v1/actions?limit=1000')['pending_actions'], fn (array $a) => $a['service_id'] === $params['serviceid']);
+        $this->assertSame(['notify_near_limit'], array_values(array_column($owed, 'kind')));
+    }
+
+    public function testChangePackageAfterTheProductsSettingsChangedAppliesThem(): void
+    {
+        Capsule::insert('tblproducts', self::definingProduct(4, 'cloud'));
+        $params = $this->newService('nextcloud', 4);
+        $this->assertSame('success', provision_CreateAccount($params));
+        $name = $this->hosting($params)->username;
+        $this->assertSame('3 GB', $this->account('nextcloud', $name)['quota']);
+
+        // The admin raises the disk size of the WHMCS product and runs Change Package.
+        $edited = array_merge($params, ['configoption7' => '5']);
+        $this->assertSame('success', provision_ChangePackage($edited));
+        $this->assertSame('5 GB', $this->account('nextcloud', $name)['quota']);
+        $this->assertSame(5 << 30, self::$serve->api('/v1/products/whmcs-4')['product']['quota_bytes']);
+        // And again, in another unit: a new order, not a replay of the last one.
+        $this->assertSame('success', provision_ChangePackage(array_merge($params, ['configoption7' => '512', 'configoption8' => 'MB'])));
+        $this->assertSame('512 MB', $this->account('nextcloud', $name)['quota']);
+    }
+
+    public function testABadProductSettingIsNamedAndNothingIsMade(): void
+    {
+        $before = $this->accountNames('nextcloud');
+        foreach ([
+            ['configoption9' => '140', 'Notify at %'],
+            ['configoption9' => 'often', 'Notify at %'],
+            ['configoption7' => 'ten', 'Disk size'],
+            ['configoption12' => 'javascript:alert(1)', 'Instructions link'],
+            ['configoption14' => 'w{no_such_field}', 'User name rule'],
+        ] as $case) {
+            $label = array_pop($case);
+            $settings = array_diff_key(self::definingProduct(1, 'cloud', $case), ['id' => 0, 'servertype' => 0]);
+            $params = array_merge($this->newService('nextcloud'), $settings, ['pid' => 9]);
+            $message = provision_CreateAccount($params);
+            $this->assertStringContainsString('"' . $label . '"', $message, json_encode($case));
+        }
+        $this->assertSame($before, $this->accountNames('nextcloud'), 'no account was made');
+        $this->assertSame([], array_values(array_filter(
+            self::$serve->api('/v1/products')['products'],
+            fn (array $p) => $p['name'] === 'whmcs-9',
+        )), 'no product was kept');
+
+        // A WHMCS product cannot redefine a product of provision.toml.
+        $taken = array_merge($this->newService('nextcloud'), array_diff_key(self::definingProduct(1, 'cloud', ['configoption2' => 'small']), ['id' => 0, 'servertype' => 0]));
+        $this->assertStringContainsString('provision.toml has a product "small"', provision_CreateAccount($taken));
+        $this->assertSame(1 << 30, self::$serve->api('/v1/products/small')['product']['quota_bytes']);
+    }
+
     // ---- helpers ------------------------------------------------------------------
 
     private static function product(int $id, string $server, string $product): array
@@ -256,10 +338,10 @@ final class ModuleTest extends TestCase
     }
 
     /** A new WHMCS service of the backend's product, and the parameters WHMCS passes for it. */
-    private function newService(string $backend): array
+    private function newService(string $backend, ?int $pid = null): array
     {
         $serviceId = self::$nextService++;
-        $pid = ['nextcloud' => 1, 'synology' => 2, 'minio' => 3][$backend];
+        $pid ??= ['nextcloud' => 1, 'synology' => 2, 'minio' => 3][$backend];
         Capsule::insert('tblhosting', [
             'id' => $serviceId, 'userid' => 42, 'packageid' => $pid, 'server' => 1,
             'domain' => '', 'username' => 'whmcsuser', 'password' => 'whmcs-made',

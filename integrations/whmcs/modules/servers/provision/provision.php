@@ -27,11 +27,13 @@ function provision_MetaData(): array
 }
 
 /**
- * The product's module settings (configoption1..6, in this order). What the account
- * gets — quota and unit, plan groups, notify-at share, MinIO policies and default
- * bucket, history days, how the password is shown, the instructions link — is the
- * provision product's `[products.NAME]` in provision.toml, the one place the daily
- * sweep and the pages read it from.
+ * The product's module settings (configoption1..15, in this order). With "Disk size"
+ * set, the WHMCS product is the provision product: its settings are sent to
+ * `PUT /v1/products/{name}` before each create and package change, and provision
+ * keeps them in its ledger for the daily sweep and the pages. With "Disk size" empty,
+ * "Product" names a `[products.NAME]` of provision.toml, and settings 8 to 15 are not
+ * used. MinIO's policies and default bucket are the storage server's settings in
+ * provision.toml (`[servers.NAME]`), for every product on it.
  */
 function provision_ConfigOptions(): array
 {
@@ -45,7 +47,7 @@ function provision_ConfigOptions(): array
         'Product' => [
             'Type' => 'text',
             'Size' => '25',
-            'Description' => 'The product\'s name in provision.toml ([products.NAME]): quota, unit, plan groups, notify-at %, MinIO policies and default bucket, history days, password display, instructions link',
+            'Description' => 'With Disk size empty: the product\'s name in provision.toml ([products.NAME]). With Disk size set: the name provision keeps these settings under (empty: whmcs-PRODUCTID)',
             'SimpleMode' => true,
         ],
         'Pages address for browsers' => [
@@ -67,6 +69,59 @@ function provision_ConfigOptions(): array
             'Type' => 'text',
             'Size' => '30',
             'Description' => 'Product e-mail template sent when the account is back under its limit (empty: none)',
+        ],
+        'Disk size' => [
+            'Type' => 'text',
+            'Size' => '10',
+            'Description' => 'The quota in the unit below (0 = unlimited). Empty: the provision.toml product named above',
+            'SimpleMode' => true,
+        ],
+        'Unit' => [
+            'Type' => 'dropdown',
+            'Options' => 'MB,GB,TB,PB',
+            'Default' => 'GB',
+            'Description' => 'Of the disk size; notifications show the quota in it',
+            'SimpleMode' => true,
+        ],
+        'Notify at %' => [
+            'Type' => 'text',
+            'Size' => '5',
+            'Default' => '90',
+            'Description' => 'The share of the quota at which the customer is mailed (0 = no notifications)',
+        ],
+        'Group or plan' => [
+            'Type' => 'text',
+            'Size' => '30',
+            'Description' => 'Nextcloud or Synology groups the account joins, comma-separated (a Synology plan group carries its quota)',
+        ],
+        'History days' => [
+            'Type' => 'text',
+            'Size' => '5',
+            'Default' => '30',
+            'Description' => 'How many days of daily usage the pages show',
+        ],
+        'Instructions link' => [
+            'Type' => 'text',
+            'Size' => '40',
+            'Description' => 'https://... of your instructions for customers, shown on the client page (empty: none)',
+        ],
+        'Password display' => [
+            'Type' => 'dropdown',
+            'Options' => 'button,plain,hidden',
+            'Default' => 'button',
+            'Description' => 'How the client page shows the password: behind a button, as text, or not at all',
+        ],
+        'User name rule' => [
+            'Type' => 'text',
+            'Size' => '30',
+            'Default' => 'c{client_id}s{service_id}',
+            'Description' => 'How account names are made: {client_id}, {service_id}, {random_digit_4}, {random_letter_3}, ...',
+        ],
+        'Password rule' => [
+            'Type' => 'text',
+            'Size' => '30',
+            'Default' => '16',
+            'Description' => 'A length, or length:alphabet (16:abcdefABCDEF0123!%)',
         ],
     ];
 }

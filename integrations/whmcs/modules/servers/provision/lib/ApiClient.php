@@ -155,6 +155,12 @@ final class ProvisionApiClient
         return $this->json('POST', $path, $body, $idempotencyKey);
     }
 
+    /** PUT a JSON document (PUT is idempotent: no key). */
+    public function put(string $path, array $body): array
+    {
+        return $this->json('PUT', $path, $body, null);
+    }
+
     /**
      * POST a form and return the answer's text (the pages' HTML fragments).
      *

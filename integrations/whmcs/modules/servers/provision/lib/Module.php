@@ -5,11 +5,12 @@
  * message, or the arrays of TestConnection, ClientArea and the tab fields).
  *
  * The ledger behind `provision serve` is the system of record: which account a WHMCS
- * service owns, its product (quota, plan groups, notify-at share, MinIO policies,
- * history days, password display, instructions link: `[products.NAME]` in
- * provision.toml), its usage history and the mails owed. The WHMCS product names the
- * server and the product; WHMCS keeps the account's name and password as it does for
- * every module.
+ * service owns, its product (quota and unit, plan groups, notify-at share, history
+ * days, password display, instructions link, name and password rules), its usage
+ * history and the mails owed. A WHMCS product with "Disk size" set defines that
+ * product itself (`PUT /v1/products/{name}` before each create and package change);
+ * one without names a `[products.NAME]` of provision.toml. WHMCS keeps the account's
+ * name and password as it does for every module.
  */
 
 declare(strict_types=1);
@@ -38,6 +39,32 @@ final class ProvisionModule
     public const OPTION_TEMPLATE_NEAR_LIMIT = 'configoption4';
     public const OPTION_TEMPLATE_LIMIT_EXCEEDED = 'configoption5';
     public const OPTION_TEMPLATE_BACK_UNDER = 'configoption6';
+    public const OPTION_DISK_SIZE = 'configoption7';
+    public const OPTION_UNIT = 'configoption8';
+    public const OPTION_NOTIFY_AT = 'configoption9';
+    public const OPTION_GROUPS = 'configoption10';
+    public const OPTION_HISTORY_DAYS = 'configoption11';
+    public const OPTION_INSTRUCTIONS = 'configoption12';
+    public const OPTION_PASSWORD_DISPLAY = 'configoption13';
+    public const OPTION_NAME_RULE = 'configoption14';
+    public const OPTION_PASSWORD_RULE = 'configoption15';
+
+    /** The module setting (its label in provision_ConfigOptions) of each product field. */
+    private const SETTING_OF_FIELD = [
+        'quota' => 'Disk size',
+        'unit' => 'Unit',
+        'notify_at' => 'Notify at %',
+        'groups' => 'Group or plan',
+        'history_days' => 'History days',
+        'instructions_url' => 'Instructions link',
+        'password_display' => 'Password display',
+        'name_rule' => 'User name rule',
+        'password_rule' => 'Password rule',
+    ];
+
+    /** What an empty rule setting means (the defaults provision_ConfigOptions shows). */
+    private const DEFAULT_NAME_RULE = 'c{client_id}s{service_id}';
+    private const DEFAULT_PASSWORD_RULE = '16';
 
     /** The e-mail template setting of each action kind the outbox holds. */
     public const TEMPLATE_OF_KIND = [
@@ -71,6 +98,7 @@ final class ProvisionModule
         return self::guard($params, 'CreateAccount', function (array $params): string {
             [$server, $product] = self::serverAndProduct($params);
             $serviceId = self::serviceId($params);
+            $settings = self::productSettings($params);
             $client = $params['clientsdetails'] ?? [];
             $body = [
                 'server' => $server,
@@ -92,7 +120,11 @@ final class ProvisionModule
             if ($body['client_id'] === '') {
                 throw new ProvisionSettingError('WHMCS passed no client id (userid)');
             }
-            $created = self::client($params, 'CreateAccount')
+            $api = self::client($params, 'CreateAccount');
+            if ($settings !== null) {
+                self::defineProduct($api, $product, $settings);
+            }
+            $created = $api
                 ->post('/v1/services', $body, self::idempotencyKey($serviceId, 'create', json_encode($body)));
             $update = ['serviceid' => $serviceId, 'serviceusername' => (string) $created['username']];
             if (isset($created['password']) && is_string($created['password'])) {
@@ -145,15 +177,29 @@ final class ProvisionModule
         });
     }
 
-    /** ChangePackage: the service to the product its (new) WHMCS product names. */
+    /**
+     * ChangePackage: the service to the product its (new) WHMCS product names, or
+     * defines. The product's settings are in the key: after an edit of the WHMCS
+     * product, the same package again is a new order that applies them, not a replay.
+     */
     public static function changePackage(array $params): string
     {
         return self::guard($params, 'ChangePackage', function (array $params): string {
+            $settings = self::productSettings($params);
             [$server, $product, $serviceId, $api] = self::recorded($params, 'ChangePackage', $service);
+            if ($settings !== null) {
+                self::defineProduct($api, $product, $settings);
+            }
             $api->post(
                 self::servicePath($server, $serviceId, 'change-plan'),
                 ['product' => $product],
-                self::idempotencyKey($serviceId, 'change-plan', (string) $service['updated_at'], $product),
+                self::idempotencyKey(
+                    $serviceId,
+                    'change-plan',
+                    (string) $service['updated_at'],
+                    $product,
+                    hash('sha256', (string) json_encode($settings, JSON_UNESCAPED_SLASHES)),
+                ),
             );
             return 'success';
         });
@@ -571,7 +617,12 @@ final class ProvisionModule
         return $key;
     }
 
-    /** @return array{0: string, 1: string} the server and product names of the WHMCS product */
+    /**
+     * The server and product names of the WHMCS product. A product that defines its
+     * settings ("Disk size" set) and names none is kept as `whmcs-PRODUCTID`.
+     *
+     * @return array{0: string, 1: string}
+     */
     private static function serverAndProduct(array $params): array
     {
         $server = trim((string) ($params[self::OPTION_SERVER] ?? ''));
@@ -579,10 +630,99 @@ final class ProvisionModule
         if ($server === '') {
             throw new ProvisionSettingError('The product names no storage server (module setting "Storage server")');
         }
+        if ($product === '' && self::definesProduct($params)) {
+            $pid = trim((string) ($params['pid'] ?? $params['packageid'] ?? ''));
+            if (!ctype_digit($pid)) {
+                throw new ProvisionSettingError('WHMCS passed no product id (pid): name the product (module setting "Product")');
+            }
+            $product = 'whmcs-' . $pid;
+        }
         if ($product === '') {
-            throw new ProvisionSettingError('The product names no provision product (module setting "Product")');
+            throw new ProvisionSettingError('The product names no provision product (module setting "Product") and sets no "Disk size"');
         }
         return [$server, $product];
+    }
+
+    private static function definesProduct(array $params): bool
+    {
+        return trim((string) ($params[self::OPTION_DISK_SIZE] ?? '')) !== '';
+    }
+
+    /**
+     * The provision product the WHMCS product's settings define (the fields of a
+     * `[products.NAME]`), or null when "Disk size" is empty and "Product" names one of
+     * provision.toml. What must be a whole number is checked here; everything else by
+     * `provision serve`, before anything is kept.
+     */
+    public static function productSettings(array $params): ?array
+    {
+        if (!self::definesProduct($params)) {
+            return null;
+        }
+        $text = static fn (string $option): string => trim((string) ($params[$option] ?? ''));
+        $whole = static function (string $option, string $label) use ($text): ?int {
+            $value = $text($option);
+            if ($value === '') {
+                return null;
+            }
+            if (!ctype_digit($value)) {
+                throw new ProvisionSettingError(sprintf('"%s" is not a whole number (module setting "%s")', $value, $label));
+            }
+            return (int) $value;
+        };
+        $size = $text(self::OPTION_DISK_SIZE);
+        if (!is_numeric($size) || (float) $size < 0) {
+            throw new ProvisionSettingError(sprintf('"%s" is not a size (module setting "Disk size": a number, 0 for unlimited)', $size));
+        }
+        $settings = [
+            'name_rule' => $text(self::OPTION_NAME_RULE) !== '' ? $text(self::OPTION_NAME_RULE) : self::DEFAULT_NAME_RULE,
+            'password_rule' => $text(self::OPTION_PASSWORD_RULE) !== '' ? $text(self::OPTION_PASSWORD_RULE) : self::DEFAULT_PASSWORD_RULE,
+            // A whole number goes as a number (in the unit); a fraction as text.
+            'quota' => ctype_digit($size) ? (int) $size : $size,
+            'unit' => $text(self::OPTION_UNIT) !== '' ? $text(self::OPTION_UNIT) : 'GB',
+            'notify_at' => $whole(self::OPTION_NOTIFY_AT, self::SETTING_OF_FIELD['notify_at']) ?? 0,
+        ];
+        $groups = array_values(array_filter(array_map('trim', explode(',', $text(self::OPTION_GROUPS))), static fn (string $g): bool => $g !== ''));
+        if ($groups !== []) {
+            $settings['groups'] = $groups;
+        }
+        $days = $whole(self::OPTION_HISTORY_DAYS, self::SETTING_OF_FIELD['history_days']);
+        if ($days !== null) {
+            $settings['history_days'] = $days;
+        }
+        foreach ([self::OPTION_INSTRUCTIONS => 'instructions_url', self::OPTION_PASSWORD_DISPLAY => 'password_display'] as $option => $field) {
+            if ($text($option) !== '') {
+                $settings[$field] = $text($option);
+            }
+        }
+        return $settings;
+    }
+
+    /**
+     * `PUT /v1/products/{name}`: defines or replaces the product. A setting provision
+     * refuses comes back with the module setting's name; a name provision.toml has is
+     * refused, since that file's products are the operator's.
+     */
+    private static function defineProduct(ProvisionApiClient $api, string $name, array $settings): void
+    {
+        try {
+            $api->put('/v1/products/' . ProvisionApiClient::segment($name), $settings);
+        } catch (ProvisionApiError $e) {
+            if ($e->status === 409) {
+                throw new ProvisionSettingError(sprintf(
+                    '%s: provision.toml has a product "%s"; empty "Disk size" to sell it, or name another in "Product"',
+                    $e->getMessage(),
+                    $name,
+                ));
+            }
+            $prefix = 'products.' . $name . '.';
+            foreach (self::SETTING_OF_FIELD as $field => $label) {
+                if (str_contains($e->getMessage(), $prefix . $field)) {
+                    throw new ProvisionSettingError(sprintf('%s (module setting "%s")', $e->getMessage(), $label));
+                }
+            }
+            throw $e;
+        }
     }
 
     private static function serviceId(array $params): string
