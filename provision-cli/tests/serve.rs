@@ -1081,3 +1081,86 @@ async fn a_product_definition_is_refused_whole_with_the_field_named() {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(h.nextcloud.request_count(), requests);
 }
+
+#[tokio::test]
+async fn a_products_own_minio_documents_are_kept_checked_and_put_in_force_by_the_sweep() {
+    let h = Harness::start().await;
+    let standard = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ProductStandard","Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:ListBucket"],"Resource":["arn:aws:s3:::{{namespace}}","arn:aws:s3:::{{namespace}}/*"]}]}"#;
+    let limited = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ProductLimited","Effect":"Allow","Action":["s3:GetObject","s3:ListBucket","s3:DeleteObject"],"Resource":["arn:aws:s3:::{{namespace}}","arn:aws:s3:::{{namespace}}/*"]}]}"#;
+    let settings = json!({"name_rule": "o{client_id}s{service_id}", "password_rule": 24, "quota": 1,
+        "minio": {"standard_policy": standard, "limited_policy": limited}});
+
+    // A document that reaches outside the account's buckets is refused before it is kept.
+    let mut unsafe_settings = settings.clone();
+    unsafe_settings["minio"]["standard_policy"] = json!(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::*"}]}"#
+    );
+    let (status, _, body) = put_product(&h, "s3-own", &h.admin, unsafe_settings).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let detail = body["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("products.s3-own.minio") && detail.contains("s3"),
+        "{body}"
+    );
+    let (status, _) = h.get("/v1/products/s3-own", &h.read).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let (status, _, body) = put_product(&h, "s3-own", &h.admin, settings.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let mut no_bucket = settings.clone();
+    no_bucket["minio"]["default_bucket"] = json!(false);
+    let (status, _, body) = put_product(&h, "s3-own-empty", &h.admin, no_bucket).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["product"]["default_bucket"], false, "{body}");
+    assert_eq!(body["product"]["own_policies"], true, "{body}");
+
+    let order = |service: &str, product: &str| json!({"server": "s3", "service_id": service, "client_id": "5", "product": product});
+    let (status, body) = h
+        .post("/v1/services", &h.provision, order("41", "s3-own"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = h
+        .post("/v1/services", &h.provision, order("42", "s3-own-empty"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        h.minio.buckets(),
+        ["o5s41"],
+        "the second product makes no bucket"
+    );
+    let sid = |user: &str| {
+        let policy = h.minio.user(user).unwrap().policies[0].clone();
+        h.minio.policy(&policy).unwrap()["Statement"][0]["Sid"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(sid("o5s41"), "ProductStandard");
+
+    // Past its 1 GB: the sweep puts the product's limited document in force.
+    h.minio.set_usage("o5s41", 2 << 30).unwrap();
+    let (status, started) = h
+        .post("/v1/sweeps", &h.admin, json!({"server": "s3"}))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{started}");
+    let id = started["id"].as_str().unwrap();
+    for _ in 0..300 {
+        let (_, body) = h.get(&format!("/v1/sweeps/{id}"), &h.read).await;
+        if body["status"] == "done" {
+            assert_eq!(body["ok"], true, "{body}");
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(sid("o5s41"), "ProductLimited");
+    // An administrator's "set standard policy" uses the product's standard one.
+    let (status, body) = h
+        .post(
+            "/v1/services/s3/41/policy",
+            &h.provision,
+            json!({"decision": "standard"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(sid("o5s41"), "ProductStandard");
+}

@@ -460,11 +460,11 @@ impl Config {
 /// suspended_for_limit = "..."
 /// password_display = "button"    # the client page: "button", "plain" or "hidden"
 /// instructions_url = "https://example.com/help/storage"
+/// [products.NAME.minio]           # unset: the server's settings of the same names
+/// default_bucket = true
+/// standard_policy = '{"Version": "2012-10-17", "Statement": [...]}'
+/// limited_policy = '...'
 /// ```
-///
-/// MinIO's policies and default bucket are settings of the server (`[servers.NAME]`
-/// `default_bucket`, `standard_policy`, `limited_policy`), for every product on it: a
-/// `[products.NAME.minio]` section is refused with the setting named, not ignored.
 ///
 /// The same settings as JSON are the body of `PUT /v1/products/{name}` of `provision
 /// serve`, and the form the ledger keeps such a product in ([`Serialize`] writes only
@@ -618,22 +618,18 @@ impl ProductSettings {
                 &self.templates.suspended_for_limit,
             )?,
         };
-        // Read so that the refusal names the setting: no provider takes these per
-        // product yet, and a setting that silently does nothing is worse than none.
-        for (field, set) in [
-            ("minio.default_bucket", self.minio.default_bucket.is_some()),
-            (
-                "minio.standard_policy",
-                self.minio.standard_policy.is_some(),
-            ),
-            ("minio.limited_policy", self.minio.limited_policy.is_some()),
+        // The documents' safety (confined to the account's buckets) is the MinIO
+        // provider's check, made before any request of a create or a switch.
+        for (field, policy) in [
+            ("minio.standard_policy", &self.minio.standard_policy),
+            ("minio.limited_policy", &self.minio.limited_policy),
         ] {
-            if set {
-                let setting = field.trim_start_matches("minio.");
-                return Err(fail(
-                    field,
-                    &format!("is a setting of the MinIO server ([servers.NAME] {setting}), for every product on it; a product cannot set it"),
-                ));
+            if let Some(text) = policy {
+                let value: serde_json::Value =
+                    serde_json::from_str(text).map_err(|e| fail(field, &e))?;
+                if !value.is_object() {
+                    return Err(fail(field, &"must be a JSON policy document (an object)"));
+                }
             }
         }
         let mut product = ProductConfig::new(&self.name_rule, &self.password_rule.text(), "0")
@@ -651,6 +647,9 @@ impl ProductSettings {
         product.notify_at_percent = (self.notify_at > 0).then_some(self.notify_at);
         product.history_days = self.history_days.unwrap_or(product.history_days);
         product.templates = templates;
+        product.minio.default_bucket = self.minio.default_bucket;
+        product.minio.standard_policy = self.minio.standard_policy;
+        product.minio.limited_policy = self.minio.limited_policy;
         if let Some(text) = &self.password_display {
             product.password_display = text
                 .parse()
@@ -688,6 +687,9 @@ mod tests {
             merge_fields = ["client_company"]
             [products.p.templates]
             near_limit = "Subject: {$disk_used_percentage} % - {$username}\n\nDear {$client_name} of {$client_company}"
+            [products.p.minio]
+            default_bucket = false
+            standard_policy = '{"Version": "2012-10-17", "Statement": []}'
             "#,
         )
         .unwrap();
@@ -698,6 +700,8 @@ mod tests {
         assert_eq!(p.history_days, 60);
         assert_eq!(p.password_rule.length(), 16);
         assert!(p.templates.near_limit.is_some() && p.templates.suspended_for_limit.is_none());
+        assert_eq!(p.minio.default_bucket, Some(false));
+        assert!(p.minio.standard_policy.is_some() && p.minio.limited_policy.is_none());
     }
 
     #[test]
@@ -723,8 +727,7 @@ mod tests {
             ("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\nnotify_at = 120", "products.p.notify_at"),
             ("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\ngroups = [\"\"]", "products.p.groups"),
             ("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\n[products.p.templates]\nnear_limit = \"{$nope}\"", "products.p.templates.near_limit"),
-            ("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\n[products.p.minio]\nlimited_policy = \"{}\"", "products.p.minio.limited_policy"),
-            ("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\n[products.p.minio]\ndefault_bucket = false", "products.p.minio.default_bucket"),
+            ("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\n[products.p.minio]\nlimited_policy = \"[1]\"", "products.p.minio.limited_policy"),
             ("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\npassword_display = \"shown\"", "products.p.password_display"),
             ("name_rule = \"{service_id}\"\npassword_rule = \"12\"\nquota = 1\ninstructions_url = \"javascript:alert(1)\"", "products.p.instructions_url"),
         ];

@@ -71,9 +71,10 @@ use crate::ledger::{
 };
 use crate::notify::NotificationValues;
 use crate::provider::{
-    AccountInfo, AccountSpec, AccountStatus, Adoption, QuotaEnforcement, StorageProvider,
+    AccountInfo, AccountSpec, AccountStatus, Adoption, Plan, QuotaEnforcement, StorageProvider,
 };
 use crate::provisioner::{read_usages, ProductConfig, ServiceContext, SweepAccount, SweepOutcome};
+use crate::quota::Quota;
 use crate::rules::{resolve_unique, CollisionLimits, GeneratePassword, NameContext};
 use crate::threshold::{evaluate, ThresholdState};
 use crate::username::Username;
@@ -1090,7 +1091,10 @@ impl BillingCycle {
             let status = service.status;
             let service = self.save(service, status).await?;
             let limited = desired_limited(&service, state);
-            provider.set_limited(&username, limited).await?;
+            let plan = self.plan_of(&service.product).await?;
+            provider
+                .set_limited_on_plan(&username, &plan, limited)
+                .await?;
             self.ledger
                 .set_applied_limited(&key.server, &[(key.service_id.clone(), limited)])
                 .await
@@ -1208,21 +1212,27 @@ impl BillingCycle {
             // Owned items, collected before anything is awaited: closures over borrowed
             // tuples held across an await make the sweep's future impossible to prove
             // `Send` (higher-ranked lifetimes), and a sweep must run in `tokio::spawn`.
-            let switches: Vec<(String, Username, bool)> = new_states
+            let switches: Vec<(String, Username, Plan, bool)> = new_states
                 .into_iter()
                 .filter_map(|(service, state)| {
                     let limited = desired_limited(service, state);
                     let username = service.username.clone()?;
+                    let plan = products
+                        .get(&service.product)
+                        .map(ProductConfig::plan)
+                        .unwrap_or_else(|| Plan::new(Quota::Unlimited));
                     (service.applied_limited != Some(limited))
-                        .then(|| (service.key.service_id.clone(), username, limited))
+                        .then(|| (service.key.service_id.clone(), username, plan, limited))
                 })
                 .collect();
             let provider = &provider;
             let results = bounded(
                 switches
                     .into_iter()
-                    .map(|(service_id, username, limited)| async move {
-                        let result = provider.set_limited(&username, limited).await;
+                    .map(|(service_id, username, plan, limited)| async move {
+                        let result = provider
+                            .set_limited_on_plan(&username, &plan, limited)
+                            .await;
                         (service_id, username, limited, result)
                     }),
                 self.concurrency,

@@ -70,7 +70,7 @@ pub mod views;
 
 pub use error::{Error, ErrorKind, Result};
 pub use provider::{
-    AccountInfo, AccountSpec, AccountStatus, Adoption, Capabilities, Plan, ProviderExt,
+    AccountInfo, AccountSpec, AccountStatus, Adoption, Capabilities, MinioPlan, Plan, ProviderExt,
     QuotaEnforcement, ServerInfo, StorageProvider, Usage,
 };
 pub use quota::{ByteSize, Quota, Unit};

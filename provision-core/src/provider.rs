@@ -17,7 +17,8 @@ use crate::quota::{ByteSize, Quota};
 use crate::rules::NamePolicy;
 use crate::username::{GroupName, Username};
 
-/// What a package (product) gives an account: its quota and its groups.
+/// What a package (product) gives an account: its quota and its groups, and the
+/// settings a product may give one backend's accounts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
     /// The quota the customer bought.
@@ -25,6 +26,30 @@ pub struct Plan {
     /// The groups the account belongs to on this plan. On Synology the first group is the
     /// pre-configured DSM group that carries the real quota.
     pub groups: Vec<GroupName>,
+    /// The product's own MinIO settings (other backends have none to take).
+    pub minio: MinioPlan,
+}
+
+/// A product's own MinIO settings; each one unset leaves the server's
+/// (`default_bucket`, `standard_policy`, `limited_policy` of `[servers.NAME]`).
+/// The policy documents are templates as the server's are, checked the same way
+/// (confined to the account's buckets) before anything is sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MinioPlan {
+    /// Whether a bucket is made with each account.
+    pub default_bucket: Option<bool>,
+    /// The policy template of an account under its limit (JSON).
+    pub standard_policy: Option<String>,
+    /// The policy template of an account past its limit (JSON).
+    pub limited_policy: Option<String>,
+}
+
+impl MinioPlan {
+    /// True when the product sets none of them.
+    pub fn is_empty(&self) -> bool {
+        *self == MinioPlan::default()
+    }
 }
 
 impl Plan {
@@ -33,6 +58,7 @@ impl Plan {
         Plan {
             quota,
             groups: Vec::new(),
+            minio: MinioPlan::default(),
         }
     }
 
@@ -428,6 +454,22 @@ pub trait StorageProvider: Send + Sync {
         Err(Error::Unsupported(
             "limit switching (quota is not enforced by policy here)".into(),
         ))
+    }
+
+    /// Checks what `plan` asks of this backend, before a product with it is kept
+    /// (MinIO: the product's own policy documents render safely). Backends that take
+    /// nothing from a plan but its quota and groups accept every plan.
+    fn check_plan(&self, plan: &Plan) -> Result<()> {
+        let _ = plan;
+        Ok(())
+    }
+
+    /// [`set_limited`](Self::set_limited) with the documents of the account's plan,
+    /// where its product sets its own (MinIO's [`MinioPlan`]). A backend whose plans
+    /// carry no such documents keeps this default, which is `set_limited`.
+    async fn set_limited_on_plan(&self, user: &Username, plan: &Plan, limited: bool) -> Result<()> {
+        let _ = plan;
+        self.set_limited(user, limited).await
     }
 }
 

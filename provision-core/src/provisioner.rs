@@ -128,6 +128,8 @@ pub struct ProductConfig {
     pub history_days: u32,
     /// The operator's notification templates; None uses the built-in text.
     pub templates: ProductTemplates,
+    /// MinIO's settings of this product (unset: the server's).
+    pub minio: crate::provider::MinioPlan,
     /// How the client page shows the account's password.
     pub password_display: crate::views::PasswordDisplay,
     /// The operator's instructions for customers (an http or https link), when set.
@@ -161,6 +163,7 @@ impl ProductConfig {
             notify_at_percent: None,
             history_days: DEFAULT_HISTORY_DAYS,
             templates: ProductTemplates::default(),
+            minio: crate::provider::MinioPlan::default(),
             password_display: crate::views::PasswordDisplay::default(),
             instructions_url: None,
         })
@@ -195,6 +198,7 @@ impl ProductConfig {
         Plan {
             quota: self.quota,
             groups: self.groups.clone(),
+            minio: self.minio.clone(),
         }
     }
 }

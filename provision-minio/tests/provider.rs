@@ -269,6 +269,111 @@ async fn operator_templates_are_used() {
     );
 }
 
+const PRODUCT_STANDARD: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ProductStandard","Effect":"Allow",
+    "Action":["s3:GetObject","s3:PutObject","s3:ListBucket"],
+    "Resource":["arn:aws:s3:::{{namespace}}","arn:aws:s3:::{{namespace}}/*"]}]}"#;
+const PRODUCT_LIMITED: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ProductLimited","Effect":"Allow",
+    "Action":["s3:GetObject","s3:ListBucket","s3:DeleteObject"],
+    "Resource":["arn:aws:s3:::{{namespace}}","arn:aws:s3:::{{namespace}}/*"]}]}"#;
+
+fn own_documents(quota_gb: u64) -> Plan {
+    let mut product = plan(quota_gb, &[]);
+    product.minio.standard_policy = Some(PRODUCT_STANDARD.into());
+    product.minio.limited_policy = Some(PRODUCT_LIMITED.into());
+    product
+}
+
+fn sid(mock: &MockMinio) -> String {
+    mock.policy("provision-alice").unwrap()["Statement"][0]["Sid"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_products_own_documents_and_default_bucket_are_put_in_force() {
+    let mock = start_mock().await;
+    let provider = provider_for(&mock);
+    let alice = user("alice");
+    let mut product = own_documents(1);
+    product.minio.default_bucket = Some(false);
+    provider.check_plan(&product).unwrap();
+    provider
+        .create_account(&spec("alice", product.clone()))
+        .await
+        .unwrap();
+    assert!(mock.buckets().is_empty(), "the product makes no bucket");
+    assert_eq!(sid(&mock), "ProductStandard");
+
+    provider
+        .set_limited_on_plan(&alice, &product, true)
+        .await
+        .unwrap();
+    assert_eq!(sid(&mock), "ProductLimited");
+    let limited = mock.policy("provision-alice").unwrap().to_string();
+    assert!(
+        limited.contains("s3:PutObject") && limited.contains("Deny"),
+        "a product's limited document still denies every write: {limited}"
+    );
+    provider
+        .set_limited_on_plan(&alice, &product, false)
+        .await
+        .unwrap();
+    assert_eq!(sid(&mock), "ProductStandard");
+    // Without the plan, the server's own documents.
+    provider.set_limited(&alice, true).await.unwrap();
+    assert_ne!(sid(&mock), "ProductLimited");
+
+    // A plan change to a product without its own documents puts the server's in force.
+    provider
+        .change_plan(&alice, &product, &plan(2, &[]))
+        .await
+        .unwrap();
+    assert!(alice_may_write(&mock));
+    assert_ne!(sid(&mock), "ProductStandard");
+    provider
+        .change_plan(&alice, &plan(2, &[]), &own_documents(2))
+        .await
+        .unwrap();
+    assert_eq!(sid(&mock), "ProductStandard");
+
+    // The server's default bucket, when the product does not say.
+    provider
+        .create_account(&spec("bob", own_documents(1)))
+        .await
+        .unwrap();
+    assert_eq!(mock.buckets(), ["bob"]);
+}
+
+#[tokio::test]
+async fn a_products_unsafe_document_is_refused_before_any_request() {
+    let mock = start_mock().await;
+    let provider = provider_for(&mock);
+    let mut product = plan(1, &[]);
+    product.minio.standard_policy = Some(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::*"}]}"#
+            .into(),
+    );
+    assert_eq!(
+        provider.check_plan(&product).unwrap_err().kind(),
+        ErrorKind::InvalidInput
+    );
+    let mut limited_admin = plan(1, &[]);
+    limited_admin.minio.limited_policy = Some(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"admin:*","Resource":"arn:aws:s3:::{{namespace}}"}]}"#
+            .into(),
+    );
+    for bad in [product, limited_admin] {
+        let err = provider
+            .create_account(&spec("alice", bad))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput, "{err}");
+        assert!(err.to_string().contains("product"), "{err}");
+    }
+    assert_eq!(mock.request_count(), 0, "nothing was sent");
+}
+
 #[tokio::test]
 async fn suspend_and_unsuspend_are_idempotent() {
     let mock = start_mock().await;

@@ -325,6 +325,43 @@ final class ModuleTest extends TestCase
         $this->assertSame(1 << 30, self::$serve->api('/v1/products/small')['product']['quota_bytes']);
     }
 
+    public function testAMinioProductsOwnPoliciesAndDefaultBucketAreUsed(): void
+    {
+        $standard = '{"Version":"2012-10-17","Statement":[{"Sid":"WhmcsStandard","Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:ListBucket"],"Resource":["arn:aws:s3:::{{namespace}}","arn:aws:s3:::{{namespace}}/*"]}]}';
+        $limited = '{"Version":"2012-10-17","Statement":[{"Sid":"WhmcsLimited","Effect":"Allow","Action":["s3:GetObject","s3:ListBucket","s3:DeleteObject"],"Resource":["arn:aws:s3:::{{namespace}}","arn:aws:s3:::{{namespace}}/*"]}]}';
+        Capsule::insert('tblproducts', self::definingProduct(5, 's3', [
+            'configoption14' => 'm{client_id}s{service_id}',
+            'configoption16' => 'no', 'configoption17' => $standard, 'configoption18' => $limited,
+        ]));
+        $params = $this->newService('minio', 5);
+        $this->assertSame('success', provision_CreateAccount($params));
+        $name = $this->hosting($params)->username;
+        $state = self::$serve->mockState('minio');
+        $this->assertSame([], array_values(array_filter(array_column($state['buckets'] ?? [], 'name'), fn (string $b) => str_starts_with($b, $name))), 'the product makes no bucket');
+        $this->assertSame('WhmcsStandard', $this->minioPolicySid($name));
+        $this->assertSame('success', provision_policyLimited($params));
+        $this->assertSame('WhmcsLimited', $this->minioPolicySid($name));
+
+        // A policy that reaches other tenants' buckets is refused, naming the setting.
+        $escaping = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::*"}]}';
+        $message = provision_ChangePackage(array_merge($params, ['configoption17' => $escaping]));
+        $this->assertStringContainsString('"MinIO: standard policy"', $message);
+        $this->assertStringContainsString('outside', $message);
+        $this->assertSame('WhmcsLimited', $this->minioPolicySid($name), 'nothing changed on the server');
+    }
+
+    private function minioPolicySid(string $user): string
+    {
+        $state = self::$serve->mockState('minio');
+        $policy = $this->account('minio', $user)['policies'][0];
+        foreach ($state['policies'] ?? [] as $entry) {
+            if ($entry['name'] === $policy) {
+                return (string) ($entry['document']['Statement'][0]['Sid'] ?? '');
+            }
+        }
+        $this->fail("no policy $policy on the MinIO mock");
+    }
+
     // ---- helpers ------------------------------------------------------------------
 
     private static function product(int $id, string $server, string $product): array

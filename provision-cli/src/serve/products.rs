@@ -39,6 +39,12 @@ pub struct ProductView {
     pub password_display: String,
     /// The link to the customer's instructions, if any.
     pub instructions_url: Option<String>,
+    /// MinIO: whether the account gets a bucket at creation (null: the server's
+    /// setting).
+    pub default_bucket: Option<bool>,
+    /// MinIO: whether the product has its own standard and limited policy documents
+    /// (false: the server's).
+    pub own_policies: bool,
     /// The settings it was defined with (as `PUT` takes them), for a product defined
     /// over the service.
     #[schema(value_type = Option<Object>)]
@@ -64,6 +70,9 @@ impl From<&ProductEntry> for ProductView {
             history_days: config.history_days,
             password_display: config.password_display.code().to_string(),
             instructions_url: config.instructions_url.clone(),
+            default_bucket: config.minio.default_bucket,
+            own_policies: config.minio.standard_policy.is_some()
+                || config.minio.limited_policy.is_some(),
             settings: entry
                 .settings
                 .as_ref()
@@ -116,8 +125,10 @@ pub struct ProductSettingsBody {
     /// The notification templates.
     #[schema(value_type = Option<Object>)]
     pub templates: Option<BTreeMap<String, String>>,
-    /// Refused with the setting named: MinIO's `default_bucket`, `standard_policy`
-    /// and `limited_policy` are settings of the server, for every product on it.
+    /// MinIO: `default_bucket` (boolean), `standard_policy` and `limited_policy`
+    /// (policy templates as JSON text, with `{{user}}` and `{{namespace}}`; each must
+    /// stay inside the account's buckets, checked by every MinIO server before the
+    /// product is kept). Unset: the server's settings.
     #[schema(value_type = Option<Object>)]
     pub minio: Option<serde_json::Value>,
     /// How the client page shows the password: `button`, `plain` or `hidden`.

@@ -13,10 +13,13 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::BillingCycle;
-use crate::config::{check_product_name, ProductSettings};
+use crate::config::{check_product_name, ConfigError, ProductSettings};
+use crate::error::Error;
 use crate::error::Result;
 use crate::ledger::{LedgerError, ProductRecord};
+use crate::provider::Plan;
 use crate::provisioner::ProductConfig;
+use crate::quota::Quota;
 
 /// Where a product is defined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +133,16 @@ impl BillingCycle {
         Ok(all.into_values().collect())
     }
 
+    /// The plan of a service's product for a limit switch. A product that is no
+    /// longer sold leaves the server's own documents (the switch must still happen).
+    pub(super) async fn plan_of(&self, name: &str) -> Result<Plan> {
+        match self.product(name).await {
+            Ok(product) => Ok(product.plan()),
+            Err(Error::Ledger(LedgerError::UnknownProduct(_))) => Ok(Plan::new(Quota::Unlimited)),
+            Err(other) => Err(other),
+        }
+    }
+
     /// Every product's configuration by name, for a sweep or a delivery (one ledger
     /// read).
     pub async fn product_configs(&self) -> Result<BTreeMap<String, ProductConfig>> {
@@ -160,6 +173,17 @@ impl BillingCycle {
             return Err(LedgerError::ProductInConfiguration(name.to_string()).into());
         }
         let config = settings.clone().into_product(&format!("products.{name}"))?;
+        // Every server may sell it: each backend checks what the plan asks of it (MinIO
+        // renders the product's own policy documents) before anything is kept.
+        let plan = config.plan();
+        for (server, provider) in &self.servers {
+            provider.check_plan(&plan).map_err(|e| {
+                ConfigError::new(
+                    format!("products.{name}.minio"),
+                    format!("refused by server {server}: {e}"),
+                )
+            })?;
+        }
         let text = serde_json::to_string(&settings).map_err(|e| {
             LedgerError::database("writing a product's settings as JSON", Box::new(e))
         })?;

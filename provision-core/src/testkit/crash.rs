@@ -199,6 +199,11 @@ impl StorageProvider for FusedProvider {
             .around(self.inner.set_limited(user, limited))
             .await
     }
+    async fn set_limited_on_plan(&self, user: &Username, plan: &Plan, limited: bool) -> Result<()> {
+        self.fuse
+            .around(self.inner.set_limited_on_plan(user, plan, limited))
+            .await
+    }
 }
 
 /// A ledger whose every call passes the fuse before and after.

@@ -228,6 +228,7 @@ impl MinioProviderBuilder {
                 default_bucket: self.default_bucket,
                 standard,
                 limited,
+                bucket_features: self.bucket_features,
                 name_policy,
             }),
             locks: Arc::new(UserLocks::default()),

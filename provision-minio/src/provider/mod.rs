@@ -19,8 +19,8 @@ use provision_core::provider::{is_not_found, Adoption, BucketInfo};
 use provision_core::rules::{CaseRule, EdgeRule, NamePolicy};
 use provision_core::undo::Undoable;
 use provision_core::{
-    AccountInfo, AccountSpec, AccountStatus, ByteSize, Capabilities, GroupName, Plan, Quota,
-    QuotaEnforcement, ServerInfo, StorageProvider, Usage, Username,
+    AccountInfo, AccountSpec, AccountStatus, ByteSize, Capabilities, GroupName, MinioPlan, Plan,
+    Quota, QuotaEnforcement, ServerInfo, StorageProvider, Usage, Username,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -35,7 +35,8 @@ use crate::client::{
 use crate::error::BACKEND;
 use crate::user_locks::UserLocks;
 use crate::wire::policy::{
-    admin_action_in, owning_token, Namespace, PolicyDocument, PolicyKind, PolicyTemplate,
+    admin_action_in, owning_token, BucketFeatures, Namespace, PolicyDocument, PolicyKind,
+    PolicyTemplate,
 };
 
 /// The shortest secret key MinIO accepts.
@@ -71,6 +72,8 @@ struct ProviderConfig {
     default_bucket: bool,
     standard: PolicyTemplate,
     limited: PolicyTemplate,
+    /// What a product's own templates may grant too (the server's opt-ins).
+    bucket_features: BucketFeatures,
     name_policy: NamePolicy,
 }
 
@@ -147,13 +150,17 @@ impl MinioProvider {
     /// Puts the standard or the limited document in force by `user`'s current usage
     /// against `quota`, and says which. Unknown usage (the scanner has not run yet)
     /// keeps the standard document: nobody is restricted without a measurement.
+    /// The documents are the server's; [`StorageProvider::change_plan`] puts a
+    /// product's own in force.
     pub async fn update_policy(&self, user: &Username, quota: Quota) -> Result<PolicyKind, Error> {
         let namespace = self.check_user(user)?;
-        self.check_templates(user, &namespace)?;
+        let servers = MinioPlan::default();
+        self.check_templates(user, &namespace, &servers)?;
         let _guard = self.locks.lock(user.as_str()).await;
         let info = self.require_tenant(user, &namespace).await?;
         let kind = self.kind_by_usage(&namespace, quota).await?;
-        self.apply_policy(user, &namespace, &info, kind).await?;
+        self.apply_policy(user, &namespace, &info, kind, &servers)
+            .await?;
         Ok(kind)
     }
 
@@ -166,26 +173,79 @@ impl MinioProvider {
             .map_err(|e| Error::invalid("username", e.to_string()))
     }
 
+    /// The document of `kind` for `user`: the product's template where `plan` has
+    /// one (held to the same rules and the server's bucket features), else the
+    /// server's.
     fn render(
         &self,
         user: &Username,
         namespace: &Namespace,
         kind: PolicyKind,
+        plan: &MinioPlan,
     ) -> Result<PolicyDocument, Error> {
-        let template = match kind {
-            PolicyKind::Standard => &self.config.standard,
-            PolicyKind::Limited => &self.config.limited,
+        let (own, server, name) = match kind {
+            PolicyKind::Standard => (&plan.standard_policy, &self.config.standard, "standard"),
+            PolicyKind::Limited => (&plan.limited_policy, &self.config.limited, "limited"),
+        };
+        let invalid = |e: &dyn std::fmt::Display| {
+            let whose = if own.is_some() {
+                "the product's"
+            } else {
+                "the server's"
+            };
+            Error::invalid("policy template", format!("{whose} {name} policy: {e}"))
+        };
+        let parsed;
+        let template = match own {
+            Some(json) => {
+                parsed = PolicyTemplate::parse(json)
+                    .map_err(|e| invalid(&e))?
+                    .for_kind(kind)
+                    .with_features(self.config.bucket_features.clone());
+                &parsed
+            }
+            None => server,
         };
         template
             .render(user.as_str(), namespace)
-            .map_err(|e| Error::invalid("policy template", e.to_string()))
+            .map_err(|e| invalid(&e))
     }
 
     /// Renders both documents, so that a template problem shows before any request.
-    fn check_templates(&self, user: &Username, namespace: &Namespace) -> Result<(), Error> {
-        self.render(user, namespace, PolicyKind::Standard)?;
-        self.render(user, namespace, PolicyKind::Limited)?;
+    fn check_templates(
+        &self,
+        user: &Username,
+        namespace: &Namespace,
+        plan: &MinioPlan,
+    ) -> Result<(), Error> {
+        self.render(user, namespace, PolicyKind::Standard, plan)?;
+        self.render(user, namespace, PolicyKind::Limited, plan)?;
         Ok(())
+    }
+
+    /// Whether accounts of `plan` get a default bucket.
+    fn default_bucket(&self, plan: &MinioPlan) -> bool {
+        plan.default_bucket.unwrap_or(self.config.default_bucket)
+    }
+
+    /// Puts the limited (or the standard) document of `plan` in force.
+    async fn switch_limit(
+        &self,
+        user: &Username,
+        plan: &MinioPlan,
+        limited: bool,
+    ) -> Result<(), Error> {
+        let namespace = self.check_user(user)?;
+        let kind = if limited {
+            PolicyKind::Limited
+        } else {
+            PolicyKind::Standard
+        };
+        self.render(user, &namespace, kind, plan)?;
+        let _guard = self.locks.lock(user.as_str()).await;
+        let info = self.require_tenant(user, &namespace).await?;
+        // Rewriting the same document is a no-op on the server: already applied is fine.
+        self.apply_policy(user, &namespace, &info, kind, plan).await
     }
 
     async fn require_user(&self, user: &Username) -> Result<UserInfo, Error> {
@@ -262,8 +322,9 @@ impl MinioProvider {
         namespace: &Namespace,
         info: &UserInfo,
         kind: PolicyKind,
+        plan: &MinioPlan,
     ) -> Result<(), Error> {
-        let document = self.render(user, namespace, kind)?;
+        let document = self.render(user, namespace, kind, plan)?;
         let policy = self.policy_name_of(namespace);
         self.admin.put_policy_document(&policy, &document).await?;
         if !info.policies().contains(&policy.as_str()) {
@@ -388,7 +449,7 @@ impl MinioProvider {
                 .await?;
         }
 
-        if self.config.default_bucket {
+        if self.default_bucket(&spec.plan.minio) {
             let s3 = &self.s3;
             let bucket = &namespace.default_bucket_name();
             let deleted = bucket.clone();
@@ -467,7 +528,8 @@ impl MinioProvider {
                 .await?;
         }
         let kind = self.kind_by_usage(namespace, to.quota).await?;
-        self.apply_policy(user, namespace, info, kind).await
+        self.apply_policy(user, namespace, info, kind, &to.minio)
+            .await
     }
 }
 
@@ -641,12 +703,13 @@ impl StorageProvider for MinioProvider {
         let namespace = self.check_user(user)?;
         check_password(&spec.password)?;
         check_groups(&spec.plan.groups)?;
-        let document = self.render(user, &namespace, PolicyKind::Standard)?;
+        self.check_templates(user, &namespace, &spec.plan.minio)?;
+        let document = self.render(user, &namespace, PolicyKind::Standard, &spec.plan.minio)?;
 
         let _guard = self.locks.lock(user.as_str()).await;
         // add-user silently overwrites an existing user: look first.
         let taken = self.admin.user_info(user.as_str()).await?.is_some()
-            || (self.config.default_bucket
+            || (self.default_bucket(&spec.plan.minio)
                 && self
                     .s3
                     .bucket_exists(&namespace.default_bucket_name())
@@ -755,7 +818,7 @@ impl StorageProvider for MinioProvider {
         let namespace = self.check_user(user)?;
         check_groups(&from.groups)?;
         check_groups(&to.groups)?;
-        self.check_templates(user, &namespace)?;
+        self.check_templates(user, &namespace, &to.minio)?;
 
         let _guard = self.locks.lock(user.as_str()).await;
         let info = self.require_tenant(user, &namespace).await?;
@@ -839,18 +902,29 @@ impl StorageProvider for MinioProvider {
             .collect())
     }
 
+    /// Renders the plan's own documents for a probe user, as the builder does the
+    /// server's: a template that cannot render for it can render for no user.
+    fn check_plan(&self, plan: &Plan) -> Result<(), Error> {
+        let probe = Username::new("probe-user")?;
+        let namespace = Namespace::for_user(&self.config.bucket_prefix, &probe)
+            .map_err(|e| Error::invalid("bucket prefix", e.to_string()))?;
+        self.check_templates(&probe, &namespace, &plan.minio)
+    }
+
+    /// With the server's documents; [`set_limited_on_plan`](Self::set_limited_on_plan)
+    /// uses a product's own.
     async fn set_limited(&self, user: &Username, limited: bool) -> Result<(), Error> {
-        let namespace = self.check_user(user)?;
-        let kind = if limited {
-            PolicyKind::Limited
-        } else {
-            PolicyKind::Standard
-        };
-        self.render(user, &namespace, kind)?;
-        let _guard = self.locks.lock(user.as_str()).await;
-        let info = self.require_tenant(user, &namespace).await?;
-        // Rewriting the same document is a no-op on the server: already applied is fine.
-        self.apply_policy(user, &namespace, &info, kind).await
+        self.switch_limit(user, &MinioPlan::default(), limited)
+            .await
+    }
+
+    async fn set_limited_on_plan(
+        &self,
+        user: &Username,
+        plan: &Plan,
+        limited: bool,
+    ) -> Result<(), Error> {
+        self.switch_limit(user, &plan.minio, limited).await
     }
 }
 

@@ -27,13 +27,12 @@ function provision_MetaData(): array
 }
 
 /**
- * The product's module settings (configoption1..15, in this order). With "Disk size"
+ * The product's module settings (configoption1..18, in this order). With "Disk size"
  * set, the WHMCS product is the provision product: its settings are sent to
  * `PUT /v1/products/{name}` before each create and package change, and provision
  * keeps them in its ledger for the daily sweep and the pages. With "Disk size" empty,
- * "Product" names a `[products.NAME]` of provision.toml, and settings 8 to 15 are not
- * used. MinIO's policies and default bucket are the storage server's settings in
- * provision.toml (`[servers.NAME]`), for every product on it.
+ * "Product" names a `[products.NAME]` of provision.toml, and settings 8 to 18 are not
+ * used.
  */
 function provision_ConfigOptions(): array
 {
@@ -122,6 +121,24 @@ function provision_ConfigOptions(): array
             'Size' => '30',
             'Default' => '16',
             'Description' => 'A length, or length:alphabet (16:abcdefABCDEF0123!%)',
+        ],
+        'MinIO: default bucket' => [
+            'Type' => 'dropdown',
+            'Options' => 'server setting,yes,no',
+            'Default' => 'server setting',
+            'Description' => 'Whether a bucket is made with each MinIO account (server setting: default_bucket of [servers.NAME])',
+        ],
+        'MinIO: standard policy' => [
+            'Type' => 'textarea',
+            'Rows' => '4',
+            'Cols' => '60',
+            'Description' => 'A policy template (JSON, with {{user}} and {{namespace}}) for accounts under their limit; it must stay inside the account\'s buckets. Empty: the server\'s',
+        ],
+        'MinIO: limited policy' => [
+            'Type' => 'textarea',
+            'Rows' => '4',
+            'Cols' => '60',
+            'Description' => 'The policy template for accounts past their limit (writes are denied whatever it says). Empty: the server\'s',
         ],
     ];
 }

@@ -48,6 +48,9 @@ final class ProvisionModule
     public const OPTION_PASSWORD_DISPLAY = 'configoption13';
     public const OPTION_NAME_RULE = 'configoption14';
     public const OPTION_PASSWORD_RULE = 'configoption15';
+    public const OPTION_MINIO_DEFAULT_BUCKET = 'configoption16';
+    public const OPTION_MINIO_STANDARD_POLICY = 'configoption17';
+    public const OPTION_MINIO_LIMITED_POLICY = 'configoption18';
 
     /** The module setting (its label in provision_ConfigOptions) of each product field. */
     private const SETTING_OF_FIELD = [
@@ -60,6 +63,9 @@ final class ProvisionModule
         'password_display' => 'Password display',
         'name_rule' => 'User name rule',
         'password_rule' => 'Password rule',
+        'minio.default_bucket' => 'MinIO: default bucket',
+        'minio.standard_policy' => 'MinIO: standard policy',
+        'minio.limited_policy' => 'MinIO: limited policy',
     ];
 
     /** What an empty rule setting means (the defaults provision_ConfigOptions shows). */
@@ -695,6 +701,21 @@ final class ProvisionModule
                 $settings[$field] = $text($option);
             }
         }
+        $minio = [];
+        $bucket = $text(self::OPTION_MINIO_DEFAULT_BUCKET);
+        if ($bucket === 'yes' || $bucket === 'no') {
+            $minio['default_bucket'] = $bucket === 'yes';
+        } elseif ($bucket !== '' && $bucket !== 'server setting') {
+            throw new ProvisionSettingError(sprintf('"%s" is not one of server setting, yes, no (module setting "MinIO: default bucket")', $bucket));
+        }
+        foreach ([self::OPTION_MINIO_STANDARD_POLICY => 'standard_policy', self::OPTION_MINIO_LIMITED_POLICY => 'limited_policy'] as $option => $field) {
+            if ($text($option) !== '') {
+                $minio[$field] = $text($option);
+            }
+        }
+        if ($minio !== []) {
+            $settings['minio'] = $minio;
+        }
         return $settings;
     }
 
@@ -716,10 +737,16 @@ final class ProvisionModule
                 ));
             }
             $prefix = 'products.' . $name . '.';
+            $message = $e->getMessage();
             foreach (self::SETTING_OF_FIELD as $field => $label) {
-                if (str_contains($e->getMessage(), $prefix . $field)) {
-                    throw new ProvisionSettingError(sprintf('%s (module setting "%s")', $e->getMessage(), $label));
+                if (str_contains($message, $prefix . $field)) {
+                    throw new ProvisionSettingError(sprintf('%s (module setting "%s")', $message, $label));
                 }
+            }
+            // A MinIO server's refusal of the policies names the document.
+            if (str_contains($message, $prefix . 'minio')) {
+                $label = str_contains($message, 'limited policy') ? 'MinIO: limited policy' : 'MinIO: standard policy';
+                throw new ProvisionSettingError(sprintf('%s (module setting "%s")', $message, $label));
             }
             throw $e;
         }
