@@ -5,7 +5,9 @@
 # timed by /usr/bin/time (CPU user and system seconds, wall seconds, peak memory).
 #
 #   bash benches/clean-build.sh OUT_DIR b946c64 2a6f736
+#   WHAT=ci bash benches/clean-build.sh OUT_DIR 2a6f736   # only the clean .ci/run
 set -u
+what_list="${WHAT:-test ci}"
 out="${1:?usage: clean-build.sh OUT_DIR REV...}"; shift
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 mkdir -p "$out"
@@ -13,7 +15,7 @@ for rev in "$@"; do
     wt="$out/wt-$rev"
     rm -rf "$wt"; git -C "$repo" worktree prune
     git -C "$repo" worktree add --detach "$wt" "$rev" >/dev/null
-    for what in test ci; do
+    for what in $what_list; do
         export CARGO_TARGET_DIR="$out/target-$rev-$what"
         rm -rf "$CARGO_TARGET_DIR"
         load="$(cut -d' ' -f1-3 /proc/loadavg)"
