@@ -65,22 +65,19 @@ pub const PASSWORD_GIVEN_BEFORE: &str =
 
 /// The error for a product name neither the configuration nor the ledger has.
 pub async fn check_product(cycle: &BillingCycle, product: &str) -> CliResult<()> {
-    match cycle.product_entry(product).await {
-        Ok(_) => Ok(()),
-        Err(provision::core::Error::Ledger(LedgerError::UnknownProduct(_))) => {
-            let known: Vec<String> = cycle
-                .products()
-                .await?
-                .into_iter()
-                .map(|p| p.name)
-                .collect();
-            Err(CliError::Usage(format!(
-                "no product {product:?} in the configuration or defined over the service (there are: {})",
-                known.join(", ")
-            )))
-        }
-        Err(other) => Err(other.into()),
+    if cycle.find_product(product).await?.is_some() {
+        return Ok(());
     }
+    let known: Vec<String> = cycle
+        .products()
+        .await?
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    Err(CliError::Usage(format!(
+        "no product {product:?} in the configuration or defined over the service (there are: {})",
+        known.join(", ")
+    )))
 }
 
 /// The key of a service of a configured server.

@@ -74,7 +74,6 @@ use crate::provider::{
     AccountInfo, AccountSpec, AccountStatus, Adoption, Plan, QuotaEnforcement, StorageProvider,
 };
 use crate::provisioner::{read_usages, ProductConfig, ServiceContext, SweepAccount, SweepOutcome};
-use crate::quota::Quota;
 use crate::rules::{resolve_unique, CollisionLimits, GeneratePassword, NameContext};
 use crate::threshold::{evaluate, ThresholdState};
 use crate::username::Username;
@@ -1021,7 +1020,7 @@ impl BillingCycle {
         idempotency_key: Option<&str>,
     ) -> Result<()> {
         let provider = self.provider(&key.server)?.clone();
-        self.product(product).await?;
+        let to = self.product(product).await?.plan();
         self.locked(key, || async {
             let service = self.live_service(key, OperationKind::ChangePlan).await?;
             self.journaled(
@@ -1029,7 +1028,10 @@ impl BillingCycle {
                 OperationKind::ChangePlan,
                 Some(product),
                 idempotency_key,
-                || async { self.apply_plan(provider.as_ref(), service, product).await },
+                || async {
+                    self.apply_plan(provider.as_ref(), service, product, to)
+                        .await
+                },
             )
             .await
         })
@@ -1041,15 +1043,14 @@ impl BillingCycle {
         provider: &dyn StorageProvider,
         service: ServiceRecord,
         product: &str,
+        to: Plan,
     ) -> Result<()> {
         let username = Self::account_of(&service)?;
-        let to = self.product(product).await?.plan();
-        // A product removed from the configuration leaves no plan to leave: only join.
-        let from = match self.product(&service.product).await {
-            Ok(from) => from.plan(),
-            Err(Error::Ledger(LedgerError::UnknownProduct(_))) => to.clone(),
-            Err(e) => return Err(e),
-        };
+        // A product no longer sold leaves no plan to leave: only join.
+        let from = self
+            .find_product(&service.product)
+            .await?
+            .map_or_else(|| to.clone(), |from| from.plan());
         provider.change_plan(&username, &from, &to).await?;
         let service = ServiceRecord {
             product: product.to_string(),
@@ -1217,10 +1218,7 @@ impl BillingCycle {
                 .filter_map(|(service, state)| {
                     let limited = desired_limited(service, state);
                     let username = service.username.clone()?;
-                    let plan = products
-                        .get(&service.product)
-                        .map(ProductConfig::plan)
-                        .unwrap_or_else(|| Plan::new(Quota::Unlimited));
+                    let plan = switch_plan(products.get(&service.product));
                     (service.applied_limited != Some(limited))
                         .then(|| (service.key.service_id.clone(), username, plan, limited))
                 })
@@ -1396,7 +1394,13 @@ impl BillingCycle {
                             self.apply_status(provider.as_ref(), current, op.kind).await
                         }
                         (OperationKind::ChangePlan, Some(product)) if holds => {
-                            self.apply_plan(provider.as_ref(), current, product).await
+                            match self.product(product).await {
+                                Ok(to) => {
+                                    self.apply_plan(provider.as_ref(), current, product, to.plan())
+                                        .await
+                                }
+                                Err(e) => Err(e),
+                            }
                         }
                         (OperationKind::Terminate, _) => {
                             self.apply_terminate(provider.as_ref(), current).await
@@ -1456,6 +1460,7 @@ fn desired_limited(service: &ServiceRecord, state: ThresholdState) -> bool {
 }
 
 mod products;
+use products::switch_plan;
 pub use products::{DefinedProduct, ProductEntry, ProductSource};
 
 #[cfg(all(test, feature = "sqlite"))]

@@ -14,7 +14,6 @@ use chrono::{DateTime, Utc};
 
 use super::BillingCycle;
 use crate::config::{check_product_name, ConfigError, ProductSettings};
-use crate::error::Error;
 use crate::error::Result;
 use crate::ledger::{LedgerError, ProductRecord};
 use crate::provider::Plan;
@@ -85,27 +84,46 @@ fn entry_of(record: ProductRecord) -> Result<ProductEntry> {
     })
 }
 
+/// A product of the configuration file as an entry.
+fn configured(name: &str, config: &ProductConfig) -> ProductEntry {
+    ProductEntry {
+        name: name.to_string(),
+        source: ProductSource::Configuration,
+        config: config.clone(),
+        settings: None,
+        updated_at: None,
+    }
+}
+
+/// The plan a limit switch puts in force for a service of `product`. A product that is
+/// no longer sold leaves the server's own documents: the switch must still happen.
+pub(super) fn switch_plan(product: Option<&ProductConfig>) -> Plan {
+    product.map_or_else(|| Plan::new(Quota::Unlimited), ProductConfig::plan)
+}
+
 impl BillingCycle {
     /// A product by name: the configuration's, else the one defined over the service.
     pub async fn product(&self, name: &str) -> Result<ProductConfig> {
         Ok(self.product_entry(name).await?.config)
     }
 
+    /// A product by name, or None when neither the configuration nor the ledger has it.
+    pub async fn find_product(&self, name: &str) -> Result<Option<ProductConfig>> {
+        Ok(self.find_entry(name).await?.map(|entry| entry.config))
+    }
+
     /// A product by name with where it is defined.
     pub async fn product_entry(&self, name: &str) -> Result<ProductEntry> {
+        self.find_entry(name)
+            .await?
+            .ok_or_else(|| LedgerError::UnknownProduct(name.to_string()).into())
+    }
+
+    async fn find_entry(&self, name: &str) -> Result<Option<ProductEntry>> {
         if let Some(config) = self.products.get(name) {
-            return Ok(ProductEntry {
-                name: name.to_string(),
-                source: ProductSource::Configuration,
-                config: config.clone(),
-                settings: None,
-                updated_at: None,
-            });
+            return Ok(Some(configured(name, config)));
         }
-        match self.ledger.product(name).await? {
-            Some(record) => entry_of(record),
-            None => Err(LedgerError::UnknownProduct(name.to_string()).into()),
-        }
+        self.ledger.product(name).await?.map(entry_of).transpose()
     }
 
     /// Every product, by name. A ledger product whose name the configuration has since
@@ -114,16 +132,7 @@ impl BillingCycle {
         let mut all: BTreeMap<String, ProductEntry> = self
             .products
             .iter()
-            .map(|(name, config)| {
-                let entry = ProductEntry {
-                    name: name.clone(),
-                    source: ProductSource::Configuration,
-                    config: config.clone(),
-                    settings: None,
-                    updated_at: None,
-                };
-                (name.clone(), entry)
-            })
+            .map(|(name, config)| (name.clone(), configured(name, config)))
             .collect();
         for record in self.ledger.products().await? {
             if !all.contains_key(&record.name) {
@@ -133,14 +142,9 @@ impl BillingCycle {
         Ok(all.into_values().collect())
     }
 
-    /// The plan of a service's product for a limit switch. A product that is no
-    /// longer sold leaves the server's own documents (the switch must still happen).
+    /// The plan of a service's product for a limit switch ([`switch_plan`]).
     pub(super) async fn plan_of(&self, name: &str) -> Result<Plan> {
-        match self.product(name).await {
-            Ok(product) => Ok(product.plan()),
-            Err(Error::Ledger(LedgerError::UnknownProduct(_))) => Ok(Plan::new(Quota::Unlimited)),
-            Err(other) => Err(other),
-        }
+        Ok(switch_plan(self.find_product(name).await?.as_ref()))
     }
 
     /// Every product's configuration by name, for a sweep or a delivery (one ledger
