@@ -20,6 +20,7 @@
 
 pub mod builder;
 pub mod crash;
+pub mod mock_host;
 pub mod secrets;
 pub mod seed;
 

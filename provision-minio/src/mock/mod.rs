@@ -60,7 +60,9 @@ mod state;
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
+
+use provision_core::testkit::mock_host::lock;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -467,10 +469,6 @@ impl std::fmt::Debug for MockMinio {
             .field("dialect", &self.dialect())
             .finish_non_exhaustive()
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl MockMinio {

@@ -41,19 +41,16 @@ pub mod seed;
 mod server;
 mod state;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use provision_core::http::{ClientOptions, RetryConfig};
 use provision_core::{ByteSize, Result};
 use secrecy::SecretString;
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer};
 
 use crate::provider::{NextcloudProvider, NextcloudProviderBuilder};
+use provision_core::testkit::mock_host::MockHost;
 use provision_core::testkit::seed::{MockSeed, MockSetup};
 use seed::{Seed, SeedError};
-use server::{lock, Responder};
 pub use state::LoggedRequest;
 use state::{PendingFault, State, StorageReport};
 
@@ -260,17 +257,9 @@ pub struct MockUser {
 }
 
 /// A stateful Nextcloud on a loopback port; stops when dropped.
+#[derive(Debug)]
 pub struct MockNextcloud {
-    server: MockServer,
-    state: Arc<Mutex<State>>,
-}
-
-impl std::fmt::Debug for MockNextcloud {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MockNextcloud")
-            .field("url", &self.url())
-            .finish()
-    }
+    host: MockHost<State>,
 }
 
 impl MockNextcloud {
@@ -304,33 +293,24 @@ impl MockNextcloud {
     }
 
     async fn serve(state: State) -> Self {
-        let state = Arc::new(Mutex::new(state));
-        let server = MockServer::builder()
-            .disable_request_recording()
-            .start()
-            .await;
-        Mock::given(any())
-            .respond_with(Responder {
-                state: Arc::clone(&state),
-            })
-            .mount(&server)
-            .await;
-        MockNextcloud { server, state }
+        MockNextcloud {
+            host: MockHost::start(state, server::respond).await,
+        }
     }
 
     /// The loopback address the mock listens on.
     pub fn address(&self) -> std::net::SocketAddr {
-        *self.server.address()
+        self.host.address()
     }
 
     /// The base URL to give the provider (`http://127.0.0.1:<port>`).
     pub fn url(&self) -> String {
-        self.server.uri()
+        self.host.url()
     }
 
     /// The admin's login id (as stored).
     pub fn admin_user(&self) -> String {
-        let state = lock(&self.state);
+        let state = self.host.state();
         state
             .users
             .get(&state.admin_key)
@@ -339,7 +319,7 @@ impl MockNextcloud {
 
     /// The admin's password as a secret.
     pub fn admin_password(&self) -> SecretString {
-        let state = lock(&self.state);
+        let state = self.host.state();
         let password = state
             .users
             .get(&state.admin_key)
@@ -351,7 +331,7 @@ impl MockNextcloud {
     /// credentials) gives this state back. Its passwords are the mock's test
     /// credentials, in plain text.
     pub fn snapshot(&self) -> Seed {
-        lock(&self.state).snapshot()
+        self.host.state().snapshot()
     }
 
     /// A provider builder aimed at this mock with the admin's credentials and short
@@ -377,12 +357,12 @@ impl MockNextcloud {
 
     /// How many requests the mock received (faulted ones included).
     pub fn request_count(&self) -> usize {
-        lock(&self.state).request_count
+        self.host.state().request_count
     }
 
     /// Forgets the requests received so far.
     pub fn reset_request_count(&self) {
-        let mut state = lock(&self.state);
+        let mut state = self.host.state();
         state.requests.clear();
         state.request_count = 0;
     }
@@ -390,7 +370,8 @@ impl MockNextcloud {
     /// The requests received, as `"METHOD /path"`, oldest first: the last
     /// [`REQUEST_LOG_LIMIT`] of them, so that long runs keep a bounded log.
     pub fn requests(&self) -> Vec<String> {
-        lock(&self.state)
+        self.host
+            .state()
             .requests
             .iter()
             .map(|r| format!("{} {}", r.method, r.path))
@@ -399,19 +380,20 @@ impl MockNextcloud {
 
     /// The same requests with the status each was answered.
     pub fn request_log(&self) -> Vec<LoggedRequest> {
-        lock(&self.state).requests.iter().cloned().collect()
+        self.host.state().requests.iter().cloned().collect()
     }
 
     /// Drops every fault not yet used up.
     pub fn clear_faults(&self) {
-        lock(&self.state).faults.clear();
+        self.host.state().faults.clear();
     }
 
     /// Queues a fault; faults apply in the order they were queued.
     pub fn inject(&self, fault: Fault) {
         let remaining = fault.times;
         if remaining > 0 {
-            lock(&self.state)
+            self.host
+                .state()
                 .faults
                 .push(PendingFault { fault, remaining });
         }
@@ -419,31 +401,31 @@ impl MockNextcloud {
 
     /// Delays every answer by `latency` (benchmarks use 2 ms).
     pub fn set_latency(&self, latency: Duration) {
-        lock(&self.state).latency = latency;
+        self.host.state().latency = latency;
     }
 
     /// Treats the admin's credential as an app password: as on Nextcloud 34, every
     /// write then answers 403 `Password confirmation is required`; reads still work.
     pub fn set_admin_uses_app_password(&self, app_password: bool) {
-        lock(&self.state).admin_uses_app_password = app_password;
+        self.host.state().admin_uses_app_password = app_password;
     }
 
     /// The edit rate limit: at most `max` `PUT /users/{id}` calls per `window` for each
     /// caller, then bare HTTP 429. Default: 50 per 600 s, as Nextcloud; None turns it off.
     pub fn set_edit_rate_limit(&self, limit: Option<(u32, Duration)>) {
-        lock(&self.state).edit_rate_limit = limit;
+        self.host.state().edit_rate_limit = limit;
     }
 
     /// The instance's largest quota (`files/max_quota`): a larger one is refused with
     /// 101, at creation only after the account was created. None (default): no limit.
     pub fn set_max_quota(&self, max: Option<ByteSize>) {
-        lock(&self.state).max_quota = max.map(ByteSize::bytes);
+        self.host.state().max_quota = max.map(ByteSize::bytes);
     }
 
     /// Whether an unlimited quota may be set (`files/allow_unlimited_quota`, default
     /// true); when false, `none` is refused with 101.
     pub fn set_allow_unlimited_quota(&self, allow: bool) {
-        lock(&self.state).allow_unlimited_quota = allow;
+        self.host.state().allow_unlimited_quota = allow;
     }
 
     /// Sets the bytes an account uses (as after uploads or its first login); false when
@@ -471,12 +453,12 @@ impl MockNextcloud {
 
     /// Adds an account directly (no request, no rules); false when the id is taken.
     pub fn add_user(&self, id: &str, password: &str) -> bool {
-        lock(&self.state).insert_user(id, password)
+        self.host.state().insert_user(id, password)
     }
 
     /// Adds a group directly; false when it exists.
     pub fn add_group(&self, id: &str) -> bool {
-        let mut state = lock(&self.state);
+        let mut state = self.host.state();
         if state.groups.contains_key(id) {
             return false;
         }
@@ -488,7 +470,7 @@ impl MockNextcloud {
     /// second administrator with `add_member(id, "admin")`; false when the account or
     /// the group does not exist.
     pub fn add_member(&self, id: &str, group: &str) -> bool {
-        let mut state = lock(&self.state);
+        let mut state = self.host.state();
         if !state.groups.contains_key(group) {
             return false;
         }
@@ -503,7 +485,7 @@ impl MockNextcloud {
 
     /// The account with this id (any case), or None.
     pub fn user(&self, id: &str) -> Option<MockUser> {
-        lock(&self.state).user(id).map(|u| MockUser {
+        self.host.state().user(id).map(|u| MockUser {
             id: u.id.clone(),
             email: u.email.clone(),
             display_name: u.display_name.clone(),
@@ -516,7 +498,8 @@ impl MockNextcloud {
 
     /// The ids of every account, the admin included.
     pub fn user_ids(&self) -> Vec<String> {
-        lock(&self.state)
+        self.host
+            .state()
             .users
             .values()
             .map(|u| u.id.clone())
@@ -525,18 +508,19 @@ impl MockNextcloud {
 
     /// The ids of every group.
     pub fn groups(&self) -> Vec<String> {
-        lock(&self.state).groups.keys().cloned().collect()
+        self.host.state().groups.keys().cloned().collect()
     }
 
     /// Whether `password` is the account's current password.
     pub fn check_password(&self, id: &str, password: &str) -> bool {
-        lock(&self.state)
+        self.host
+            .state()
             .user(id)
             .is_some_and(|u| u.password == password)
     }
 
     fn with_user(&self, id: &str, change: impl FnOnce(&mut state::UserEntry)) -> bool {
-        match lock(&self.state).user_mut(id) {
+        match self.host.state().user_mut(id) {
             Some(user) => {
                 change(user);
                 true

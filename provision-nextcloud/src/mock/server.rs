@@ -1,14 +1,13 @@
 //! The HTTP face of the mock: faults, header and auth checks, routing, and the OCS
 //! envelopes of v1 and v2.
 
-use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use base64::Engine;
 use percent_encoding::percent_decode_str;
 use serde_json::{json, Value};
 use wiremock::http::Method;
-use wiremock::{Request, Respond, ResponseTemplate};
+use wiremock::{Request, ResponseTemplate};
 
 use super::state::{LoggedRequest, Params, Reply, State};
 use super::FaultKind;
@@ -16,40 +15,26 @@ use super::FaultKind;
 /// How long a "dropped" connection stays silent: longer than any client timeout.
 pub(crate) const DROP_DELAY: Duration = Duration::from_secs(3600);
 
-/// Locks the state; a panic in another request does not make the state unusable.
-pub(crate) fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
-    state
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// The one responder mounted on the wiremock server.
-pub(crate) struct Responder {
-    pub(crate) state: Arc<Mutex<State>>,
-}
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Version {
     V1,
     V2,
 }
 
-impl Respond for Responder {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let mut state = lock(&self.state);
-        let path = request.url.path().to_string();
-        state.request_count += 1;
-        let (status, template) = answer(&mut state, request, &path);
-        if state.requests.len() >= super::REQUEST_LOG_LIMIT {
-            state.requests.pop_front();
-        }
-        state.requests.push_back(LoggedRequest {
-            method: request.method.to_string(),
-            path,
-            status,
-        });
-        template
+/// Answers one request and logs it: the mock host's answer function.
+pub(crate) fn respond(state: &mut State, request: &Request) -> ResponseTemplate {
+    let path = request.url.path().to_string();
+    state.request_count += 1;
+    let (status, template) = answer(state, request, &path);
+    if state.requests.len() >= super::REQUEST_LOG_LIMIT {
+        state.requests.pop_front();
     }
+    state.requests.push_back(LoggedRequest {
+        method: request.method.to_string(),
+        path,
+        status,
+    });
+    template
 }
 
 /// The status and the answer: a fault's, or the route's.

@@ -30,21 +30,20 @@ mod params;
 pub mod seed;
 mod state;
 
-use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use provision_core::http::{ClientOptions, RetryConfig};
 use provision_core::quota::{ByteSize, Quota};
 use secrecy::SecretString;
 use serde_json::{json, Value};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Request, ResponseTemplate};
 
 use crate::client::PasswordPolicy;
 use crate::noise::responder::generate_static_key;
 use crate::provider::{SynologyProvider, SynologyProviderBuilder};
 use handlers::{Handled, Incoming};
 use params::Params;
+use provision_core::testkit::mock_host::MockHost;
 use provision_core::testkit::seed::{MockSeed, MockSetup};
 use seed::{Seed, SeedError};
 use state::{key, ActiveFault, State};
@@ -363,22 +362,9 @@ pub struct MockUser {
 }
 
 /// The mock DSM. Dropping it stops the server.
+#[derive(Debug)]
 pub struct MockSynology {
-    server: MockServer,
-    state: Arc<Mutex<State>>,
-}
-
-impl std::fmt::Debug for MockSynology {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MockSynology")
-            .field("url", &self.server.uri())
-            .finish_non_exhaustive()
-    }
-}
-
-fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
-    // A panicking test thread must not take every later assertion down with it.
-    state.lock().unwrap_or_else(|p| p.into_inner())
+    host: MockHost<State>,
 }
 
 fn quota_mib(quota: Quota) -> f64 {
@@ -423,24 +409,14 @@ impl MockSynology {
     }
 
     async fn serve(state: State) -> MockSynology {
-        let state = Arc::new(Mutex::new(state));
-        // Our own counter is kept; wiremock's recorder would hold every request forever.
-        let server = MockServer::builder()
-            .disable_request_recording()
-            .start()
-            .await;
-        Mock::given(any())
-            .respond_with(DsmResponder {
-                state: state.clone(),
-            })
-            .mount(&server)
-            .await;
-        MockSynology { server, state }
+        MockSynology {
+            host: MockHost::start(state, respond).await,
+        }
     }
 
     /// The name of the administrator the mock was started for.
     pub fn admin_account(&self) -> String {
-        let state = lock(&self.state);
+        let state = self.host.state();
         state
             .users
             .get(&state.admin_key)
@@ -451,23 +427,23 @@ impl MockSynology {
     /// administrator) gives this state back. Its passwords are the mock's test
     /// credentials, in plain text.
     pub fn snapshot(&self) -> Seed {
-        lock(&self.state).snapshot()
+        self.host.state().snapshot()
     }
 
     /// The loopback address the mock listens on.
     pub fn address(&self) -> std::net::SocketAddr {
-        *self.server.address()
+        self.host.address()
     }
 
     /// The base address, e.g. `http://127.0.0.1:43123` (plain HTTP is accepted for
     /// loopback only).
     pub fn url(&self) -> String {
-        self.server.uri()
+        self.host.url()
     }
 
     /// The administrator's password as a secret.
     pub fn admin_password(&self) -> SecretString {
-        let state = lock(&self.state);
+        let state = self.host.state();
         let password = state
             .users
             .get(&state.admin_key)
@@ -499,12 +475,14 @@ impl MockSynology {
 
     /// Creates a (plan) group whose `homes` share quota is `homes_quota`.
     pub fn add_group(&self, name: &str, homes_quota: Quota) {
-        lock(&self.state).insert_group(name, "", quota_mib(homes_quota));
+        self.host
+            .state()
+            .insert_group(name, "", quota_mib(homes_quota));
     }
 
     /// Sets a group's `homes` share quota; false when there is no such group.
     pub fn set_group_quota(&self, group: &str, homes_quota: Quota) -> bool {
-        match lock(&self.state).groups.get_mut(&key(group)) {
+        match self.host.state().groups.get_mut(&key(group)) {
             Some(g) => {
                 g.homes_quota_mib = quota_mib(homes_quota);
                 true
@@ -515,17 +493,17 @@ impl MockSynology {
 
     /// Deletes a group as another administrator would; false when there is none.
     pub fn remove_group(&self, name: &str) -> bool {
-        lock(&self.state).groups.remove(&key(name)).is_some()
+        self.host.state().groups.remove(&key(name)).is_some()
     }
 
     /// Creates an enabled user (no policy check); returns its uid.
     pub fn add_user(&self, name: &str, password: &str) -> u32 {
-        lock(&self.state).insert_user(name, password, "", "normal")
+        self.host.state().insert_user(name, password, "", "normal")
     }
 
     /// Creates an enabled administrator; returns its uid.
     pub fn add_admin(&self, name: &str, password: &str) -> u32 {
-        let mut state = lock(&self.state);
+        let mut state = self.host.state();
         let uid = state.insert_user(name, password, "", "normal");
         if let Some(admins) = state.groups.get_mut("administrators") {
             admins.members.insert(key(name));
@@ -535,7 +513,7 @@ impl MockSynology {
 
     /// Adds a user to a group directly; false when either is missing.
     pub fn add_member(&self, group: &str, user: &str) -> bool {
-        let mut state = lock(&self.state);
+        let mut state = self.host.state();
         if !state.users.contains_key(&key(user)) {
             return false;
         }
@@ -550,7 +528,7 @@ impl MockSynology {
 
     /// Reserves a name the way a DSM package account does (not listed, still taken).
     pub fn hide_account(&self, name: &str) {
-        lock(&self.state).hidden_names.insert(key(name));
+        self.host.state().hidden_names.insert(key(name));
     }
 
     /// Sets a user's home usage; false when there is no such user.
@@ -560,7 +538,7 @@ impl MockSynology {
 
     /// Sets a user's home usage in (possibly fractional) MiB, as DSM reports it.
     pub fn set_usage_mib(&self, user: &str, used_mib: f64) -> bool {
-        match lock(&self.state).users.get_mut(&key(user)) {
+        match self.host.state().users.get_mut(&key(user)) {
             Some(u) => {
                 u.used_mib = used_mib;
                 true
@@ -571,7 +549,7 @@ impl MockSynology {
 
     /// Sets a user's own quota, which overrides its groups'; false when missing.
     pub fn set_user_quota(&self, user: &str, quota: Quota) -> bool {
-        match lock(&self.state).users.get_mut(&key(user)) {
+        match self.host.state().users.get_mut(&key(user)) {
             Some(u) => {
                 u.own_quota_mib = quota_mib(quota);
                 true
@@ -583,7 +561,7 @@ impl MockSynology {
     /// Sets a user's `expired` value (`"normal"`, `"now"` or a date such as
     /// `"2030/1/31"`); false when there is no such user.
     pub fn set_expired(&self, user: &str, expired: &str) -> bool {
-        match lock(&self.state).users.get_mut(&key(user)) {
+        match self.host.state().users.get_mut(&key(user)) {
             Some(u) => {
                 u.expired = expired.to_string();
                 true
@@ -594,7 +572,7 @@ impl MockSynology {
 
     /// A user by name (any case), or None.
     pub fn user(&self, name: &str) -> Option<MockUser> {
-        let state = lock(&self.state);
+        let state = self.host.state();
         let k = key(name);
         let u = state.users.get(&k)?;
         Some(MockUser {
@@ -612,7 +590,8 @@ impl MockSynology {
 
     /// Whether the user exists and has this password.
     pub fn password_is(&self, user: &str, password: &str) -> bool {
-        lock(&self.state)
+        self.host
+            .state()
             .users
             .get(&key(user))
             .is_some_and(|u| u.password == password)
@@ -620,7 +599,8 @@ impl MockSynology {
 
     /// Every user name, sorted case-insensitively.
     pub fn user_names(&self) -> Vec<String> {
-        lock(&self.state)
+        self.host
+            .state()
             .users
             .values()
             .map(|u| u.name.clone())
@@ -629,7 +609,7 @@ impl MockSynology {
 
     /// The members of a group, or None when it does not exist.
     pub fn group_members(&self, group: &str) -> Option<Vec<String>> {
-        let state = lock(&self.state);
+        let state = self.host.state();
         let g = state.groups.get(&key(group))?;
         Some(
             g.members
@@ -643,12 +623,13 @@ impl MockSynology {
 
     /// Turns on two-step verification for a user; returns the code valid now.
     pub fn enable_two_factor(&self, user: &str) -> Option<String> {
-        handlers::enable_otp(&mut lock(&self.state), user)
+        handlers::enable_otp(&mut self.host.state(), user)
     }
 
     /// The code valid now for a user with two-step verification (each code works once).
     pub fn current_otp(&self, user: &str) -> Option<String> {
-        lock(&self.state)
+        self.host
+            .state()
             .users
             .get(&key(user))?
             .otp
@@ -658,23 +639,24 @@ impl MockSynology {
 
     /// Whether the policy demands two-step verification (accounts without it get 406).
     pub fn require_two_factor(&self, required: bool) {
-        lock(&self.state).config.two_factor_required = required;
+        self.host.state().config.two_factor_required = required;
     }
 
     /// The Noise IK behaviour.
     pub fn set_noise(&self, mode: NoiseMode) {
-        lock(&self.state).config.noise = mode;
+        self.host.state().config.noise = mode;
     }
 
     /// The highest `SYNO.API.Auth` version offered (6 emulates DSM 6: `auth.cgi`,
     /// `did`, no mutations from such sessions on a 7.2.1 gate).
     pub fn set_auth_max_version(&self, version: u32) {
-        lock(&self.state).config.auth_max_version = version;
+        self.host.state().config.auth_max_version = version;
     }
 
     /// Removes an API from discovery and dispatch (answers 102 afterwards).
     pub fn remove_api(&self, api: &str) {
-        lock(&self.state)
+        self.host
+            .state()
             .config
             .removed_apis
             .insert(api.to_string());
@@ -683,61 +665,61 @@ impl MockSynology {
     /// Whether mutations need `X-SYNO-TOKEN`, and the code answered without it (DSM's
     /// real code is uncertain: 105, or 103 in one report). Default: required, 105.
     pub fn set_token_required(&self, code: Option<i64>) {
-        lock(&self.state).config.token_required = code;
+        self.host.state().config.token_required = code;
     }
 
     /// Logins DSM refused for bad credentials so far.
     pub fn failed_logins(&self) -> u32 {
-        lock(&self.state).failed_logins
+        self.host.state().failed_logins
     }
 
     /// After this many failed logins every login answers 407 (None: never). Default 10.
     pub fn set_auto_block(&self, after_failures: Option<u32>) {
-        lock(&self.state).config.auto_block_after = after_failures;
+        self.host.state().config.auto_block_after = after_failures;
     }
 
     /// Lifts an auto-block and forgets failed logins.
     pub fn unblock(&self) {
-        lock(&self.state).failed_logins = 0;
+        self.host.state().failed_logins = 0;
     }
 
     /// Live sessions.
     pub fn session_count(&self) -> usize {
-        let mut state = lock(&self.state);
+        let mut state = self.host.state();
         state.expire_idle_sessions();
         state.sessions.len()
     }
 
     /// Ends every session now (their sids answer 119).
     pub fn expire_sessions(&self) {
-        lock(&self.state).sessions.clear();
+        self.host.state().sessions.clear();
     }
 
     /// Moves the mock's clock: sessions idle longer than the timeout end.
     pub fn advance_clock(&self, by: Duration) {
-        lock(&self.state).clock += by;
+        self.host.state().clock += by;
     }
 
     /// The idle timeout of sessions (default one hour).
     pub fn set_idle_timeout(&self, timeout: Duration) {
-        lock(&self.state).config.idle_timeout = timeout;
+        self.host.state().config.idle_timeout = timeout;
     }
 
     // --- policies and layout -------------------------------------------------------------
 
     /// The password policy served and enforced.
     pub fn set_password_policy(&self, policy: PasswordPolicy) {
-        lock(&self.state).config.password_policy = policy;
+        self.host.state().config.password_policy = policy;
     }
 
     /// The code a policy-breaking password gets (default 3121; the sources disagree).
     pub fn set_password_error_code(&self, code: i64) {
-        lock(&self.state).config.password_error_code = code;
+        self.host.state().config.password_error_code = code;
     }
 
     /// The volume holding `homes` (default `/volume1`; `/volume2` exists too).
     pub fn set_homes_volume(&self, volume: &str) {
-        let mut state = lock(&self.state);
+        let mut state = self.host.state();
         if !state.config.volumes.iter().any(|v| v == volume) {
             state.config.volumes.push(volume.to_string());
         }
@@ -747,19 +729,19 @@ impl MockSynology {
     /// The most rows one `list` answers, whatever `limit` asks (None: no cap), to make
     /// clients page.
     pub fn set_max_page(&self, rows: Option<usize>) {
-        lock(&self.state).config.max_page = rows;
+        self.host.state().config.max_page = rows;
     }
 
     /// Whether group `list` includes `gid` when asked (measured: it does not).
     pub fn set_group_list_gid(&self, included: bool) {
-        lock(&self.state).config.group_list_gid = included;
+        self.host.state().config.group_list_gid = included;
     }
 
     // --- faults, latency, request log ---------------------------------------------------
 
     /// Injects a fault for the next matching requests.
     pub fn inject(&self, fault: Fault) {
-        lock(&self.state).faults.push(ActiveFault {
+        self.host.state().faults.push(ActiveFault {
             fault,
             skipped: 0,
             hit: 0,
@@ -768,22 +750,22 @@ impl MockSynology {
 
     /// Removes every pending fault.
     pub fn clear_faults(&self) {
-        lock(&self.state).faults.clear();
+        self.host.state().faults.clear();
     }
 
     /// A delay applied to every answer (benches use 2 ms).
     pub fn set_latency(&self, latency: Duration) {
-        lock(&self.state).config.latency = latency;
+        self.host.state().config.latency = latency;
     }
 
     /// Requests received since start or the last reset.
     pub fn request_count(&self) -> usize {
-        lock(&self.state).request_count
+        self.host.state().request_count
     }
 
     /// Resets the request counter and the request log.
     pub fn reset_request_count(&self) {
-        let mut state = lock(&self.state);
+        let mut state = self.host.state();
         state.request_count = 0;
         state.requests.clear();
     }
@@ -791,12 +773,13 @@ impl MockSynology {
     /// The requests received since start or the last reset, oldest first: the last
     /// [`REQUEST_LOG_LIMIT`] of them, so that long runs keep a bounded log.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.state).requests.iter().cloned().collect()
+        self.host.state().requests.iter().cloned().collect()
     }
 
     /// How many of the logged requests ([`Self::requests`]) called `api` `method`.
     pub fn calls(&self, api: &str, method: &str) -> usize {
-        lock(&self.state)
+        self.host
+            .state()
             .requests
             .iter()
             .filter(|r| r.is_call(api, method))
@@ -832,11 +815,6 @@ impl MockSeed for Seed {
         }
         Ok(MockSynology::serve(state).await)
     }
-}
-
-/// The one wiremock responder: records, applies faults, routes, answers.
-struct DsmResponder {
-    state: Arc<Mutex<State>>,
 }
 
 fn envelope(answer: Result<Value, handlers::Fail>) -> Value {
@@ -890,56 +868,54 @@ fn take_fault(state: &mut State, description: &str) -> Option<FaultKind> {
     Some(kind)
 }
 
-impl Respond for DsmResponder {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let mut state = lock(&self.state);
-        state.request_count += 1;
-        let path = request.url.path().to_string();
-        let query: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
-        let form: Vec<(String, String)> =
-            serde_urlencoded::from_bytes(&request.body).unwrap_or_default();
-        let headers: Vec<(String, String)> = request
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_ascii_lowercase(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let recorded = RecordedRequest {
-            http_method: request.method.to_string(),
-            path: path.clone(),
-            query: request.url.query().unwrap_or_default().to_string(),
-            body: String::from_utf8_lossy(&request.body).into_owned(),
-            params: query.iter().chain(form.iter()).cloned().collect(),
-            headers,
-            status: 0,
-        };
-        let description = format!(
-            "{path} {}.{}",
-            recorded.param("api").unwrap_or_default(),
-            recorded.param("method").unwrap_or_default()
-        );
-        if state.requests.len() >= REQUEST_LOG_LIMIT {
-            state.requests.pop_front();
-        }
-        state.requests.push_back(recorded.clone());
-        let (status, template) = answer(
-            &mut state,
-            request,
-            &path,
-            &query,
-            &form,
-            &recorded,
-            &description,
-        );
-        if let Some(last) = state.requests.back_mut() {
-            last.status = status;
-        }
-        template
+/// The mock host's answer function: records, applies faults, routes, answers.
+fn respond(state: &mut State, request: &Request) -> ResponseTemplate {
+    state.request_count += 1;
+    let path = request.url.path().to_string();
+    let query: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
+    let form: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(&request.body).unwrap_or_default();
+    let headers: Vec<(String, String)> = request
+        .headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_ascii_lowercase(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let recorded = RecordedRequest {
+        http_method: request.method.to_string(),
+        path: path.clone(),
+        query: request.url.query().unwrap_or_default().to_string(),
+        body: String::from_utf8_lossy(&request.body).into_owned(),
+        params: query.iter().chain(form.iter()).cloned().collect(),
+        headers,
+        status: 0,
+    };
+    let description = format!(
+        "{path} {}.{}",
+        recorded.param("api").unwrap_or_default(),
+        recorded.param("method").unwrap_or_default()
+    );
+    if state.requests.len() >= REQUEST_LOG_LIMIT {
+        state.requests.pop_front();
     }
+    state.requests.push_back(recorded.clone());
+    let (status, template) = answer(
+        state,
+        request,
+        &path,
+        &query,
+        &form,
+        &recorded,
+        &description,
+    );
+    if let Some(last) = state.requests.back_mut() {
+        last.status = status;
+    }
+    template
 }
 
 /// The status and the answer of one recorded request: a fault's, or the route's.
