@@ -32,12 +32,7 @@ final class ModuleTest extends TestCase
         Capsule::insert('tblproducts', self::product(1, 'cloud', 'small'));
         Capsule::insert('tblproducts', self::product(2, 'nas', 'nas-small'));
         Capsule::insert('tblproducts', self::product(3, 's3', 'small'));
-        Capsule::insert('tblservers', [
-            'id' => 1, 'name' => 'provision', 'type' => 'provision', 'disabled' => 0,
-            'hostname' => '127.0.0.1', 'ipaddress' => '127.0.0.1',
-            'port' => parse_url(self::$serve->url, PHP_URL_PORT), 'secure' => '',
-            'accesshash' => self::$serve->adminToken, 'password' => '',
-        ]);
+        self::$serve->addServerRecord();
     }
 
     public static function backends(): array
@@ -243,6 +238,104 @@ final class ModuleTest extends TestCase
         $this->assertStringContainsString('did not answer', $tab['provision']);
     }
 
+    public function testMetaDataAndConfigOptionsAreWhatWhmcsReads(): void
+    {
+        $meta = provision_MetaData();
+        $this->assertSame('1.1', $meta['APIVersion'], 'parameters arrive as an array (API 1.1)');
+        $this->assertTrue($meta['RequiresServer'], 'the address and token come from the server record');
+        $this->assertNotSame('', $meta['DisplayName']);
+
+        $options = provision_ConfigOptions();
+        $this->assertLessThanOrEqual(24, count($options), 'WHMCS keeps configoption1..24');
+        foreach ($options as $label => $option) {
+            $this->assertContains($option['Type'], ['text', 'password', 'yesno', 'dropdown', 'radio', 'textarea'], $label);
+            if ($option['Type'] === 'dropdown') {
+                $choices = explode(',', $option['Options']);
+                $this->assertContains($option['Default'], $choices, "$label: its default is one of its options");
+            }
+        }
+        // WHMCS numbers the settings in the order given: each is read under its number.
+        $numbered = array_combine(range(1, count($options)), array_keys($options));
+        $this->assertSame('Storage server', $numbered[(int) substr(ProvisionModule::OPTION_SERVER, 12)]);
+        $this->assertSame('Pages address for browsers', $numbered[(int) substr(ProvisionModule::OPTION_PAGES_ADDRESS, 12)]);
+        $this->assertSame('Disk size', $numbered[(int) substr(ProvisionModule::OPTION_DISK_SIZE, 12)]);
+        $this->assertSame('Password rule', $numbered[(int) substr(ProvisionModule::OPTION_PASSWORD_RULE, 12)]);
+        $this->assertSame('MinIO: limited policy', $numbered[(int) substr(ProvisionModule::OPTION_MINIO_LIMITED_POLICY, 12)]);
+    }
+
+    public function testClientAreaEmbedsTheClientPageInTheClientsLanguageWithThePassword(): void
+    {
+        $params = $this->created('nextcloud');
+        $area = provision_ClientArea($params);
+        $this->assertSame('templates/clientarea.tpl', $area['tabOverviewReplacementTemplate']);
+        $vars = $area['templateVariables'];
+        $this->assertNull($vars['error']);
+        $this->assertNull($vars['frame_url'], 'no pages address: WHMCS fetches the page');
+        $page = (string) $vars['fragment'];
+        $this->assertStringNotContainsString('<html', $page, 'a fragment, without the document around it');
+        $this->assertStringContainsString('lang="de"', $page, 'the client reads German in WHMCS');
+        $this->assertStringContainsString('Ihr Speicher', $page);
+        $this->assertStringContainsString($params['username'], $page);
+        $this->assertStringContainsString('1,00 GB', $page, "the product's quota, in German digits");
+        $this->assertStringContainsString($params['password'], $page, 'the password, sent in the form body, is shown behind its button');
+
+        $english = array_merge($params, ['clientsdetails' => array_merge($params['clientsdetails'], ['language' => 'english'])]);
+        $this->assertStringContainsString('lang="en"', (string) provision_ClientArea($english)['templateVariables']['fragment']);
+    }
+
+    public function testAdminServicesTabFieldsEmbedsTheAdminPage(): void
+    {
+        $params = $this->created('minio');
+        $tab = provision_AdminServicesTabFields($params);
+        $this->assertSame(['provision'], array_keys($tab));
+        $page = $tab['provision'];
+        $this->assertStringNotContainsString('alert-warning', $page);
+        $this->assertStringContainsString($params['username'], $page);
+        $this->assertStringContainsString('lang="en"', $page, 'the admin page is in English');
+        foreach (['suspend', 'change-password', 'terminate'] as $action) {
+            $this->assertStringContainsString("/pages/s3/{$params['serviceid']}/admin/$action", $page, "the $action button");
+        }
+        $this->assertStringNotContainsString($params['password'], $page, 'the admin page never holds the password');
+    }
+
+    public function testWithAPagesAddressThePagesShowInAnIframeAndAnAlteredLinkIsRefused(): void
+    {
+        // The pages address: where browsers reach provision serve (here, the same
+        // loopback address the module uses).
+        Capsule::table('tblproducts')->where('id', 1)->update(['configoption3' => self::$serve->url . '/']);
+        $params = array_merge($this->created('nextcloud'), ['configoption3' => self::$serve->url . '/']);
+        $vars = provision_ClientArea($params)['templateVariables'];
+        $this->assertNull($vars['error']);
+        $this->assertNull($vars['fragment']);
+        $frame = (string) $vars['frame_url'];
+        $this->assertStringStartsWith(self::$serve->url . "/pages/cloud/{$params['serviceid']}/client?link=", $frame);
+
+        $page = self::$serve->browse($frame);
+        $this->assertSame(200, $page['status']);
+        $this->assertStringContainsString('<html lang="de"', $page['body']);
+        $this->assertStringContainsString($params['username'], $page['body']);
+        $this->assertStringNotContainsString($params['password'], $page['body'], 'a page behind a URL never holds the password');
+        $this->assertStringContainsString("frame-ancestors 'self' " . ProvisionServeFixture::WHMCS_ORIGIN, $page['headers']['content-security-policy'] ?? '');
+
+        // One character of the link's signature changed: refused, and nothing of the
+        // account shown.
+        parse_str((string) parse_url($frame, PHP_URL_QUERY), $query);
+        $token = (string) $query['link'];
+        $at = strrpos($token, '.') + 5;
+        $token[$at] = $token[$at] === 'A' ? 'B' : 'A';
+        $altered = strtok($frame, '?') . '?link=' . rawurlencode($token);
+        $refused = self::$serve->browse($altered);
+        $this->assertSame(403, $refused['status']);
+        $this->assertStringNotContainsString($params['username'], $refused['body']);
+
+        $tab = provision_AdminServicesTabFields($params)['provision'];
+        $this->assertMatchesRegularExpression('#^<iframe src="' . preg_quote(self::$serve->url, '#') . '/pages/cloud/' . $params['serviceid'] . '/admin\?link=[^"]+"#', $tab);
+        preg_match('#src="([^"]+)"#', $tab, $match);
+        $admin = self::$serve->browse(html_entity_decode($match[1], ENT_QUOTES));
+        $this->assertSame(200, $admin['status']);
+        $this->assertStringContainsString("/pages/cloud/{$params['serviceid']}/admin/suspend", $admin['body']);
+    }
+
     /** A WHMCS product whose module settings define the provision product (Disk size set). */
     private static function definingProduct(int $id, string $server, array $settings = []): array
     {
@@ -377,35 +470,8 @@ final class ModuleTest extends TestCase
     /** A new WHMCS service of the backend's product, and the parameters WHMCS passes for it. */
     private function newService(string $backend, ?int $pid = null): array
     {
-        $serviceId = self::$nextService++;
         $pid ??= ['nextcloud' => 1, 'synology' => 2, 'minio' => 3][$backend];
-        Capsule::insert('tblhosting', [
-            'id' => $serviceId, 'userid' => 42, 'packageid' => $pid, 'server' => 1,
-            'domain' => '', 'username' => 'whmcsuser', 'password' => 'whmcs-made',
-            'domainstatus' => 'Active', 'diskusage' => 0, 'disklimit' => 0, 'lastupdate' => '',
-        ]);
-        $product = Capsule::table('tblproducts')->where('id', $pid)->first();
-        $params = [
-            'accountid' => $serviceId,
-            'serviceid' => (string) $serviceId,
-            'userid' => 42,
-            'pid' => $pid,
-            'domain' => '',
-            'username' => 'whmcsuser',
-            'password' => 'whmcs-made',
-            'producttype' => 'other',
-            'moduletype' => 'provision',
-            'clientsdetails' => [
-                'userid' => 42, 'id' => 42, 'firstname' => 'Alice', 'lastname' => 'Example',
-                'companyname' => '', 'email' => 'alice@example.com', 'language' => 'german',
-            ],
-            'customfields' => [],
-            'configoptions' => [],
-        ];
-        for ($i = 1; $i <= 24; $i++) {
-            $params["configoption$i"] = (string) ($product->{"configoption$i"} ?? '');
-        }
-        return array_merge($params, self::$serve->serverParams());
+        return self::$serve->newService(self::$nextService++, $pid);
     }
 
     private function created(string $backend): array

@@ -2,18 +2,23 @@
 /**
  * Starts `provision mock nextcloud|synology|minio` as processes, writes a
  * provision.toml for them (servers `cloud`, `nas`, `s3`; products `small`, `large`,
- * and DSM's `nas-small`, `nas-large` with their plan groups), mints tokens, and runs `provision serve` on a free loopback port with a
- * throwaway ledger. stop() ends them all with SIGTERM.
+ * and DSM's `nas-small`, `nas-large` with their plan groups; the pages, with a key file
+ * and WHMCS as the one frame ancestor), mints tokens, and runs `provision serve` on a
+ * free loopback port with a throwaway ledger. stop() ends them all with SIGTERM.
  *
  * The binary: PROVISION_BIN, else target/debug/provision of the workspace.
  */
 
 declare(strict_types=1);
 
+use WHMCS\Database\Capsule;
+
 final class ProvisionServeFixture
 {
     /** The WHMCS-side name of each backend's storage server in provision.toml. */
     public const SERVERS = ['nextcloud' => 'cloud', 'synology' => 'nas', 'minio' => 's3'];
+    /** The origin the pages may be framed by (`[pages] frame_ancestors`). */
+    public const WHMCS_ORIGIN = 'https://billing.example.com';
 
     public string $url;
     public string $adminToken;
@@ -45,6 +50,7 @@ final class ProvisionServeFixture
         foreach (array_keys(self::SERVERS) as $backend) {
             $this->mocks[$backend] = $this->startMock($bin, $backend);
         }
+        file_put_contents("{$this->dir}/pages-key", bin2hex(random_bytes(32)));
         file_put_contents("{$this->dir}/provision.toml", $this->config());
         $this->adminToken = $this->mintToken($bin, 'admin', 'whmcs');
         $this->provisionToken = $this->mintToken($bin, 'provision', 'orders-only');
@@ -83,6 +89,52 @@ final class ProvisionServeFixture
         ];
     }
 
+    /** WHMCS's server record (tblservers, id 1) for this service, with the admin token. */
+    public function addServerRecord(): void
+    {
+        Capsule::insert('tblservers', [
+            'id' => 1, 'name' => 'provision', 'type' => 'provision', 'disabled' => 0,
+            'hostname' => '127.0.0.1', 'ipaddress' => '127.0.0.1',
+            'port' => parse_url($this->url, PHP_URL_PORT), 'secure' => '',
+            'accesshash' => $this->adminToken, 'password' => '',
+        ]);
+    }
+
+    /**
+     * A new WHMCS service (tblhosting) of product $pid on server record 1, for client 42
+     * (German), and the parameters WHMCS passes to the module functions for it.
+     */
+    public function newService(int $serviceId, int $pid): array
+    {
+        Capsule::insert('tblhosting', [
+            'id' => $serviceId, 'userid' => 42, 'packageid' => $pid, 'server' => 1,
+            'domain' => '', 'username' => 'whmcsuser', 'password' => 'whmcs-made',
+            'domainstatus' => 'Active', 'diskusage' => 0, 'disklimit' => 0, 'lastupdate' => '',
+        ]);
+        $product = Capsule::table('tblproducts')->where('id', $pid)->first();
+        $params = [
+            'accountid' => $serviceId,
+            'serviceid' => (string) $serviceId,
+            'userid' => 42,
+            'pid' => $pid,
+            'domain' => '',
+            'username' => 'whmcsuser',
+            'password' => 'whmcs-made',
+            'producttype' => 'other',
+            'moduletype' => 'provision',
+            'clientsdetails' => [
+                'userid' => 42, 'id' => 42, 'firstname' => 'Alice', 'lastname' => 'Example',
+                'companyname' => '', 'email' => 'alice@example.com', 'language' => 'german',
+            ],
+            'customfields' => [],
+            'configoptions' => [],
+        ];
+        for ($i = 1; $i <= 24; $i++) {
+            $params["configoption$i"] = (string) ($product->{"configoption$i"} ?? '');
+        }
+        return array_merge($params, $this->serverParams());
+    }
+
     /** The mock's state (its seed format), from its control API. */
     public function mockState(string $backend): array
     {
@@ -109,6 +161,32 @@ final class ProvisionServeFixture
             throw new RuntimeException("control $method $path: HTTP $status: $text");
         }
         return $text === '' ? [] : (array) json_decode($text, true, 64, JSON_THROW_ON_ERROR);
+    }
+
+    /**
+     * A GET of a page as a customer's browser makes it: no token.
+     *
+     * @return array{status: int, body: string, headers: array<string, string>}
+     */
+    public function browse(string $url): array
+    {
+        $headers = [];
+        $handle = curl_init($url);
+        curl_setopt_array($handle, [
+            CURLOPT_RETURNTRANSFER => true,
+            CURLOPT_TIMEOUT => 30,
+            CURLOPT_HEADERFUNCTION => static function ($handle, string $line) use (&$headers): int {
+                $parts = explode(':', $line, 2);
+                if (count($parts) === 2) {
+                    $headers[strtolower(trim($parts[0]))] = trim($parts[1]);
+                }
+                return strlen($line);
+            },
+        ]);
+        $body = (string) curl_exec($handle);
+        $status = (int) curl_getinfo($handle, CURLINFO_RESPONSE_CODE);
+        curl_close($handle);
+        return ['status' => $status, 'body' => $body, 'headers' => $headers];
     }
 
     /** A read of provision serve with the admin token. */
@@ -170,7 +248,11 @@ final class ProvisionServeFixture
                     . "password_rule = 16\nquota = \"$quota\"\nnotify_at = 80\n$groups\n";
             }
         }
-        return $servers . $products;
+        $pages = sprintf(
+            "[pages]\nkey = { file = \"%s\" }\nframe_ancestors = [\"%s\"]\n\n",
+            "{$this->dir}/pages-key", self::WHMCS_ORIGIN,
+        );
+        return $servers . $pages . $products;
     }
 
     private function mintToken(string $bin, string $scope, string $name): string
