@@ -481,6 +481,10 @@ impl BillingCycle {
                 provider.change_password(&username, &password).await?;
                 provider.unsuspend(&username).await?;
                 let account = provider.account(&username).await?;
+                let service = ServiceRecord {
+                    applied_groups: Some(plan.groups),
+                    ..service
+                };
                 let service = self.save(service, ServiceStatus::Active).await?;
                 self.close_started(
                     &service.key,
@@ -545,6 +549,7 @@ impl BillingCycle {
                     if provider.capabilities().quota_enforcement == QuotaEnforcement::PolicySwitch {
                         service.applied_limited = Some(false);
                     }
+                    service.applied_groups = Some(spec.plan.groups.clone());
                     let service = self.save(service, ServiceStatus::Active).await?;
                     self.close_started(
                         &service.key,
@@ -1047,13 +1052,18 @@ impl BillingCycle {
     ) -> Result<()> {
         let username = Self::account_of(&service)?;
         // A product no longer sold leaves no plan to leave: only join.
-        let from = self
+        let mut from = self
             .find_product(&service.product)
             .await?
             .map_or_else(|| to.clone(), |from| from.plan());
+        // The groups the account was put in, even when its product's were edited since.
+        if let Some(applied) = &service.applied_groups {
+            from.groups.clone_from(applied);
+        }
         provider.change_plan(&username, &from, &to).await?;
         let service = ServiceRecord {
             product: product.to_string(),
+            applied_groups: Some(to.groups.clone()),
             ..service
         };
         let status = service.status;

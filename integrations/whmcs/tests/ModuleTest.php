@@ -388,6 +388,12 @@ final class ModuleTest extends TestCase
         // And again, in another unit: a new order, not a replay of the last one.
         $this->assertSame('success', provision_ChangePackage(array_merge($params, ['configoption7' => '512', 'configoption8' => 'MB'])));
         $this->assertSame('512 MB', $this->account('nextcloud', $name)['quota']);
+        // The product's group edited twice: each time the account leaves the group the
+        // last one put it in.
+        $this->assertSame('success', provision_ChangePackage(array_merge($params, ['configoption10' => 'storage-basic'])));
+        $this->assertSame(['storage-basic'], $this->account('nextcloud', $name)['groups']);
+        $this->assertSame('success', provision_ChangePackage(array_merge($params, ['configoption10' => 'storage-plus'])));
+        $this->assertSame(['storage-plus'], $this->account('nextcloud', $name)['groups']);
     }
 
     public function testABadProductSettingIsNamedAndNothingIsMade(): void

@@ -16,7 +16,7 @@ use crate::testkit::crash::{
     two_workers_one_dies, CrashWorld,
 };
 use crate::threshold::{ThresholdAction, ThresholdState};
-use crate::ByteSize;
+use crate::{ByteSize, GroupName};
 
 async fn memory_world() -> CrashWorld {
     let provider = Arc::new(InMemoryProvider::new());
@@ -612,6 +612,16 @@ async fn adopting_refuses_missing_accounts_taken_names_and_services_holding_anot
     assert_eq!(unknown.kind(), ErrorKind::NotFound);
 }
 
+/// A path for a new SQLite ledger file of this test process (none there yet), for
+/// tests in which two cycles open one ledger.
+fn fresh_ledger_file(tag: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("provision-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("ledger.sqlite");
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
 fn settings(json: &str) -> crate::config::ProductSettings {
     serde_json::from_str(json).unwrap()
 }
@@ -619,10 +629,7 @@ fn settings(json: &str) -> crate::config::ProductSettings {
 #[tokio::test]
 async fn a_product_defined_over_the_service_sells_and_moves_accounts_in_every_process() {
     let provider = Arc::new(InMemoryProvider::new());
-    let dir = std::env::temp_dir().join(format!("provision-products-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("ledger.sqlite");
-    let _ = std::fs::remove_file(&path);
+    let path = fresh_ledger_file("products");
     let one = BillingCycle::new(Arc::new(SqlLedger::sqlite(&path).await.unwrap()))
         .with_server(server(), provider.clone())
         .with_product("basic", product("cust{client_id}", "1 GB"));
@@ -678,6 +685,64 @@ async fn a_product_defined_over_the_service_sells_and_moves_accounts_in_every_pr
         .map(|p| p.name)
         .collect();
     assert_eq!(names, vec!["whmcs-7"]);
+}
+
+#[tokio::test]
+async fn a_plan_change_leaves_the_groups_the_account_was_put_in_after_its_product_was_edited() {
+    let provider = Arc::new(InMemoryProvider::new());
+    let path = fresh_ledger_file("applied");
+    let open = || async {
+        BillingCycle::new(Arc::new(SqlLedger::sqlite(&path).await.unwrap()))
+            .with_server(server(), provider.clone())
+    };
+    let with_groups = |groups: &str| {
+        settings(&format!(
+            r#"{{"name_rule": "g{{client_id}}", "password_rule": 16, "quota": 1, "groups": {groups}}}"#
+        ))
+    };
+    let one = open().await;
+    one.define_product("plan", with_groups(r#"["plan-a", "shared"]"#), Utc::now())
+        .await
+        .unwrap();
+    let created = one
+        .create(&server(), &ServiceContext::new("7", "1"), "plan")
+        .await
+        .unwrap();
+    let groups_of = || async {
+        let account = provider.account(&created.username).await.unwrap().unwrap();
+        account
+            .groups
+            .iter()
+            .map(|g| g.as_str().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(groups_of().await, ["plan-a", "shared"]);
+    // The product's groups are edited; the account is still in the old ones until its
+    // next plan change, which another process (same ledger) makes.
+    one.define_product("plan", with_groups(r#"["plan-b", "shared"]"#), Utc::now())
+        .await
+        .unwrap();
+    drop(one);
+    let two = open().await;
+    two.change_plan(&ServiceKey::new(server(), "1"), "plan", Some("after-edit"))
+        .await
+        .unwrap();
+    assert_eq!(groups_of().await, ["plan-b", "shared"], "plan-a was left");
+    let recorded = two
+        .ledger()
+        .service(&ServiceKey::new(server(), "1"))
+        .await
+        .unwrap()
+        .unwrap()
+        .applied_groups
+        .unwrap();
+    assert_eq!(
+        recorded,
+        vec![
+            GroupName::new("plan-b").unwrap(),
+            GroupName::new("shared").unwrap()
+        ]
+    );
 }
 
 #[tokio::test]

@@ -21,7 +21,7 @@ use crate::error::Error;
 use crate::ledger::LedgerError;
 use crate::quota::ByteSize;
 use crate::threshold::{ThresholdAction, ThresholdState};
-use crate::username::Username;
+use crate::username::{GroupName, Username};
 
 fn at(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, day, hour, minute, 0)
@@ -190,6 +190,10 @@ pub async fn services_round_trip_and_names_are_exclusive(ledger: &dyn Ledger) {
     let mut first = service(&id, "1", "Alice", ServiceStatus::Active);
     first.limit_override = Some(super::LimitOverride::Limited);
     first.applied_limited = Some(true);
+    first.applied_groups = Some(vec![
+        GroupName::new("plan-100").unwrap(),
+        GroupName::new("Everyone Else").unwrap(),
+    ]);
     first.last_error = Some("earlier trouble".into());
     ledger.save_service(&first).await.unwrap();
     assert_eq!(

@@ -47,7 +47,7 @@ use crate::error::{BoxError, ErrorKind, Result};
 use crate::history::{DailyPoint, MonthlyPoint};
 use crate::quota::ByteSize;
 use crate::threshold::{ThresholdAction, ThresholdState};
-use crate::username::Username;
+use crate::username::{GroupName, Username};
 
 /// IANA time zones for the daily and monthly series (`Tz::UTC`, `Tz::Europe__Berlin`,
 /// or parsed: `"Europe/Berlin".parse::<Tz>()`).
@@ -374,6 +374,11 @@ pub struct ServiceRecord {
     pub limit_override: Option<LimitOverride>,
     /// Whether the limit policy was last applied on (`Some(true)`), off, or never.
     pub applied_limited: Option<bool>,
+    /// The groups its account was last put in (its plan's when made or moved): what a
+    /// plan change leaves, even after the product's groups were edited. None when not
+    /// recorded (services recorded before schema 5, or adopted): the product's groups
+    /// stand in.
+    pub applied_groups: Option<Vec<GroupName>>,
     /// Why the last operation failed, when it did.
     pub last_error: Option<String>,
     /// Who its notifications go to.
@@ -402,6 +407,7 @@ impl ServiceRecord {
             status,
             limit_override: None,
             applied_limited: None,
+            applied_groups: None,
             last_error: None,
             customer: Customer::default(),
             created_at: now,

@@ -299,6 +299,9 @@ fn service_from_row(row: &AnyRow) -> Result<ServiceRecord> {
     let applied: Option<i64> = row
         .try_get("applied_limited")
         .map_err(db("reading a service"))?;
+    let applied_groups = optional_text(row, "applied_groups")?
+        .map(|json| serde_json::from_str(&json).map_err(|_| corrupt("applied groups", json)))
+        .transpose()?;
     Ok(ServiceRecord {
         key: ServiceKey::new(server_id(text(row, "server")?)?, text(row, "service_id")?),
         client_id: text(row, "client_id")?,
@@ -309,6 +312,7 @@ fn service_from_row(row: &AnyRow) -> Result<ServiceRecord> {
             .ok_or_else(|| corrupt("service status", status))?,
         limit_override,
         applied_limited: applied.map(|a| a != 0),
+        applied_groups,
         last_error: optional_text(row, "last_error")?,
         customer: Customer {
             email: optional_text(row, "email")?,
@@ -390,10 +394,11 @@ fn upsert_services_sql(rows: usize) -> String {
          username = excluded.username, account_key = excluded.account_key, \
          product = excluded.product, status = excluded.status, \
          limit_override = excluded.limit_override, \
-         applied_limited = excluded.applied_limited, last_error = excluded.last_error, \
+         applied_limited = excluded.applied_limited, \
+         applied_groups = excluded.applied_groups, last_error = excluded.last_error, \
          updated_ms = excluded.updated_ms, email = excluded.email, \
          language = excluded.language, customer_name = excluded.customer_name",
-        placeholders(rows, 15)
+        placeholders(rows, 16)
     )
 }
 
@@ -407,7 +412,7 @@ fn id_list_query(sql: &str, dialect: Dialect) -> AnyQuery<'_> {
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
-/// Binds a service's fifteen columns in [`SERVICE_COLUMNS`] order.
+/// Binds a service's sixteen columns in [`SERVICE_COLUMNS`] order.
 fn bind_service<'q>(query: AnyQuery<'q>, service: &'q ServiceRecord) -> AnyQuery<'q> {
     query
         .bind(service.key.server.as_str())
@@ -419,6 +424,10 @@ fn bind_service<'q>(query: AnyQuery<'q>, service: &'q ServiceRecord) -> AnyQuery
         .bind(service.status.code())
         .bind(service.limit_override.map(|o| o.code().to_string()))
         .bind(service.applied_limited.map(i64::from))
+        .bind(service.applied_groups.as_ref().map(|groups| {
+            // A list of checked names always serializes.
+            serde_json::to_string(groups).unwrap_or_default()
+        }))
         .bind(service.last_error.clone())
         .bind(to_millis(service.created_at))
         .bind(to_millis(service.updated_at))
@@ -428,7 +437,7 @@ fn bind_service<'q>(query: AnyQuery<'q>, service: &'q ServiceRecord) -> AnyQuery
 }
 
 const SERVICE_COLUMNS: &str = "server, service_id, client_id, username, account_key, product, \
-     status, limit_override, applied_limited, last_error, created_ms, updated_ms, email, \
+     status, limit_override, applied_limited, applied_groups, last_error, created_ms, updated_ms, email, \
      language, customer_name";
 
 const OPERATION_COLUMNS: &str =

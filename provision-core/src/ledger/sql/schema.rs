@@ -135,8 +135,13 @@ CREATE TABLE products (
 );
 ";
 
+// A JSON array of group names; NULL for services recorded before it.
+const SERVICE_APPLIED_GROUPS: &str = "
+ALTER TABLE services ADD COLUMN applied_groups TEXT;
+";
+
 /// The newest schema version this code knows.
-pub(crate) const LATEST_VERSION: i64 = 4;
+pub(crate) const LATEST_VERSION: i64 = 5;
 
 /// The migrations of `dialect`, compiled into the binary.
 #[derive(Debug, Clone, Copy)]
@@ -176,6 +181,13 @@ impl Migrations {
                 Cow::Borrowed("products"),
                 MigrationType::Simple,
                 Cow::Borrowed(PRODUCTS),
+                false,
+            ),
+            Migration::new(
+                5,
+                Cow::Borrowed("applied groups"),
+                MigrationType::Simple,
+                Cow::Borrowed(SERVICE_APPLIED_GROUPS),
                 false,
             ),
         ]
