@@ -123,14 +123,24 @@ final class ModuleTest extends TestCase
     public function testNoTokenOrPasswordReachesTheModuleLog(): void
     {
         $params = $this->created('synology');
-        provision_ChangePassword(array_merge($params, ['password' => 'Logged-Passw0rd-1']));
+        // Quotes, a backslash and a non-ASCII letter stand escaped in JSON text.
+        $chosen = 'Logged-"Pässw0rd\\-1';
+        provision_ChangePassword(array_merge($params, ['password' => $chosen]));
         provision_SuspendAccount(array_merge($params, ['serveraccesshash' => 'wrong-token-value']));
+        // The signed links of the pages: each opens a service's page for minutes.
+        provision_ClientArea($params);
+        provision_AdminServicesTabFields($params);
         $password = $this->hosting($params)->password;
         $this->assertNotEmpty(WhmcsRecord::$moduleCalls);
         foreach (WhmcsRecord::$moduleCalls as $call) {
             $received = json_encode([$call['request'], $call['response'], $call['processed']]);
             $this->assertStringNotContainsString(self::$serve->adminToken, $received, 'the token is never handed to the log');
             $this->assertStringNotContainsString('wrong-token-value', $received);
+            $this->assertStringNotContainsString('?link=', $received, 'no signed page link is logged');
+            $this->assertDoesNotMatchRegularExpression('/"link": "[^(]/', $received, 'no signed page link is logged');
+            foreach ([$chosen, json_encode($chosen), $password] as $secret) {
+                $this->assertStringNotContainsString(trim((string) $secret, '"'), $received, 'no password is handed to the log, in any spelling');
+            }
             $this->assertTrue(
                 in_array(self::$serve->adminToken, $call['replace'], true) || in_array('wrong-token-value', $call['replace'], true),
                 'the token of the call is in the list of values to hide',
@@ -138,12 +148,14 @@ final class ModuleTest extends TestCase
         }
         foreach (WhmcsRecord::$storedLog as $stored) {
             $this->assertStringNotContainsString(self::$serve->adminToken, $stored);
-            $this->assertStringNotContainsString('Logged-Passw0rd-1', $stored);
+            $this->assertStringNotContainsString('Logged-', $stored);
             $this->assertStringNotContainsString($password, $stored, 'the created password is hidden too');
         }
         $created = array_filter(WhmcsRecord::$moduleCalls, fn (array $c) => $c['action'] === 'CreateAccount');
         $this->assertNotEmpty($created);
-        $this->assertStringContainsString($password, json_encode(array_column($created, 'response')), 'the create answer held the password the log hides');
+        $this->assertStringContainsString('"password": "(hidden)"', implode("\n", array_column($created, 'response')), 'the create answer is logged with its password hidden');
+        $links = array_filter(WhmcsRecord::$moduleCalls, fn (array $c) => str_starts_with($c['request'], 'POST /v1/pages/links'));
+        $this->assertCount(2, $links, 'the link requests are logged, without their links');
     }
 
     public function testTestConnectionNeedsAnAdminToken(): void
@@ -207,6 +219,55 @@ final class ModuleTest extends TestCase
         $this->assertSame([], $left, 'the sent mail was confirmed');
     }
 
+    public function testEveryMailKindGoesOutWithItsTemplateBatchAfterBatch(): void
+    {
+        Capsule::table('tblproducts')->where('id', 1)->update(['configoption6' => 'Storage back under its limit']);
+        $services = [$this->created('nextcloud'), $this->created('nextcloud'), $this->created('nextcloud')];
+        $mine = array_column($services, 'serviceid');
+        $setUsage = function (int $megabytes) use ($services): void {
+            foreach ($services as $service) {
+                $name = $this->hosting($service)->username;
+                self::$serve->control('nextcloud', 'PUT', "/users/$name/usage", ['bytes' => $megabytes * 1024 * 1024]);
+            }
+            $this->assertSame('success', provision_UsageUpdate(self::$serve->serverParams()));
+        };
+        $mailed = function () use ($mine): array {
+            $mails = array_filter(WhmcsRecord::$api, fn (array $c) => $c['command'] === 'SendEmail' && in_array((string) $c['values']['id'], $mine, true));
+            return array_count_values(array_map(fn (array $c) => $c['values']['messagename'], $mails));
+        };
+        $pending = fn (): array => array_filter(self::$serve->api('/v1/actions?limit=1000')['pending_actions'], fn (array $a) => in_array($a['service_id'], $mine, true));
+
+        // Past the limit, then back under it: three mails of each kind, two a batch.
+        $setUsage(1100);
+        $this->assertCount(3, $pending());
+        $this->assertSame(['limit_exceeded'], array_values(array_unique(array_column($pending(), 'kind'))));
+        ProvisionModule::deliverActions(900, 2);
+        $this->assertSame(['Storage limit exceeded' => 3], $mailed(), 'each owed mail, once, whatever the batch');
+        $this->assertSame([], $pending(), 'all three were confirmed');
+
+        WhmcsRecord::reset();
+        $setUsage(100);
+        $this->assertSame(['back_under_limit'], array_values(array_unique(array_column($pending(), 'kind'))));
+        ProvisionModule::deliverActions(900, 2);
+        $this->assertSame(['Storage back under its limit' => 3], $mailed());
+        $fields = unserialize(base64_decode(array_values(array_filter(WhmcsRecord::$api, fn (array $c) => $c['command'] === 'SendEmail'))[0]['values']['customvars']));
+        $this->assertSame('back_under_limit', $fields['action_kind']);
+        $this->assertSame([], $pending());
+    }
+
+    public function testTheServerRecordGivesTheAddressWithTheModulesDefaultPorts(): void
+    {
+        $address = fn (array $fields): string => ProvisionApiClient::fromServerParams(array_merge(['serveraccesshash' => 't'], $fields))->baseUrl();
+        $this->assertSame('http://10.0.0.5:8080', $address(['serverhostname' => '', 'serverip' => '10.0.0.5', 'serverport' => '', 'serversecure' => '']));
+        $this->assertSame('https://serve.example.com:8443', $address(['serverhostname' => 'serve.example.com', 'serverport' => '', 'serversecure' => 'on']));
+        $this->assertSame('https://serve.example.com:9443', $address(['serverhostname' => 'https://serve.example.com:9443/', 'serverport' => '', 'serversecure' => '']));
+        $this->assertSame('http://[::1]:8081', $address(['serverhostname' => '::1', 'serverport' => '8081', 'serversecure' => '']));
+        $meta = provision_MetaData();
+        $this->assertSame([(string) ProvisionApiClient::DEFAULT_PORT, (string) ProvisionApiClient::DEFAULT_SECURE_PORT], [$meta['DefaultNonSSLPort'], $meta['DefaultSSLPort']]);
+        $this->expectException(ProvisionApiError::class);
+        $address(['serverhostname' => 'serve.example.com', 'serveraccesshash' => '', 'serverpassword' => '']);
+    }
+
     public function testMinioButtonsHoldAndReleaseTheLimitPolicy(): void
     {
         $params = $this->created('minio');
@@ -231,9 +292,9 @@ final class ModuleTest extends TestCase
     {
         $params = array_merge($this->created('nextcloud'), ['serverport' => (string) self::closedPort()]);
         $area = provision_ClientArea($params);
-        $this->assertSame('templates/clientarea.tpl', $area['tabOverviewReplacementTemplate']);
+        $this->assertSame('templates/clientarea.tpl', $area['tabOverviewModuleOutputTemplate']);
         $this->assertStringContainsString('did not answer', $area['templateVariables']['error']);
-        $this->assertFileExists(dirname(__DIR__) . '/modules/servers/provision/' . $area['tabOverviewReplacementTemplate']);
+        $this->assertFileExists(dirname(__DIR__) . '/modules/servers/provision/' . $area['tabOverviewModuleOutputTemplate']);
         $tab = provision_AdminServicesTabFields($params);
         $this->assertStringContainsString('did not answer', $tab['provision']);
     }
@@ -267,7 +328,7 @@ final class ModuleTest extends TestCase
     {
         $params = $this->created('nextcloud');
         $area = provision_ClientArea($params);
-        $this->assertSame('templates/clientarea.tpl', $area['tabOverviewReplacementTemplate']);
+        $this->assertSame('templates/clientarea.tpl', $area['tabOverviewModuleOutputTemplate']);
         $vars = $area['templateVariables'];
         $this->assertNull($vars['error']);
         $this->assertNull($vars['frame_url'], 'no pages address: WHMCS fetches the page');

@@ -21,8 +21,8 @@ function provision_MetaData(): array
         'DisplayName' => 'provision (Nextcloud, Synology DSM, MinIO)',
         'APIVersion' => '1.1',
         'RequiresServer' => true,
-        'DefaultNonSSLPort' => '8080',
-        'DefaultSSLPort' => '8443',
+        'DefaultNonSSLPort' => (string) ProvisionApiClient::DEFAULT_PORT,
+        'DefaultSSLPort' => (string) ProvisionApiClient::DEFAULT_SECURE_PORT,
     ];
 }
 

@@ -55,6 +55,11 @@ final class ProvisionApiError extends RuntimeException
 /** One `provision serve` as a WHMCS server record names it. */
 final class ProvisionApiClient
 {
+    /** The port of `provision serve` when the server record names none: plain HTTP. */
+    public const DEFAULT_PORT = 8080;
+    /** The same, over TLS. */
+    public const DEFAULT_SECURE_PORT = 8443;
+
     /** @var callable(string $action, array $request, mixed $response): void|null */
     private $logger;
 
@@ -104,7 +109,11 @@ final class ProvisionApiClient
         }
         $secure = self::truthy($params['serversecure'] ?? false);
         $port = (int) ($params['serverport'] ?? 0);
-        $url = ($secure ? 'https' : 'http') . '://' . $host . ($port > 0 ? ":$port" : '');
+        if ($port <= 0) {
+            // No port override on the server record: the module's defaults (MetaData).
+            $port = $secure ? self::DEFAULT_SECURE_PORT : self::DEFAULT_PORT;
+        }
+        $url = ($secure ? 'https' : 'http') . '://' . $host . ":$port";
         $token = trim((string) ($params['serveraccesshash'] ?? ''));
         if ($token === '') {
             $token = trim((string) ($params['serverpassword'] ?? ''));

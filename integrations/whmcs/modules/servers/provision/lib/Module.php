@@ -95,6 +95,10 @@ final class ProvisionModule
 
     /** How long the daily hook holds the actions it took, in seconds. */
     private const ACTION_LEASE_SECONDS = 900;
+    /** Actions taken per request of the daily hook. */
+    private const ACTION_BATCH = 100;
+    /** Batches one run of the hook takes at the most; the rest wait for the next run. */
+    private const MAX_BATCHES_PER_RUN = 100;
 
     // ---- the orders ------------------------------------------------------------------
 
@@ -392,7 +396,7 @@ final class ProvisionModule
      * @param int $leaseSeconds how long the actions taken are held for this run
      * @return array{sent: int, confirmed: int, errors: list<string>}
      */
-    public static function deliverActions(int $leaseSeconds = self::ACTION_LEASE_SECONDS): array
+    public static function deliverActions(int $leaseSeconds = self::ACTION_LEASE_SECONDS, int $batch = self::ACTION_BATCH): array
     {
         $report = ['sent' => 0, 'confirmed' => 0, 'errors' => []];
         $seen = [];
@@ -407,7 +411,13 @@ final class ProvisionModule
                     continue;
                 }
                 $seen[$identity] = true;
-                self::deliverFrom($api, $leaseSeconds, $report);
+                // Batch after batch until one comes back short: the actions taken are
+                // leased, so those not confirmed (their mail failed) are not taken again.
+                for ($i = 0; $i < self::MAX_BATCHES_PER_RUN; $i++) {
+                    if (self::deliverFrom($api, $leaseSeconds, $batch, $report) < $batch) {
+                        break;
+                    }
+                }
             } catch (ProvisionApiError $e) {
                 $report['errors'][] = $row->name . ': ' . $e->getMessage();
             }
@@ -415,11 +425,12 @@ final class ProvisionModule
         return $report;
     }
 
-    private static function deliverFrom(ProvisionApiClient $api, int $leaseSeconds, array &$report): void
+    /** Takes one batch of actions, mails them, confirms those done; returns how many it took. */
+    private static function deliverFrom(ProvisionApiClient $api, int $leaseSeconds, int $batch, array &$report): int
     {
-        $actions = $api->get('/v1/actions', ['limit' => 100, 'lease_seconds' => $leaseSeconds]);
+        $actions = $api->get('/v1/actions', ['limit' => $batch, 'lease_seconds' => $leaseSeconds])['pending_actions'] ?? [];
         $done = [];
-        foreach ($actions['pending_actions'] ?? [] as $action) {
+        foreach ($actions as $action) {
             $outcome = self::deliverOne($action);
             if ($outcome === true) {
                 $done[] = (int) $action['id'];
@@ -435,6 +446,7 @@ final class ProvisionModule
             $confirmed = $api->post('/v1/actions/confirm', ['ids' => $done], self::idempotencyKey('outbox', 'confirm', implode(',', $done)));
             $report['confirmed'] += (int) ($confirmed['confirmed'] ?? 0);
         }
+        return count($actions);
     }
 
     /** @return true|null|string sent, nothing to send, or why it failed */
@@ -508,7 +520,8 @@ final class ProvisionModule
             $vars['error'] = $e->getMessage();
         }
         return [
-            'tabOverviewReplacementTemplate' => 'templates/clientarea.tpl',
+            // Shown in the overview, below WHMCS's own billing details of the service.
+            'tabOverviewModuleOutputTemplate' => 'templates/clientarea.tpl',
             'templateVariables' => $vars,
         ];
     }
@@ -587,25 +600,49 @@ final class ProvisionModule
             (string) ($params['serverpassword'] ?? ''),
             (string) ($params['password'] ?? ''),
         ];
-        $logger = static function (string $call, array $request, array $response) use ($action, &$hide): void {
-            foreach ([$request['body']['password'] ?? null, $response['body']['password'] ?? null] as $secret) {
-                if (is_string($secret)) {
-                    $hide[] = $secret;
+        $logger = static function (string $call, array $request, array $response) use ($action, $hide): void {
+            if (!function_exists('logModuleCall')) {
+                return;
+            }
+            $flags = JSON_UNESCAPED_SLASHES | JSON_PRETTY_PRINT;
+            $request = self::redacted($request);
+            $response = self::redacted($response);
+            // WHMCS hides a value where it finds it as given; in the JSON text a value
+            // with quotes, backslashes or non-ASCII letters stands escaped.
+            $masks = [];
+            foreach ($hide as $secret) {
+                if ($secret !== '') {
+                    $masks[] = $secret;
+                    $masks[] = substr((string) json_encode($secret, JSON_UNESCAPED_SLASHES), 1, -1);
                 }
             }
-            if (function_exists('logModuleCall')) {
-                $encode = static fn ($value): string => (string) json_encode($value, JSON_UNESCAPED_SLASHES | JSON_PRETTY_PRINT);
-                logModuleCall(
-                    self::NAME,
-                    $action,
-                    $call . "\n" . $encode($request),
-                    $encode($response),
-                    $response['body'] ?? null,
-                    array_values(array_unique(array_filter($hide, static fn (string $s): bool => $s !== ''))),
-                );
-            }
+            logModuleCall(
+                self::NAME,
+                $action,
+                $call . "\n" . (string) json_encode($request, $flags),
+                (string) json_encode($response, $flags),
+                $response['body'] ?? null,
+                array_values(array_unique($masks)),
+            );
         };
         return ProvisionApiClient::fromServerParams($params, $logger);
+    }
+
+    /** The fields of an exchange that are secrets: passwords, and the signed page links. */
+    private const SECRET_FIELDS = ['password', 'link', 'path'];
+
+    /** $value with every secret field's text replaced, at any depth, before it is logged. */
+    private static function redacted(mixed $value): mixed
+    {
+        if (!is_array($value)) {
+            return $value;
+        }
+        foreach ($value as $key => $inner) {
+            $value[$key] = is_string($inner) && in_array($key, self::SECRET_FIELDS, true)
+                ? '(hidden)'
+                : self::redacted($inner);
+        }
+        return $value;
     }
 
     /**
