@@ -56,7 +56,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
 use crate::delivery::settings::{DeliveryFile, DeliverySettings};
@@ -144,7 +144,7 @@ fn read_secret_file(place: &str, path: &Path) -> Result<SecretString, ConfigErro
 }
 
 /// A setting's value in a file: text, a number or a boolean, kept as text for the
-/// backend's [`ProviderBuilder::with_config`].
+/// backend's [`ProviderBuilder::with_config`], or a secret's source.
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum SettingValue {
@@ -152,31 +152,52 @@ enum SettingValue {
     Integer(i64),
     Float(f64),
     Bool(bool),
+    Secret(SecretSource),
 }
 
 impl SettingValue {
-    fn into_text(self) -> String {
+    fn into_setting(self) -> Setting {
         match self {
-            SettingValue::Text(s) => s,
-            SettingValue::Integer(n) => n.to_string(),
-            SettingValue::Float(x) => x.to_string(),
-            SettingValue::Bool(b) => b.to_string(),
+            SettingValue::Text(s) => Setting::Text(s),
+            SettingValue::Integer(n) => Setting::Text(n.to_string()),
+            SettingValue::Float(x) => Setting::Text(x.to_string()),
+            SettingValue::Bool(b) => Setting::Text(b.to_string()),
+            SettingValue::Secret(source) => Setting::Secret(source),
         }
     }
 }
 
-fn settings_as_text<'de, D>(deserializer: D) -> Result<BTreeMap<String, String>, D::Error>
+/// One of a backend's own settings in a `[servers.NAME]` table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Setting {
+    /// A plain value, as text.
+    Text(String),
+    /// A secret (one of the builder's [`ProviderBuilder::SECRET_KEYS`]), read when the
+    /// provider is built: `{ env = "VAR" }` or `{ file = "/path" }`.
+    Secret(SecretSource),
+}
+
+impl PartialEq<&str> for Setting {
+    fn eq(&self, other: &&str) -> bool {
+        matches!(self, Setting::Text(text) if text == other)
+    }
+}
+
+fn settings_from_file<'de, D>(deserializer: D) -> Result<BTreeMap<String, Setting>, D::Error>
 where
     D: serde::Deserializer<'de>,
 {
     let raw = BTreeMap::<String, SettingValue>::deserialize(deserializer)?;
-    Ok(raw.into_iter().map(|(k, v)| (k, v.into_text())).collect())
+    Ok(raw
+        .into_iter()
+        .map(|(k, v)| (k, v.into_setting()))
+        .collect())
 }
 
 /// One server from a configuration file: which backend, where, how to log in, and the
 /// backend's own settings. [`ProviderConfig::build_with`] turns it into a provider; the
 /// facade crate's `build_provider` picks the backend by name.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Clone, Deserialize)]
 pub struct ProviderConfig {
     /// `nextcloud`, `synology` or `minio`.
     pub backend: String,
@@ -193,9 +214,25 @@ pub struct ProviderConfig {
     /// show it; see [`crate::views::web_address`]).
     #[serde(default)]
     pub web_url: Option<String>,
-    /// The backend's own keys (see its builder's `SETTING_KEYS`), as text.
-    #[serde(flatten, deserialize_with = "settings_as_text")]
-    pub settings: BTreeMap<String, String>,
+    /// The backend's own keys (see its builder's `SETTING_KEYS`).
+    #[serde(flatten, deserialize_with = "settings_from_file")]
+    pub settings: BTreeMap<String, Setting>,
+}
+
+impl fmt::Debug for ProviderConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The backend's settings by name only: a value given as text where a secret
+        // belongs (refused when building) must not reach a log first.
+        f.debug_struct("ProviderConfig")
+            .field("backend", &self.backend)
+            .field("url", &self.url)
+            .field("user", &self.user)
+            .field("password", &self.password)
+            .field("options", &self.options)
+            .field("web_url", &self.web_url)
+            .field("settings", &self.settings.keys().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 impl ProviderConfig {
@@ -219,8 +256,20 @@ impl ProviderConfig {
         let mut builder = B::new(&self.url)
             .credentials(&self.user, password)
             .options(self.options.clone());
-        for (key, value) in &self.settings {
-            builder = builder.with_config(key, value)?;
+        for (key, setting) in &self.settings {
+            builder = match setting {
+                Setting::Text(_) if B::SECRET_KEYS.contains(&key.as_str()) => {
+                    return Err(ConfigError::new(
+                        key.as_str(),
+                        "is a secret: give it as { env = \"VAR\" } or { file = \"/path\" }, never as text in the file",
+                    )
+                    .into())
+                }
+                Setting::Text(value) => builder.with_config(key, value)?,
+                Setting::Secret(source) => {
+                    builder.with_config(key, source.read(key)?.expose_secret())?
+                }
+            };
         }
         builder.build_provider()
     }
@@ -235,6 +284,10 @@ pub trait ProviderBuilder: Sized {
     /// The backend's own keys for [`Self::with_config`] (beyond `user`, the password
     /// and the client options), for documentation and the environment.
     const SETTING_KEYS: &'static [&'static str];
+
+    /// Those of [`Self::SETTING_KEYS`] that are secrets: a configuration file gives
+    /// them as `{ env = "VAR" }` or `{ file = "/path" }` only.
+    const SECRET_KEYS: &'static [&'static str] = &[];
 
     /// A builder for the server at `url` (checked when building).
     fn new(url: &str) -> Self;

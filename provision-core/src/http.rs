@@ -142,11 +142,12 @@ fn safe_to_resend(status: StatusCode, idempotency: Idempotency) -> bool {
 /// The `Retry-After` header as a duration: delay-seconds, or an HTTP date (the time
 /// until then; zero when it has passed).
 pub fn retry_after(response: &reqwest::Response) -> Option<Duration> {
-    let value = response
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?;
+    retry_after_in(response.headers())
+}
+
+/// [`retry_after`] from an answer's headers.
+pub fn retry_after_in(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
     parse_retry_after(value, chrono::Utc::now())
 }
 
@@ -250,33 +251,37 @@ pub async fn run_exchange<E: Exchange + ?Sized>(
                     Err(error)
                 }
             }
-            Ok(response)
-                if is_retryable_status(response.status())
-                    && safe_to_resend(response.status(), idempotency)
-                    && within_budget(retry, retries, started, backoff).is_some() =>
-            {
-                Ok(retry_after(&response).map_or(backoff, |ra| ra.max(backoff)))
+            Ok(response) => {
+                // The server's Retry-After counts against the deadline as our own
+                // backoff does: a wait that would end past it is not waited for.
+                let resend_after = (is_retryable_status(response.status())
+                    && safe_to_resend(response.status(), idempotency))
+                .then(|| retry_after(&response).map_or(backoff, |ra| ra.max(backoff)))
+                .and_then(|wait| within_budget(retry, retries, started, wait));
+                match resend_after {
+                    Some(wait) => Ok(wait),
+                    None => match exchange.read(response).await {
+                        Verdict::Done(result) => return result,
+                        Verdict::Retry { error, after } => {
+                            let wait = after.map_or(backoff, |a| a.max(backoff));
+                            if idempotency == Idempotency::Idempotent {
+                                within_budget(retry, retries, started, wait).ok_or(error)
+                            } else {
+                                Err(error)
+                            }
+                        }
+                        Verdict::Renew(error) => {
+                            if renewed {
+                                return Err(error);
+                            }
+                            renewed = true;
+                            exchange.renew().await?;
+                            tracing::debug!(backend, "session renewed; sending again");
+                            continue;
+                        }
+                    },
+                }
             }
-            Ok(response) => match exchange.read(response).await {
-                Verdict::Done(result) => return result,
-                Verdict::Retry { error, after } => {
-                    let wait = after.map_or(backoff, |a| a.max(backoff));
-                    if idempotency == Idempotency::Idempotent {
-                        within_budget(retry, retries, started, wait).ok_or(error)
-                    } else {
-                        Err(error)
-                    }
-                }
-                Verdict::Renew(error) => {
-                    if renewed {
-                        return Err(error);
-                    }
-                    renewed = true;
-                    exchange.renew().await?;
-                    tracing::debug!(backend, "session renewed; sending again");
-                    continue;
-                }
-            },
         };
         let wait = outcome?;
         retries += 1;
@@ -348,6 +353,83 @@ where
         idempotency,
         make: std::sync::Mutex::new(make),
     };
+    run_exchange(retry, &exchange).await
+}
+
+/// What to do with an answer whose body was cut off while it was read (a connection
+/// reset, a proxy that gave up): send the call again when it is idempotent, else
+/// return the transport error (the server may have acted). For [`Exchange::read`].
+pub fn resend_if_idempotent<T>(error: Error, idempotency: Idempotency) -> Verdict<T> {
+    match idempotency {
+        Idempotency::Idempotent => Verdict::Retry { error, after: None },
+        Idempotency::NotIdempotent => Verdict::Done(Err(error)),
+    }
+}
+
+/// A whole answer: its status, headers and body, read inside the retry rule.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Fetched {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: reqwest::header::HeaderMap,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// An [`Exchange`] whose answer is read whole (see [`fetch_with_retry`]).
+struct FetchExchange<F>(PlainExchange<F>);
+
+#[async_trait]
+impl<F> Exchange for FetchExchange<F>
+where
+    F: FnMut() -> Result<reqwest::RequestBuilder, Error> + Send,
+{
+    type Output = Fetched;
+
+    fn backend(&self) -> &'static str {
+        self.0.backend
+    }
+
+    fn idempotency(&self) -> Idempotency {
+        self.0.idempotency
+    }
+
+    async fn request(&self) -> Result<reqwest::RequestBuilder, Error> {
+        self.0.request().await
+    }
+
+    async fn read(&self, response: reqwest::Response) -> Verdict<Fetched> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        match response.bytes().await {
+            Ok(body) => Verdict::Done(Ok(Fetched {
+                status,
+                headers,
+                body: body.to_vec(),
+            })),
+            Err(e) => resend_if_idempotent(transport_error(self.0.backend, e), self.0.idempotency),
+        }
+    }
+}
+
+/// [`send_with_retry`], with the body read inside the retry rule: an idempotent call
+/// whose answer is cut off while its body is read is sent again.
+pub async fn fetch_with_retry<F>(
+    backend: &'static str,
+    retry: &RetryConfig,
+    idempotency: Idempotency,
+    make: F,
+) -> Result<Fetched, Error>
+where
+    F: FnMut() -> Result<reqwest::RequestBuilder, Error> + Send,
+{
+    let exchange = FetchExchange(PlainExchange {
+        backend,
+        idempotency,
+        make: std::sync::Mutex::new(make),
+    });
     run_exchange(retry, &exchange).await
 }
 
@@ -696,6 +778,103 @@ mod tests {
             .unwrap_err();
             assert!(!err.may_have_reached_server());
             assert_eq!(attempts.load(Ordering::SeqCst), RETRIES + 1);
+        }
+
+        #[tokio::test]
+        async fn a_retry_after_past_the_deadline_is_not_waited_for() {
+            for header in ["3600", "Wed, 21 Oct 2099 07:28:00 GMT"] {
+                let (server, count) =
+                    server(ResponseTemplate::new(503).insert_header("Retry-After", header)).await;
+                let client = reqwest::Client::new();
+                let retry = RetryConfig::new(
+                    RETRIES,
+                    Duration::from_millis(1),
+                    Duration::from_millis(2),
+                    Duration::from_secs(5),
+                );
+                let started = Instant::now();
+                let response = tokio::time::timeout(
+                    Duration::from_secs(10),
+                    send_with_retry("test", &retry, Idempotency::Idempotent, || {
+                        Ok(client.get(server.uri()))
+                    }),
+                )
+                .await
+                .expect("the call returned instead of sleeping for the server's wait")
+                .unwrap();
+                assert_eq!(response.status(), 503, "{header}: the answer as it came");
+                assert_eq!(count.load(Ordering::SeqCst), 1, "{header}: not resent");
+                assert!(started.elapsed() < Duration::from_secs(5), "{header}");
+            }
+        }
+
+        /// A server on a std thread that cuts the first `cut` answers off in the middle
+        /// of their body (Content-Length says 64, 3 bytes come, the socket closes), then
+        /// answers whole; returns its URL and the connections it took.
+        fn cutting_server(cut: u32) -> (String, Arc<AtomicU32>) {
+            use std::io::{Read, Write};
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let url = format!("http://{}", listener.local_addr().unwrap());
+            let connections = Arc::new(AtomicU32::new(0));
+            let counted = connections.clone();
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    let Ok(mut stream) = stream else { return };
+                    let n = counted.fetch_add(1, Ordering::SeqCst);
+                    let mut request = [0u8; 4096];
+                    let _ = stream.read(&mut request);
+                    let answer: &[u8] = if n < cut {
+                        b"HTTP/1.1 200 OK\r\nContent-Length: 64\r\nConnection: close\r\n\r\nabc"
+                    } else {
+                        b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nwhole"
+                    };
+                    let _ = stream.write_all(answer);
+                }
+            });
+            (url, connections)
+        }
+
+        #[tokio::test]
+        async fn an_answer_cut_off_in_its_body_is_resent_only_for_idempotent_calls() {
+            let client = reqwest::Client::new();
+            let (url, connections) = cutting_server(2);
+            let fetched = fetch_with_retry("test", &quick(), Idempotency::Idempotent, || {
+                Ok(client.get(&url))
+            })
+            .await
+            .unwrap();
+            assert_eq!(fetched.body, b"whole");
+            assert_eq!(
+                connections.load(Ordering::SeqCst),
+                3,
+                "two cut answers, then a whole one"
+            );
+
+            let (url, connections) = cutting_server(1);
+            let err = fetch_with_retry("test", &quick(), Idempotency::NotIdempotent, || {
+                Ok(client.post(&url))
+            })
+            .await
+            .unwrap_err();
+            assert!(matches!(err, Error::Transport(_)), "{err}");
+            assert_eq!(
+                connections.load(Ordering::SeqCst),
+                1,
+                "a create is never sent twice"
+            );
+
+            let (url, connections) = cutting_server(u32::MAX);
+            let err = fetch_with_retry("test", &quick(), Idempotency::Idempotent, || {
+                Ok(client.get(&url))
+            })
+            .await
+            .unwrap_err();
+            assert!(matches!(err, Error::Transport(_)), "{err}");
+            assert_eq!(
+                connections.load(Ordering::SeqCst),
+                RETRIES + 1,
+                "within the bound"
+            );
         }
 
         #[tokio::test]

@@ -12,9 +12,7 @@
 use std::fmt;
 
 use provision_core::endpoint::Endpoint;
-use provision_core::http::{
-    send_with_retry, transport_error, ClientOptions, Idempotency, RetryConfig,
-};
+use provision_core::http::{fetch_with_retry, ClientOptions, Idempotency, RetryConfig};
 use provision_core::{ByteSize, Error, GroupName, Result, Username};
 use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
@@ -563,7 +561,7 @@ impl NextcloudClient {
     ) -> Result<(u16, String)> {
         let url = self.url(path, query)?;
         tracing::debug!(backend = BACKEND, operation = %op, %method, path = url.path(), "ocs call");
-        let response = send_with_retry(BACKEND, &self.retry, idempotency, || {
+        let answer = fetch_with_retry(BACKEND, &self.retry, idempotency, || {
             let mut request = self
                 .http
                 .request(method.clone(), url.clone())
@@ -579,12 +577,10 @@ impl NextcloudClient {
             Ok(request)
         })
         .await?;
-        let status = response.status().as_u16();
-        let body = response
-            .text()
-            .await
-            .map_err(|e| transport_error(BACKEND, e))?;
-        Ok((status, body))
+        Ok((
+            answer.status.as_u16(),
+            String::from_utf8_lossy(&answer.body).into_owned(),
+        ))
     }
 
     /// The URL of a route. A segment that is empty, `.` or `..` is refused: the url

@@ -11,7 +11,9 @@
 //!   token on every call, one shared re-login when DSM ends the session, and never a
 //!   second login after DSM refused the credentials (its auto-block bans addresses).
 //! - Two-step verification: give an OTP code once, store the device token DSM issues
-//!   ([`SynologyProvider::device_token`]) and pass it on later runs.
+//!   ([`SynologyProvider::device_token`]) and pass it on later runs. In a
+//!   configuration file both are secrets: `device_token = { file = "/path" }` or
+//!   `{ env = "VAR" }`; as text they are refused.
 //! - TLS: HTTPS on port 5001 by default; a self-signed DSM takes core's
 //!   `Tls::ExtraCa` or, explicitly, `Tls::Insecure`. Plain HTTP is refused except to
 //!   loopback (core's `Endpoint` rule), since DSM would receive passwords in clear,

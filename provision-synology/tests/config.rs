@@ -131,6 +131,46 @@ async fn a_configuration_file_builds_a_working_provider() {
     assert!(provider.account(&user("alice")).await.unwrap().is_none());
 }
 
+#[tokio::test]
+async fn a_device_token_in_a_file_comes_from_a_secret_source_only() {
+    let dsm = MockSynology::start().await;
+    let path = password_file("device-token");
+    let token_file = path.with_file_name("device-token");
+    std::fs::write(&token_file, "s3cret-d3vice\n").unwrap();
+    let table = |device_token: &str| {
+        format!(
+            "[servers.nas]\nbackend = \"synology\"\nurl = \"{}\"\nuser = \"{}\"\n\
+             password = {{ file = \"{}\" }}\ndevice_token = {device_token}\n",
+            dsm.url(),
+            MockSynology::ADMIN_ACCOUNT,
+            path.display(),
+        )
+    };
+    let from_file = Config::from_toml(&table(&format!(
+        "{{ file = \"{}\" }}",
+        token_file.display()
+    )))
+    .unwrap();
+    let provider = from_file.servers["nas"]
+        .build_with::<SynologyProviderBuilder>()
+        .unwrap();
+    assert!(provider.account(&user("alice")).await.unwrap().is_none());
+    let sent = dsm.request_count();
+
+    // As text in the file it is refused, naming the key, and no Debug shows it.
+    let as_text = Config::from_toml(&table("\"s3cret-d3vice\"")).unwrap();
+    let nas = &as_text.servers["nas"];
+    assert!(!format!("{nas:?}").contains("s3cret-d3vice"), "{nas:?}");
+    assert!(format!("{nas:?}").contains("device_token"), "{nas:?}");
+    let Err(err) = nas.build_with::<SynologyProviderBuilder>() else {
+        panic!("a device token as text was taken");
+    };
+    assert_eq!(config_place(&err), "device_token");
+    assert!(err.to_string().contains("env"), "{err}");
+    assert!(!err.to_string().contains("s3cret-d3vice"), "{err}");
+    assert_eq!(dsm.request_count(), sent, "the refusal sent nothing");
+}
+
 /// DSM's own part of the cleartext rule: an allowed `http://` URL takes DSM's
 /// cleartext port.
 #[test]

@@ -8,7 +8,7 @@ use chrono::Utc;
 use provision_core::endpoint::Endpoint;
 use provision_core::error::Error;
 use provision_core::http::{
-    retry_after, send_with_retry, transport_error, ClientOptions, Idempotency, RetryConfig,
+    fetch_with_retry, retry_after_in, ClientOptions, Idempotency, RetryConfig,
 };
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
@@ -149,7 +149,7 @@ impl Transport {
         let payload_hash = sigv4::sha256_hex(&call.body);
         let has_body = !call.body.is_empty() || matches!(call.method, Method::PUT | Method::POST);
 
-        let response = send_with_retry(BACKEND, &inner.retry, call.idempotency, || {
+        let answer = fetch_with_retry(BACKEND, &inner.retry, call.idempotency, || {
             let amz_date = sigv4::amz_date(Utc::now());
             let mut headers: Vec<(&str, &str)> = vec![
                 ("host", inner.host.as_str()),
@@ -196,13 +196,9 @@ impl Transport {
         })
         .await?;
 
-        let status = response.status().as_u16();
-        let wait = retry_after(&response);
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport_error(BACKEND, e))?
-            .to_vec();
+        let status = answer.status.as_u16();
+        let wait = retry_after_in(&answer.headers);
+        let body = answer.body;
         if (200..300).contains(&status) {
             Ok(Reply { status, body })
         } else {

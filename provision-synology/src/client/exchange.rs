@@ -15,14 +15,16 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use provision_core::error::Error;
-use provision_core::http::{run_exchange, Exchange, Idempotency, RetryConfig, Verdict};
+use provision_core::http::{
+    resend_if_idempotent, run_exchange, Exchange, Idempotency, RetryConfig, Verdict,
+};
 use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::request::ApiCall;
 use super::session::{Session, FORM};
-use super::{read_response, SynologyClient};
+use super::{read_whole, request, SynologyClient};
 use crate::error::{is_busy, is_session_error, BACKEND};
 
 /// Whether a session-gone answer may be healed by logging in again.
@@ -86,7 +88,18 @@ impl<T: DeserializeOwned + Send> Exchange for DsmExchange<'_, T> {
     }
 
     async fn read(&self, response: reqwest::Response) -> Verdict<Option<T>> {
-        match read_response::<T>(self.call.api, response).await {
+        let answer = match read_whole(response).await {
+            Ok(answer) => answer,
+            // Cut off while its body was read: resent only when that is safe.
+            Err(error) => return resend_if_idempotent(error, self.call.idempotency),
+        };
+        let envelope = request::read_envelope::<T>(
+            self.call.api,
+            answer.status,
+            answer.content_type.as_deref(),
+            &answer.body,
+        );
+        match envelope {
             Err(error) if self.renewal == Renewal::Allowed && is_session_error(&error) => {
                 Verdict::Renew(error)
             }

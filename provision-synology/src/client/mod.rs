@@ -710,6 +710,24 @@ async fn read_response<T: DeserializeOwned>(
     api: &str,
     response: reqwest::Response,
 ) -> Result<Option<T>, Error> {
+    let answer = read_whole(response).await?;
+    request::read_envelope(
+        api,
+        answer.status,
+        answer.content_type.as_deref(),
+        &answer.body,
+    )
+}
+
+/// An answer read whole, before its envelope is read.
+struct WholeAnswer {
+    status: reqwest::StatusCode,
+    content_type: Option<String>,
+    body: Vec<u8>,
+}
+
+/// Reads the status, content type and body; a transport error when the body was cut off.
+async fn read_whole(response: reqwest::Response) -> Result<WholeAnswer, Error> {
     let status = response.status();
     let content_type = response
         .headers()
@@ -720,7 +738,11 @@ async fn read_response<T: DeserializeOwned>(
         .bytes()
         .await
         .map_err(|e| transport_error(BACKEND, e))?;
-    request::read_envelope(api, status, content_type.as_deref(), &body)
+    Ok(WholeAnswer {
+        status,
+        content_type,
+        body: body.to_vec(),
+    })
 }
 
 #[cfg(test)]

@@ -196,6 +196,8 @@ impl ProviderBuilder for SynologyProviderBuilder {
         "usage_batch",
     ];
 
+    const SECRET_KEYS: &'static [&'static str] = &["otp_code", "device_token"];
+
     fn new(url: &str) -> Self {
         SynologyProviderBuilder::new(url)
     }
