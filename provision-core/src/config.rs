@@ -198,6 +198,7 @@ where
 /// backend's own settings. [`ProviderConfig::build_with`] turns it into a provider; the
 /// facade crate's `build_provider` picks the backend by name.
 #[derive(Clone, Deserialize)]
+#[non_exhaustive]
 pub struct ProviderConfig {
     /// `nextcloud`, `synology` or `minio`.
     pub backend: String,
