@@ -1,27 +1,51 @@
 //! The daily usage sweep at scale, on each backend's mock server over real HTTP on
-//! loopback with a LAN-like 2 ms of latency per request: our sweep
-//! (`Provisioner::sweep`: bulk usage where the API has it, else batched reads with
-//! bounded concurrency)
-//! next to the naive sweep of the original modules (one `usage` call per account, one
-//! after another), for 1,000 and 10,000 accounts. Then the library's own work per
-//! account (`own-work`): the CPU time of the client side of a sweep, split into the
-//! usage reads and the rest, over the in-memory provider (100,000 accounts, no wire)
-//! and over each mock (10,000 accounts, no latency).
+//! loopback with a LAN-like 2 ms of latency per request, for 1,000 and 10,000 accounts.
+//! In the same run, on the same mocks, at the same latency:
 //!
-//! Before measuring, each fixture's sweep is checked against its request bound
-//! (Nextcloud: `ceil(N / page size) + 2`; MinIO: one data-usage request, none per
-//! account; Synology: one batched request per 50 accounts) and the bench stops if one is
-//! broken. The requests each sweep sent are printed with the figures (`[summary]`).
+//! - `ours`: `Provisioner::sweep` (bulk usage where the API has it, else batched reads
+//!   with bounded concurrency).
+//! - `sequential`: the per-account baseline, one request per account, one after
+//!   another, with the cheapest single-account read each API offers
+//!   (`sweep/per_account.rs`):
+//!   - Nextcloud: one `GET /ocs/v2.php/cloud/users/{id}` per account (the provider's
+//!     `usage`);
+//!   - Synology: one `SYNO.Core.User.Home get` per sweep (the volume holding `homes`),
+//!     then one `SYNO.Core.Quota get` per account (`SynologyClient::user_quota`);
+//!   - MinIO: one `datausageinfo` per sweep (every bucket's size), then one `user-info`
+//!     per account (the account exists), its usage summed from its namespace's buckets.
+//! - `per-account-16`: the same reads, 16 in flight (`provision_core::concurrency::bounded`).
+//!
+//! Every arm ends with the same recording and threshold evaluation
+//! (`Provisioner::record_usages`). The `[summary]` line of each backend also gives the
+//! physical limits, from a round trip measured in the same run (the mean of 50 single
+//! per-account reads at 2 ms): requests x round trip / requests in flight, for our own
+//! requests and for one read per account at 16 in flight, with our ratio to each. Our
+//! own requests are larger than that read (a page of 500 accounts, a batch of 50), so
+//! their floor is a lower bound, not an estimate.
+//!
+//! Then the library's own work per account (`own-work`): the CPU time of the client
+//! side of a sweep, split into the usage reads and the rest, over the in-memory
+//! provider (100,000 accounts, no wire) and over each mock (10,000 accounts, no
+//! latency).
+//!
+//! Before timing, each fixture's arms are checked against the mock's request counter
+//! and the bench stops if one is off. Ours against its bound (Nextcloud:
+//! `ceil(N / page size) + 2`; MinIO: one data-usage request, none per account;
+//! Synology: one batched request per 50 accounts); each per-account arm sends exactly
+//! one request per account plus the one read per sweep (Synology, MinIO), of the kinds
+//! above and no other. The requests each sweep sent are printed with the figures.
 //!
 //! ```text
-//! cargo bench --bench sweep                          # naive baseline at 1,000 only (~8 min)
-//! PROVISION_BENCH_FULL=1 cargo bench --bench sweep   # + one hand-timed naive run at 10,000 (~18 min more)
+//! cargo bench --bench sweep                          # sequential baseline at 1,000 only (~8 min)
+//! PROVISION_BENCH_FULL=1 cargo bench --bench sweep   # + one hand-timed sequential run at 10,000 (~2 min more)
 //! cargo bench --bench sweep -- nextcloud             # one backend (any criterion filter)
-//! cargo bench --bench sweep -- --test                # every case once: the request-bound checks only
+//! cargo bench --bench sweep -- --test                # every case once: the request checks only
 //! ```
 #![forbid(unsafe_code)]
 
 mod common;
+#[path = "sweep/per_account.rs"]
+mod per_account;
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::BTreeMap;
@@ -32,6 +56,7 @@ use chrono::{DateTime, Utc};
 use common::{minio_provider, multi_thread_runtime, wire_group, Backend, Mock, Tally, LAN_LATENCY};
 use criterion::{Criterion, SamplingMode, Throughput};
 use futures::stream::{self, StreamExt};
+use per_account::PerAccount;
 use provision::core::history::{HistoryStore, InMemoryHistory};
 use provision::core::memory::InMemoryProvider;
 use provision::core::provisioner::{Provisioner, SweepAccount};
@@ -53,13 +78,17 @@ const NOTIFY_AT_PERCENT: u32 = 90;
 const PASSWORD: &str = "Bench-Passw0rd!x";
 /// Accounts of the no-wire sweep.
 const IN_MEMORY_ACCOUNTS: usize = 100_000;
-/// Runs of the naive baseline at 10,000 accounts, timed by hand (0 or unset: none).
-/// Criterion's minimum of 10 samples would take hours there: one naive MinIO sweep of
-/// 10,000 accounts takes about 15 minutes, as each account's read fetches everyone's
-/// usage.
+/// Runs of the sequential baseline at 10,000 accounts, timed by hand (0 or unset:
+/// none). Criterion's minimum of 10 samples would take about 6 minutes per backend
+/// there: one sequential sweep of 10,000 accounts sends 10,000 requests one after
+/// another, about 35 s.
 const FULL_ENV: &str = "PROVISION_BENCH_FULL";
-/// The most accounts whose naive sweep runs under criterion's statistics.
-const NAIVE_IN_CRITERION_MAX: usize = 1_000;
+/// The most accounts whose sequential baseline runs under criterion's statistics.
+const SEQUENTIAL_IN_CRITERION_MAX: usize = 1_000;
+/// Reads in flight at once in the concurrent per-account baseline (issue 16, 2 b).
+const BASELINE_IN_FLIGHT: usize = 16;
+/// Single per-account reads whose mean is the measured round trip.
+const RTT_PROBES: u32 = 50;
 
 /// The account names of a fixture; lower-case digits-and-letters suit every backend.
 fn account_name(i: usize) -> String {
@@ -195,26 +224,22 @@ async fn populate_minio(mock: &MockMinio, n: usize) {
     mock.refresh_usage();
 }
 
-/// The original modules' sweep: one `usage` call per account, one after another, then
-/// the same recording and threshold evaluation as ours (`Provisioner::record_usages`).
-/// Returns the accounts read.
-async fn naive_sweep(
-    provider: &dyn StorageProvider,
+/// A per-account sweep: what the backend needs once, then one read per account,
+/// `in_flight` at once, then the same recording and threshold evaluation as ours
+/// (`Provisioner::record_usages`). Returns the accounts read.
+async fn per_account_sweep(
+    reader: &PerAccount,
     accounts: &[SweepAccount],
+    in_flight: usize,
     history: &dyn HistoryStore,
     now: DateTime<Utc>,
 ) -> usize {
-    let mut usages = Vec::with_capacity(accounts.len());
-    for account in accounts {
-        let usage = provider
-            .usage(&account.username)
+    let users: Vec<&Username> = accounts.iter().map(|a| &a.username).collect();
+    let usages = reader.read_all(&users, in_flight).await;
+    let report =
+        Provisioner::record_usages(accounts, usages.into_iter().map(Ok).collect(), history, now)
             .await
-            .unwrap_or_else(|e| panic!("naive sweep: usage of {}: {e}", account.username));
-        usages.push(Ok(usage));
-    }
-    let report = Provisioner::record_usages(accounts, usages, history, now)
-        .await
-        .expect("record");
+            .expect("record");
     report.outcomes.len()
 }
 
@@ -238,22 +263,52 @@ async fn our_sweep(
     report.outcomes.len()
 }
 
+/// What a timed sweep runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Strategy {
+    /// `Provisioner::sweep`.
     Ours,
-    Naive,
+    /// The per-account baseline with this many reads in flight.
+    PerAccount(usize),
+}
+
+/// What the arms of one backend and size sweep with: the fixture, our provisioner and
+/// the per-account reader, each with its own connection pool.
+#[derive(Clone, Copy)]
+struct Arms<'a> {
+    fixture: &'a Fixture,
+    provisioner: &'a Provisioner,
+    reader: &'a PerAccount,
+}
+
+impl Arms<'_> {
+    /// One sweep of `strategy` against a fresh `history`; returns the accounts read.
+    async fn sweep(
+        self,
+        strategy: Strategy,
+        history: &dyn HistoryStore,
+        now: DateTime<Utc>,
+    ) -> usize {
+        let accounts = &self.fixture.accounts;
+        match strategy {
+            Strategy::Ours => our_sweep(self.provisioner, accounts, history, now).await,
+            Strategy::PerAccount(in_flight) => {
+                per_account_sweep(self.reader, accounts, in_flight, history, now).await
+            }
+        }
+    }
 }
 
 /// Runs `iters` sweeps against a fresh history each (a first sweep: every account near
 /// or past its limit yields an action and a stored state) and returns their wall time.
 fn timed_sweeps(
     rt: &Runtime,
-    fixture: &Fixture,
-    provisioner: &Provisioner,
+    arms: Arms<'_>,
     strategy: Strategy,
     iters: u64,
     tally: &RefCell<Tally>,
 ) -> Duration {
+    let fixture = arms.fixture;
     fixture.mock.set_latency(LAN_LATENCY);
     let now = Utc::now();
     let mut total = Duration::ZERO;
@@ -261,26 +316,81 @@ fn timed_sweeps(
         let history = InMemoryHistory::new();
         fixture.mock.reset_requests();
         let started = Instant::now();
-        let read = rt.block_on(async {
-            match strategy {
-                Strategy::Ours => our_sweep(provisioner, &fixture.accounts, &history, now).await,
-                Strategy::Naive => {
-                    naive_sweep(
-                        provisioner.provider().as_ref(),
-                        &fixture.accounts,
-                        &history,
-                        now,
-                    )
-                    .await
-                }
-            }
-        });
+        let read = rt.block_on(arms.sweep(strategy, &history, now));
         let elapsed = started.elapsed();
         assert_eq!(read, fixture.accounts.len(), "every account is read");
         total += elapsed;
         tally.borrow_mut().add(elapsed, fixture.mock.requests());
     }
     total
+}
+
+/// Checks that a per-account sweep with `in_flight` reads at once sends exactly one
+/// request per account plus what it reads once, and nothing else (no latency, not
+/// timed); returns the requests.
+fn check_per_account_requests(rt: &Runtime, arms: Arms<'_>, in_flight: usize) -> u64 {
+    let fixture = arms.fixture;
+    let n = fixture.accounts.len() as u64;
+    fixture.mock.set_latency(Duration::ZERO);
+    fixture.mock.reset_requests();
+    let history = InMemoryHistory::new();
+    let read = rt.block_on(arms.sweep(Strategy::PerAccount(in_flight), &history, Utc::now()));
+    assert_eq!(read as u64, n);
+    let sent = fixture.mock.requests();
+    let name = fixture.backend.name();
+    let expected = n + arms.reader.once_requests();
+    assert_eq!(
+        sent, expected,
+        "{name} per-account sweep of {n} ({in_flight} in flight): {sent} requests, expected {expected}"
+    );
+    // The logs keep the last requests only: at 10,000 accounts the read made once may
+    // have left it, so each is checked for what it is.
+    match &fixture.mock {
+        Mock::Nextcloud(mock) => {
+            let logged = mock.requests();
+            let other: Vec<&String> = logged
+                .iter()
+                .filter(|r| !(r.starts_with("GET ") && r.contains("/cloud/users/cust")))
+                .collect();
+            assert!(other.is_empty(), "{name} per-account sweep: {other:?}");
+        }
+        Mock::Synology(mock) => {
+            let logged = mock.requests();
+            let homes = logged
+                .iter()
+                .filter(|r| r.is_call("SYNO.Core.User.Home", "get"))
+                .count();
+            let quotas = logged
+                .iter()
+                .filter(|r| r.is_call("SYNO.Core.Quota", "get"))
+                .count();
+            let whole = logged.len() as u64 == sent;
+            assert!(
+                (homes == 1 || (!whole && homes == 0)) && homes + quotas == logged.len(),
+                "{name} per-account sweep: {homes} home reads and {quotas} quota reads of {} logged",
+                logged.len()
+            );
+        }
+        Mock::Minio(mock) => {
+            let logged = mock.requests();
+            let data_usage = logged
+                .iter()
+                .filter(|r| r.path.ends_with("/datausageinfo"))
+                .count();
+            let user_info = logged
+                .iter()
+                .filter(|r| r.path.ends_with("/user-info"))
+                .count();
+            let whole = logged.len() as u64 == sent;
+            assert!(
+                (data_usage == 1 || (!whole && data_usage == 0))
+                    && data_usage + user_info == logged.len(),
+                "{name} per-account sweep: {data_usage} data-usage and {user_info} user-info requests of {} logged",
+                logged.len()
+            );
+        }
+    }
+    sent
 }
 
 /// Checks our sweep's request count against the backend's bound (no latency, not
@@ -331,8 +441,8 @@ fn check_request_bound(rt: &Runtime, fixture: &Fixture, provisioner: &Provisione
     sent
 }
 
-/// How many hand-timed runs of the naive sweep above [`NAIVE_IN_CRITERION_MAX`]
-/// accounts: the value of [`FULL_ENV`], 0 when unset.
+/// How many hand-timed runs of the sequential baseline above
+/// [`SEQUENTIAL_IN_CRITERION_MAX`] accounts: the value of [`FULL_ENV`], 0 when unset.
 fn full_runs() -> u64 {
     std::env::var(FULL_ENV)
         .ok()
@@ -358,68 +468,156 @@ fn fixture<'a>(fixtures: &'a Fixtures, rt: &Runtime, backend: Backend, n: usize)
         .get_or_init(|| rt.block_on(Fixture::start(backend, n)))
 }
 
+/// Requests our sweep has in flight at once: Nextcloud reads its pages one after
+/// another and MinIO its two requests; Synology has two batches in flight.
+fn our_in_flight(backend: Backend) -> usize {
+    match backend {
+        Backend::Nextcloud | Backend::Minio => 1,
+        Backend::Synology => SYNOLOGY_CONCURRENCY.div_ceil(DEFAULT_USAGE_BATCH),
+    }
+}
+
+/// The time `requests` take at `in_flight` at once when each costs `round_trip`: the
+/// physical limit of a sweep that sends them.
+fn limit(requests: u64, round_trip: Duration, in_flight: usize) -> Duration {
+    round_trip.mul_f64(requests as f64 / in_flight as f64)
+}
+
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64()
+}
+
+/// What one backend's arms measured, for its `[summary]` line.
+struct Measured {
+    backend: Backend,
+    ours: Tally,
+    sequential: Tally,
+    in_flight: Tally,
+    /// The requests of one per-account sweep, as checked before timing.
+    per_account_requests: Option<u64>,
+    round_trip: Option<Duration>,
+}
+
+fn summary_line(n: usize, m: &Measured, sequential_in_criterion: bool) -> String {
+    let name = m.backend.name();
+    let ours = m.ours.mean();
+    let mut line = format!(
+        "[summary] sweep {name} n={n}: ours {ours:.1?} ({} requests)",
+        m.ours.requests_per_run()
+    );
+    let (Some(rtt), Some(per_account)) = (m.round_trip, m.per_account_requests) else {
+        return line;
+    };
+    let ours_in_flight = our_in_flight(m.backend);
+    let ours_floor = limit(m.ours.requests_per_run(), rtt, ours_in_flight);
+    line.push_str(&format!(
+        ", its floor {} x {rtt:.2?} / {ours_in_flight} = {ours_floor:.1?} (ours/floor {:.2}x)",
+        m.ours.requests_per_run(),
+        ratio(ours, ours_floor)
+    ));
+    let physical = limit(per_account, rtt, BASELINE_IN_FLIGHT);
+    line.push_str(&format!(
+        "; physical limit of one read per account at {BASELINE_IN_FLIGHT} in flight {per_account} x {rtt:.2?} / {BASELINE_IN_FLIGHT} = {physical:.1?} (ours/limit {:.3}x)",
+        ratio(ours, physical)
+    ));
+    for (in_flight, tally) in [(1, &m.sequential), (BASELINE_IN_FLIGHT, &m.in_flight)] {
+        let label = if in_flight == 1 {
+            "sequential".to_string()
+        } else {
+            format!("{in_flight} in flight")
+        };
+        if tally.runs > 0 {
+            line.push_str(&format!(
+                "; {label} {:.1?} over {} run(s) ({} requests, {:.1}x ours, {:.2}x its limit)",
+                tally.mean(),
+                tally.runs,
+                tally.requests_per_run(),
+                ratio(tally.mean(), ours),
+                ratio(tally.mean(), limit(per_account, rtt, in_flight))
+            ));
+        } else if in_flight == 1 && !sequential_in_criterion {
+            line.push_str(&format!("; sequential skipped (set {FULL_ENV}=1)"));
+        }
+    }
+    line.push_str(&format!(
+        "; round trip {rtt:.2?} (mean of {RTT_PROBES} single per-account reads)"
+    ));
+    line
+}
+
+/// For each backend at `n` accounts: our sweep, the per-account baseline one read at a
+/// time and [`BASELINE_IN_FLIGHT`] at once, and the measured round trip of one
+/// per-account read, from which the physical limits are computed.
 fn sweeps(c: &mut Criterion, rt: &Runtime, fixtures: &Fixtures, n: usize) {
     let mut group = wire_group(c, format!("sweep-{n}"), n);
-    let naive_in_criterion = n <= NAIVE_IN_CRITERION_MAX;
+    let sequential_in_criterion = n <= SEQUENTIAL_IN_CRITERION_MAX;
     let mut summary = Vec::new();
     for backend in Backend::ALL {
         let provisioner: OnceCell<Provisioner> = OnceCell::new();
-        let bound_checked: OnceCell<u64> = OnceCell::new();
+        let reader: OnceCell<PerAccount> = OnceCell::new();
+        let per_account_requests: OnceCell<u64> = OnceCell::new();
+        let round_trip: OnceCell<Duration> = OnceCell::new();
         let ours = RefCell::new(Tally::default());
-        let naive = RefCell::new(Tally::default());
+        let sequential = RefCell::new(Tally::default());
+        let in_flight = RefCell::new(Tally::default());
+        // Builds the fixture on first use, checks every arm's requests and measures
+        // the round trip, once.
         let setup = || {
             let fixture = fixture(fixtures, rt, backend, n);
-            let provisioner = provisioner.get_or_init(|| fixture.provisioner());
-            bound_checked.get_or_init(|| check_request_bound(rt, fixture, provisioner));
-            (fixture, provisioner)
+            let arms = Arms {
+                fixture,
+                provisioner: provisioner.get_or_init(|| fixture.provisioner()),
+                reader: reader.get_or_init(|| rt.block_on(PerAccount::start(&fixture.mock))),
+            };
+            per_account_requests.get_or_init(|| {
+                check_request_bound(rt, fixture, arms.provisioner);
+                let sequential = check_per_account_requests(rt, arms, 1);
+                let concurrent = check_per_account_requests(rt, arms, BASELINE_IN_FLIGHT);
+                assert_eq!(
+                    sequential,
+                    concurrent,
+                    "{} per-account arms",
+                    backend.name()
+                );
+                sequential
+            });
+            round_trip.get_or_init(|| {
+                fixture.mock.set_latency(LAN_LATENCY);
+                let user = &fixture.accounts[0].username;
+                rt.block_on(arms.reader.round_trip(user, RTT_PROBES))
+            });
+            arms
         };
-        group.bench_function(format!("{}/ours", backend.name()), |b| {
-            b.iter_custom(|iters| {
-                let (fixture, provisioner) = setup();
-                timed_sweeps(rt, fixture, provisioner, Strategy::Ours, iters, &ours)
-            })
+        let name = backend.name();
+        group.bench_function(format!("{name}/ours"), |b| {
+            b.iter_custom(|iters| timed_sweeps(rt, setup(), Strategy::Ours, iters, &ours))
         });
-        if naive_in_criterion {
-            group.bench_function(format!("{}/naive", backend.name()), |b| {
-                b.iter_custom(|iters| {
-                    let (fixture, provisioner) = setup();
-                    timed_sweeps(rt, fixture, provisioner, Strategy::Naive, iters, &naive)
-                })
+        let parallel = Strategy::PerAccount(BASELINE_IN_FLIGHT);
+        group.bench_function(format!("{name}/per-account-{BASELINE_IN_FLIGHT}"), |b| {
+            b.iter_custom(|iters| timed_sweeps(rt, setup(), parallel, iters, &in_flight))
+        });
+        let one_by_one = Strategy::PerAccount(1);
+        if sequential_in_criterion {
+            group.bench_function(format!("{name}/sequential"), |b| {
+                b.iter_custom(|iters| timed_sweeps(rt, setup(), one_by_one, iters, &sequential))
             });
         } else if full_runs() > 0 && ours.borrow().runs > 0 {
             let runs = full_runs();
-            eprintln!(
-                "[sweep] {}/naive at {n} accounts: {runs} run(s) timed by hand",
-                backend.name()
-            );
-            let (fixture, provisioner) = setup();
-            timed_sweeps(rt, fixture, provisioner, Strategy::Naive, runs, &naive);
+            eprintln!("[sweep] {name}/sequential at {n} accounts: {runs} run(s) timed by hand");
+            timed_sweeps(rt, setup(), one_by_one, runs, &sequential);
         }
-        summary.push((backend, ours.into_inner(), naive.into_inner()));
+        summary.push(Measured {
+            backend,
+            ours: ours.into_inner(),
+            sequential: sequential.into_inner(),
+            in_flight: in_flight.into_inner(),
+            per_account_requests: per_account_requests.into_inner(),
+            round_trip: round_trip.into_inner(),
+        });
     }
     group.finish();
-    for (backend, ours, naive) in summary {
-        if ours.runs == 0 {
-            continue;
-        }
-        let mut line = format!(
-            "[summary] sweep {} n={n}: ours {:.1?} ({} requests)",
-            backend.name(),
-            ours.mean(),
-            ours.requests_per_run()
-        );
-        if naive.runs > 0 {
-            line.push_str(&format!(
-                ", naive {:.1?} over {} run(s) ({} requests), naive/ours {:.1}x",
-                naive.mean(),
-                naive.runs,
-                naive.requests_per_run(),
-                naive.mean().as_secs_f64() / ours.mean().as_secs_f64()
-            ));
-        } else if !naive_in_criterion {
-            line.push_str(&format!(", naive skipped (set {FULL_ENV}=1)"));
-        }
-        println!("{line}");
+    for measured in summary.iter().filter(|m| m.ours.runs > 0) {
+        println!("{}", summary_line(n, measured, sequential_in_criterion));
     }
 }
 
