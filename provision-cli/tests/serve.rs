@@ -806,6 +806,33 @@ async fn adopt_records_an_existing_account_once_over_http() {
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A MinIO account whose policy reaches a bucket outside its namespace: 422 naming
+    // that bucket; nothing recorded, nothing changed on the server.
+    let seed = provision::minio::mock::seed::Seed::from_json(json!({
+        "users": [{"access_key": "ann", "secret_key": "ann-secret-key", "policies": ["legacy-ann"]}],
+        "policies": [{"name": "legacy-ann", "document": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["s3:*"],
+             "Resource": ["arn:aws:s3:::ann", "arn:aws:s3:::ann/*", "arn:aws:s3:::ann-backup/*"]}]}}]
+    }))
+    .unwrap();
+    h.minio.load_seed(&seed).unwrap();
+    let before = h.minio.request_count();
+    let (status, answer) = h
+        .post(
+            "/v1/services/adopt",
+            &h.provision,
+            json!({"server": "s3", "service_id": "303", "client_id": "30",
+                   "product": "s3", "username": "ann"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert_eq!(answer["outcome"], "does_not_fit", "{answer}");
+    assert_eq!(answer["resources"], json!(["ann-backup"]), "{answer}");
+    let (status, _) = h.get("/v1/services/s3/303", &h.read).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "nothing recorded");
+    let changes = h.minio.changing_requests_since(before);
+    assert!(changes.is_empty(), "adopt changed MinIO: {changes:?}");
 }
 
 #[tokio::test]

@@ -101,7 +101,7 @@ async fn ensure_problem(response: Response) -> Response {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error())
         || is_problem(&response)
-        || is_page(&response)
+        || is_routes_own_document(&response)
     {
         return response;
     }
@@ -115,13 +115,15 @@ async fn ensure_problem(response: Response) -> Response {
     problem
 }
 
-/// Whether an answer is one of the pages (a refusal page stays a page).
-fn is_page(response: &Response) -> bool {
+/// Whether an answer is a route's own document: a page (a refusal page stays a page)
+/// or JSON (adopt's 422 "does not fit" names what does not fit). The framework's own
+/// refusals are neither.
+fn is_routes_own_document(response: &Response) -> bool {
     response
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"))
+        .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/json"))
 }
 
 fn request_span(request: &Request) -> tracing::Span {

@@ -560,6 +560,18 @@ impl MockMinio {
         lock(&self.shared.log).iter().cloned().collect()
     }
 
+    /// Those of [`Self::requests`] after the first `seen` (a [`Self::request_count`]
+    /// taken earlier) whose method may change something: not GET or HEAD. For tests
+    /// that an operation changed nothing.
+    pub fn changing_requests_since(&self, seen: u64) -> Vec<RecordedRequest> {
+        let seen = usize::try_from(seen).unwrap_or(usize::MAX);
+        self.requests()
+            .into_iter()
+            .skip(seen)
+            .filter(|r| !matches!(r.method.as_str(), "GET" | "HEAD"))
+            .collect()
+    }
+
     /// Adds a fault for the next matching requests.
     pub fn inject(&self, fault: Fault) {
         lock(&self.shared.faults).push(fault);
