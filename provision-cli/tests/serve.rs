@@ -818,17 +818,28 @@ async fn adopt_records_an_existing_account_once_over_http() {
     .unwrap();
     h.minio.load_seed(&seed).unwrap();
     let before = h.minio.request_count();
-    let (status, answer) = h
-        .post(
+    let ann = json!({"server": "s3", "service_id": "303", "client_id": "30",
+                     "product": "s3", "username": "ann"});
+    let adopt_ann = || {
+        h.call(
+            reqwest::Method::POST,
             "/v1/services/adopt",
-            &h.provision,
-            json!({"server": "s3", "service_id": "303", "client_id": "30",
-                   "product": "s3", "username": "ann"}),
+            Some(&h.provision),
+            Some("adopt-ann-1"),
+            Some(ann.clone()),
         )
-        .await;
+    };
+    let (status, headers, answer) = adopt_ann().await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
     assert_eq!(answer["outcome"], "does_not_fit", "{answer}");
     assert_eq!(answer["resources"], json!(["ann-backup"]), "{answer}");
+    assert_eq!(headers["content-type"], "application/json");
+    // Its retry with the same key is the same answer, in the same form.
+    let (status, headers, again) = adopt_ann().await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{again}");
+    assert_eq!(again, answer);
+    assert_eq!(headers["content-type"], "application/json");
+    assert_eq!(headers["idempotent-replayed"], "true");
     let (status, _) = h.get("/v1/services/s3/303", &h.read).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "nothing recorded");
     let changes = h.minio.changing_requests_since(before);

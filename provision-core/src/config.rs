@@ -287,7 +287,8 @@ pub trait ProviderBuilder: Sized {
     const SETTING_KEYS: &'static [&'static str];
 
     /// Those of [`Self::SETTING_KEYS`] that are secrets: a configuration file gives
-    /// them as `{ env = "VAR" }` or `{ file = "/path" }` only.
+    /// them as `{ env = "VAR" }` or `{ file = "/path" }` only. Code that calls
+    /// [`Self::with_config`] or [`Self::from_url_opts`] hands them over as text itself.
     const SECRET_KEYS: &'static [&'static str] = &[];
 
     /// A builder for the server at `url` (checked when building).

@@ -1051,7 +1051,8 @@ impl BillingCycle {
         to: Plan,
     ) -> Result<()> {
         let username = Self::account_of(&service)?;
-        // A product no longer sold leaves no plan to leave: only join.
+        // A product no longer sold: its quota is left as the new one's, and only the
+        // groups recorded below (when they were) are left.
         let mut from = self
             .find_product(&service.product)
             .await?

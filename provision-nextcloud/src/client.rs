@@ -577,9 +577,14 @@ impl NextcloudClient {
             Ok(request)
         })
         .await?;
+        // UTF-8, as Nextcloud sends it; a byte-order mark is not part of the JSON.
+        let body = answer
+            .body
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(&answer.body);
         Ok((
             answer.status.as_u16(),
-            String::from_utf8_lossy(&answer.body).into_owned(),
+            String::from_utf8_lossy(body).into_owned(),
         ))
     }
 

@@ -261,6 +261,7 @@ final class ModuleTest extends TestCase
         $this->assertSame('http://10.0.0.5:8080', $address(['serverhostname' => '', 'serverip' => '10.0.0.5', 'serverport' => '', 'serversecure' => '']));
         $this->assertSame('https://serve.example.com:8443', $address(['serverhostname' => 'serve.example.com', 'serverport' => '', 'serversecure' => 'on']));
         $this->assertSame('https://serve.example.com:9443', $address(['serverhostname' => 'https://serve.example.com:9443/', 'serverport' => '', 'serversecure' => '']));
+        $this->assertSame('https://proxy.example.com:443', $address(['serverhostname' => 'https://proxy.example.com', 'serverport' => '', 'serversecure' => '']), 'a TLS proxy on its scheme\'s port');
         $this->assertSame('http://[::1]:8081', $address(['serverhostname' => '::1', 'serverport' => '8081', 'serversecure' => '']));
         $meta = provision_MetaData();
         $this->assertSame([(string) ProvisionApiClient::DEFAULT_PORT, (string) ProvisionApiClient::DEFAULT_SECURE_PORT], [$meta['DefaultNonSSLPort'], $meta['DefaultSSLPort']]);

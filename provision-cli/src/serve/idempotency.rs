@@ -115,16 +115,30 @@ fn stored_body(body: &[u8]) -> String {
 
 fn replay(answer: StoredAnswer) -> Response {
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let content_type = if status.is_success() {
-        "application/json"
-    } else {
+    // An error answer is a problem document, except a route's own JSON answer with
+    // an error status (adopt's 422 "does not fit"): replayed as it was first sent.
+    let content_type = if !status.is_success() && is_problem_document(&answer.body) {
         PROBLEM_JSON
+    } else {
+        "application/json"
     };
     let mut response = (status, answer.body).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(REPLAYED, HeaderValue::from_static("true"));
     response
+}
+
+/// Whether a stored body is a problem document (RFC 9457: it has `type` and `title`).
+fn is_problem_document(body: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|value| {
+            value
+                .as_object()
+                .map(|o| o.contains_key("type") && o.contains_key("title"))
+        })
+        .unwrap_or(false)
 }
 
 fn bad_key(detail: &str) -> Response {

@@ -100,8 +100,10 @@ final class ProvisionApiClient
             if ($parts === false || !isset($parts['host'])) {
                 throw new ProvisionApiError("The server's hostname is not a host name: $host", 'configuration', 0);
             }
-            $params['serverport'] = ($params['serverport'] ?? '') !== '' ? $params['serverport'] : ($parts['port'] ?? '');
             $params['serversecure'] = ($params['serversecure'] ?? '') !== '' ? $params['serversecure'] : ($parts['scheme'] === 'https');
+            // A URL without a port is its scheme's port (a TLS proxy on 443).
+            $schemePort = ($parts['scheme'] ?? '') === 'https' ? 443 : 80;
+            $params['serverport'] = ($params['serverport'] ?? '') !== '' ? $params['serverport'] : ($parts['port'] ?? $schemePort);
             $host = $parts['host'];
         }
         if (str_contains($host, ':') && !str_starts_with($host, '[')) {

@@ -413,6 +413,7 @@ final class ProvisionModule
                 $seen[$identity] = true;
                 // Batch after batch until one comes back short: the actions taken are
                 // leased, so those not confirmed (their mail failed) are not taken again.
+                $batch = max(1, $batch);
                 for ($i = 0; $i < self::MAX_BATCHES_PER_RUN; $i++) {
                     if (self::deliverFrom($api, $leaseSeconds, $batch, $report) < $batch) {
                         break;
