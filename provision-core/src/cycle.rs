@@ -1229,9 +1229,10 @@ impl BillingCycle {
                 .filter_map(|(service, state)| {
                     let limited = desired_limited(service, state);
                     let username = service.username.clone()?;
-                    let plan = switch_plan(products.get(&service.product));
-                    (service.applied_limited != Some(limited))
-                        .then(|| (service.key.service_id.clone(), username, plan, limited))
+                    (service.applied_limited != Some(limited)).then(|| {
+                        let plan = switch_plan(products.get(&service.product));
+                        (service.key.service_id.clone(), username, plan, limited)
+                    })
                 })
                 .collect();
             let provider = &provider;
@@ -1405,13 +1406,12 @@ impl BillingCycle {
                             self.apply_status(provider.as_ref(), current, op.kind).await
                         }
                         (OperationKind::ChangePlan, Some(product)) if holds => {
-                            match self.product(product).await {
-                                Ok(to) => {
-                                    self.apply_plan(provider.as_ref(), current, product, to.plan())
-                                        .await
-                                }
-                                Err(e) => Err(e),
+                            async {
+                                let to = self.product(product).await?.plan();
+                                self.apply_plan(provider.as_ref(), current, product, to)
+                                    .await
                             }
+                            .await
                         }
                         (OperationKind::Terminate, _) => {
                             self.apply_terminate(provider.as_ref(), current).await

@@ -251,43 +251,52 @@ pub async fn run_exchange<E: Exchange + ?Sized>(
                     Err(error)
                 }
             }
-            Ok(response) => {
-                // The server's Retry-After counts against the deadline as our own
-                // backoff does: a wait that would end past it is not waited for.
-                let resend_after = (is_retryable_status(response.status())
-                    && safe_to_resend(response.status(), idempotency))
-                .then(|| retry_after(&response).map_or(backoff, |ra| ra.max(backoff)))
-                .and_then(|wait| within_budget(retry, retries, started, wait));
-                match resend_after {
-                    Some(wait) => Ok(wait),
-                    None => match exchange.read(response).await {
-                        Verdict::Done(result) => return result,
-                        Verdict::Retry { error, after } => {
-                            let wait = after.map_or(backoff, |a| a.max(backoff));
-                            if idempotency == Idempotency::Idempotent {
-                                within_budget(retry, retries, started, wait).ok_or(error)
-                            } else {
-                                Err(error)
-                            }
-                        }
-                        Verdict::Renew(error) => {
-                            if renewed {
-                                return Err(error);
-                            }
-                            renewed = true;
-                            exchange.renew().await?;
-                            tracing::debug!(backend, "session renewed; sending again");
-                            continue;
-                        }
-                    },
-                }
+            // The server's Retry-After counts against the deadline as our own backoff
+            // does: a wait that would end past it is not waited for.
+            Ok(response)
+                if is_retryable_status(response.status())
+                    && safe_to_resend(response.status(), idempotency)
+                    && within_budget(
+                        retry,
+                        retries,
+                        started,
+                        at_least(backoff, retry_after(&response)),
+                    )
+                    .is_some() =>
+            {
+                Ok(at_least(backoff, retry_after(&response)))
             }
+            Ok(response) => match exchange.read(response).await {
+                Verdict::Done(result) => return result,
+                Verdict::Retry { error, after } => {
+                    let wait = at_least(backoff, after);
+                    if idempotency == Idempotency::Idempotent {
+                        within_budget(retry, retries, started, wait).ok_or(error)
+                    } else {
+                        Err(error)
+                    }
+                }
+                Verdict::Renew(error) => {
+                    if renewed {
+                        return Err(error);
+                    }
+                    renewed = true;
+                    exchange.renew().await?;
+                    tracing::debug!(backend, "session renewed; sending again");
+                    continue;
+                }
+            },
         };
         let wait = outcome?;
         retries += 1;
         tracing::debug!(backend, retries, ?wait, "retrying request");
         tokio::time::sleep(wait).await;
     }
+}
+
+/// Our backoff, or the server's wait when it asks for a longer one.
+fn at_least(backoff: Duration, asked: Option<Duration>) -> Duration {
+    asked.map_or(backoff, |asked| asked.max(backoff))
 }
 
 /// `Some(wait)` when one more retry fits the count and the deadline.
@@ -401,17 +410,30 @@ where
     }
 
     async fn read(&self, response: reqwest::Response) -> Verdict<Fetched> {
-        let status = response.status();
-        let headers = response.headers().clone();
-        match response.bytes().await {
-            Ok(body) => Verdict::Done(Ok(Fetched {
-                status,
-                headers,
-                body: body.to_vec(),
-            })),
-            Err(e) => resend_if_idempotent(transport_error(self.0.backend, e), self.0.idempotency),
+        match read_whole(self.0.backend, response).await {
+            Ok(fetched) => Verdict::Done(Ok(fetched)),
+            Err(error) => resend_if_idempotent(error, self.0.idempotency),
         }
     }
+}
+
+/// Reads an answer whole; a transport error when its body is cut off (for
+/// [`resend_if_idempotent`]).
+pub async fn read_whole(
+    backend: &'static str,
+    response: reqwest::Response,
+) -> Result<Fetched, Error> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| transport_error(backend, e))?;
+    Ok(Fetched {
+        status,
+        headers,
+        body: body.to_vec(),
+    })
 }
 
 /// [`send_with_retry`], with the body read inside the retry rule: an idempotent call

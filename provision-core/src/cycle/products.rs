@@ -178,15 +178,25 @@ impl BillingCycle {
         }
         let config = settings.clone().into_product(&format!("products.{name}"))?;
         // Every server may sell it: each backend checks what the plan asks of it (MinIO
-        // renders the product's own policy documents) before anything is kept.
+        // renders the product's own policy documents) before anything is kept. Each
+        // document is checked on its own, so that a refusal names the one at fault.
         let plan = config.plan();
+        let mut standard_only = plan.clone();
+        standard_only.minio.limited_policy = None;
+        let mut limited_only = plan.clone();
+        limited_only.minio.standard_policy = None;
         for (server, provider) in &self.servers {
-            provider.check_plan(&plan).map_err(|e| {
-                ConfigError::new(
-                    format!("products.{name}.minio"),
-                    format!("refused by server {server}: {e}"),
-                )
-            })?;
+            for (field, checked) in [
+                ("standard_policy", &standard_only),
+                ("limited_policy", &limited_only),
+            ] {
+                provider.check_plan(checked).map_err(|e| {
+                    ConfigError::new(
+                        format!("products.{name}.minio.{field}"),
+                        format!("refused by server {server}: {e}"),
+                    )
+                })?;
+            }
         }
         let text = serde_json::to_string(&settings).map_err(|e| {
             LedgerError::database("writing a product's settings as JSON", Box::new(e))

@@ -154,12 +154,11 @@ impl MinioProvider {
     /// product's own in force.
     pub async fn update_policy(&self, user: &Username, quota: Quota) -> Result<PolicyKind, Error> {
         let namespace = self.check_user(user)?;
-        let servers = MinioPlan::default();
-        self.check_templates(user, &namespace, &servers)?;
+        let documents = self.check_templates(user, &namespace, &MinioPlan::default())?;
         let _guard = self.locks.lock(user.as_str()).await;
         let info = self.require_tenant(user, &namespace).await?;
         let kind = self.kind_by_usage(&namespace, quota).await?;
-        self.apply_policy(user, &namespace, &info, kind, &servers)
+        self.apply_policy(user, &namespace, &info, kind, documents.of(kind))
             .await?;
         Ok(kind)
     }
@@ -217,10 +216,11 @@ impl MinioProvider {
         user: &Username,
         namespace: &Namespace,
         plan: &MinioPlan,
-    ) -> Result<(), Error> {
-        self.render(user, namespace, PolicyKind::Standard, plan)?;
-        self.render(user, namespace, PolicyKind::Limited, plan)?;
-        Ok(())
+    ) -> Result<PolicyDocuments, Error> {
+        Ok(PolicyDocuments {
+            standard: self.render(user, namespace, PolicyKind::Standard, plan)?,
+            limited: self.render(user, namespace, PolicyKind::Limited, plan)?,
+        })
     }
 
     /// Whether accounts of `plan` get a default bucket.
@@ -241,11 +241,12 @@ impl MinioProvider {
         } else {
             PolicyKind::Standard
         };
-        self.render(user, &namespace, kind, plan)?;
+        let document = self.render(user, &namespace, kind, plan)?;
         let _guard = self.locks.lock(user.as_str()).await;
         let info = self.require_tenant(user, &namespace).await?;
         // Rewriting the same document is a no-op on the server: already applied is fine.
-        self.apply_policy(user, &namespace, &info, kind, plan).await
+        self.apply_policy(user, &namespace, &info, kind, &document)
+            .await
     }
 
     async fn require_user(&self, user: &Username) -> Result<UserInfo, Error> {
@@ -314,19 +315,19 @@ impl MinioProvider {
             .collect()
     }
 
-    /// Writes the document of `kind` into the user's policy (in place: every mapping
-    /// stays), and maps the policy if an earlier failure left it unmapped.
+    /// Writes `document`, the rendered document of `kind`, into the user's policy (in
+    /// place: every mapping stays), and maps the policy if an earlier failure left it
+    /// unmapped.
     async fn apply_policy(
         &self,
         user: &Username,
         namespace: &Namespace,
         info: &UserInfo,
         kind: PolicyKind,
-        plan: &MinioPlan,
+        document: &PolicyDocument,
     ) -> Result<(), Error> {
-        let document = self.render(user, namespace, kind, plan)?;
         let policy = self.policy_name_of(namespace);
-        self.admin.put_policy_document(&policy, &document).await?;
+        self.admin.put_policy_document(&policy, document).await?;
         if !info.policies().contains(&policy.as_str()) {
             self.admin
                 .attach_policies(PolicyEntity::User(user.as_str()), &[&policy])
@@ -503,13 +504,12 @@ impl MinioProvider {
             .is_some_and(|g| g.members.iter().any(|m| m == user)))
     }
 
-    /// The steps of a plan change in `op`: groups joined and left (each undone on a
-    /// later failure), then the policy document the new quota calls for.
-    async fn change_plan_steps<'s>(
+    /// The group steps of a plan change in `op`: groups joined and left, each undone on
+    /// a later failure.
+    async fn plan_group_steps<'s>(
         &'s self,
         op: &mut Undoable<'s>,
         user: &Username,
-        namespace: &Namespace,
         info: &UserInfo,
         from: &Plan,
         to: &Plan,
@@ -527,9 +527,7 @@ impl MinioProvider {
             self.change_membership(op, Membership::Leave, group, user.as_str())
                 .await?;
         }
-        let kind = self.kind_by_usage(namespace, to.quota).await?;
-        self.apply_policy(user, namespace, info, kind, &to.minio)
-            .await
+        Ok(())
     }
 }
 
@@ -703,8 +701,9 @@ impl StorageProvider for MinioProvider {
         let namespace = self.check_user(user)?;
         check_password(&spec.password)?;
         check_groups(&spec.plan.groups)?;
-        self.check_templates(user, &namespace, &spec.plan.minio)?;
-        let document = self.render(user, &namespace, PolicyKind::Standard, &spec.plan.minio)?;
+        let document = self
+            .check_templates(user, &namespace, &spec.plan.minio)?
+            .standard;
 
         let _guard = self.locks.lock(user.as_str()).await;
         // add-user silently overwrites an existing user: look first.
@@ -818,15 +817,20 @@ impl StorageProvider for MinioProvider {
         let namespace = self.check_user(user)?;
         check_groups(&from.groups)?;
         check_groups(&to.groups)?;
-        self.check_templates(user, &namespace, &to.minio)?;
+        let documents = self.check_templates(user, &namespace, &to.minio)?;
 
         let _guard = self.locks.lock(user.as_str()).await;
         let info = self.require_tenant(user, &namespace).await?;
         let mut op = Undoable::new("change plan");
-        if let Err(e) = self
-            .change_plan_steps(&mut op, user, &namespace, &info, from, to)
-            .await
-        {
+        let steps = async {
+            self.plan_group_steps(&mut op, user, &info, from, to)
+                .await?;
+            // Then the policy document the new quota calls for.
+            let kind = self.kind_by_usage(&namespace, to.quota).await?;
+            self.apply_policy(user, &namespace, &info, kind, documents.of(kind))
+                .await
+        };
+        if let Err(e) = steps.await {
             return Err(op.fail(e).await);
         }
         op.finish();
@@ -909,6 +913,7 @@ impl StorageProvider for MinioProvider {
         let namespace = Namespace::for_user(&self.config.bucket_prefix, &probe)
             .map_err(|e| Error::invalid("bucket prefix", e.to_string()))?;
         self.check_templates(&probe, &namespace, &plan.minio)
+            .map(|_| ())
     }
 
     /// With the server's documents; [`set_limited_on_plan`](Self::set_limited_on_plan)
@@ -974,4 +979,20 @@ fn buckets_outside(document: &serde_json::Value, namespace: &Namespace) -> Vec<S
         }
     }
     outside
+}
+
+/// A user's two documents, rendered and checked once per operation.
+struct PolicyDocuments {
+    standard: PolicyDocument,
+    limited: PolicyDocument,
+}
+
+impl PolicyDocuments {
+    /// The document of `kind`.
+    fn of(&self, kind: PolicyKind) -> &PolicyDocument {
+        match kind {
+            PolicyKind::Standard => &self.standard,
+            PolicyKind::Limited => &self.limited,
+        }
+    }
 }

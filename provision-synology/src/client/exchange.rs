@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use provision_core::error::Error;
 use provision_core::http::{
-    resend_if_idempotent, run_exchange, Exchange, Idempotency, RetryConfig, Verdict,
+    read_whole, resend_if_idempotent, run_exchange, Exchange, Idempotency, RetryConfig, Verdict,
 };
 use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
@@ -24,7 +24,7 @@ use url::Url;
 
 use super::request::ApiCall;
 use super::session::{Session, FORM};
-use super::{read_whole, request, SynologyClient};
+use super::{read_envelope_of, SynologyClient};
 use crate::error::{is_busy, is_session_error, BACKEND};
 
 /// Whether a session-gone answer may be healed by logging in again.
@@ -88,18 +88,12 @@ impl<T: DeserializeOwned + Send> Exchange for DsmExchange<'_, T> {
     }
 
     async fn read(&self, response: reqwest::Response) -> Verdict<Option<T>> {
-        let answer = match read_whole(response).await {
+        let answer = match read_whole(BACKEND, response).await {
             Ok(answer) => answer,
             // Cut off while its body was read: resent only when that is safe.
             Err(error) => return resend_if_idempotent(error, self.call.idempotency),
         };
-        let envelope = request::read_envelope::<T>(
-            self.call.api,
-            answer.status,
-            answer.content_type.as_deref(),
-            &answer.body,
-        );
-        match envelope {
+        match read_envelope_of::<T>(self.call.api, &answer) {
             Err(error) if self.renewal == Renewal::Allowed && is_session_error(&error) => {
                 Verdict::Renew(error)
             }

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex as SyncMutex};
 use provision_core::endpoint::Endpoint;
 use provision_core::error::{Error, ServerError};
 use provision_core::http::{
-    send_with_retry, transport_error, ClientOptions, Idempotency, RetryConfig,
+    read_whole, send_with_retry, ClientOptions, Fetched, Idempotency, RetryConfig,
 };
 use provision_core::username::{GroupName, Username};
 use secrecy::{ExposeSecret, SecretString};
@@ -710,39 +710,16 @@ async fn read_response<T: DeserializeOwned>(
     api: &str,
     response: reqwest::Response,
 ) -> Result<Option<T>, Error> {
-    let answer = read_whole(response).await?;
-    request::read_envelope(
-        api,
-        answer.status,
-        answer.content_type.as_deref(),
-        &answer.body,
-    )
+    read_envelope_of(api, &read_whole(BACKEND, response).await?)
 }
 
-/// An answer read whole, before its envelope is read.
-struct WholeAnswer {
-    status: reqwest::StatusCode,
-    content_type: Option<String>,
-    body: Vec<u8>,
-}
-
-/// Reads the status, content type and body; a transport error when the body was cut off.
-async fn read_whole(response: reqwest::Response) -> Result<WholeAnswer, Error> {
-    let status = response.status();
-    let content_type = response
-        .headers()
+/// The `data` of an answer read whole, by its DSM envelope.
+fn read_envelope_of<T: DeserializeOwned>(api: &str, answer: &Fetched) -> Result<Option<T>, Error> {
+    let content_type = answer
+        .headers
         .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| transport_error(BACKEND, e))?;
-    Ok(WholeAnswer {
-        status,
-        content_type,
-        body: body.to_vec(),
-    })
+        .and_then(|v| v.to_str().ok());
+    request::read_envelope(api, answer.status, content_type, &answer.body)
 }
 
 #[cfg(test)]

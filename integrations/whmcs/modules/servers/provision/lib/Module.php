@@ -399,6 +399,7 @@ final class ProvisionModule
     public static function deliverActions(int $leaseSeconds = self::ACTION_LEASE_SECONDS, int $batch = self::ACTION_BATCH): array
     {
         $report = ['sent' => 0, 'confirmed' => 0, 'errors' => []];
+        $batch = max(1, $batch);
         $seen = [];
         $servers = Capsule::table('tblservers')->where('type', self::NAME)->where('disabled', 0)->get();
         foreach ($servers as $row) {
@@ -413,7 +414,6 @@ final class ProvisionModule
                 $seen[$identity] = true;
                 // Batch after batch until one comes back short: the actions taken are
                 // leased, so those not confirmed (their mail failed) are not taken again.
-                $batch = max(1, $batch);
                 for ($i = 0; $i < self::MAX_BATCHES_PER_RUN; $i++) {
                     if (self::deliverFrom($api, $leaseSeconds, $batch, $report) < $batch) {
                         break;
@@ -601,29 +601,30 @@ final class ProvisionModule
             (string) ($params['serverpassword'] ?? ''),
             (string) ($params['password'] ?? ''),
         ];
-        $logger = static function (string $call, array $request, array $response) use ($action, $hide): void {
+        // WHMCS hides a value where it finds it as given; in the JSON text a value with
+        // quotes, backslashes or non-ASCII letters stands escaped.
+        $masks = [];
+        foreach ($hide as $secret) {
+            if ($secret !== '') {
+                $masks[] = $secret;
+                $masks[] = substr((string) json_encode($secret, JSON_UNESCAPED_SLASHES), 1, -1);
+            }
+        }
+        $masks = array_values(array_unique($masks));
+        $logger = static function (string $call, array $request, array $response) use ($action, $masks): void {
             if (!function_exists('logModuleCall')) {
                 return;
             }
             $flags = JSON_UNESCAPED_SLASHES | JSON_PRETTY_PRINT;
             $request = self::redacted($request);
             $response = self::redacted($response);
-            // WHMCS hides a value where it finds it as given; in the JSON text a value
-            // with quotes, backslashes or non-ASCII letters stands escaped.
-            $masks = [];
-            foreach ($hide as $secret) {
-                if ($secret !== '') {
-                    $masks[] = $secret;
-                    $masks[] = substr((string) json_encode($secret, JSON_UNESCAPED_SLASHES), 1, -1);
-                }
-            }
             logModuleCall(
                 self::NAME,
                 $action,
                 $call . "\n" . (string) json_encode($request, $flags),
                 (string) json_encode($response, $flags),
                 $response['body'] ?? null,
-                array_values(array_unique($masks)),
+                $masks,
             );
         };
         return ProvisionApiClient::fromServerParams($params, $logger);
@@ -780,11 +781,6 @@ final class ProvisionModule
                 if (str_contains($message, $prefix . $field)) {
                     throw new ProvisionSettingError(sprintf('%s (module setting "%s")', $message, $label));
                 }
-            }
-            // A MinIO server's refusal of the policies names the document.
-            if (str_contains($message, $prefix . 'minio')) {
-                $label = str_contains($message, 'limited policy') ? 'MinIO: limited policy' : 'MinIO: standard policy';
-                throw new ProvisionSettingError(sprintf('%s (module setting "%s")', $message, $label));
             }
             throw $e;
         }
