@@ -18,6 +18,8 @@
 //! the URL names (CI's is a throwaway one with `fsync=off`; say which when quoting).
 #![forbid(unsafe_code)]
 
+#[path = "support/ledger.rs"]
+mod ledger;
 #[path = "support/rss.rs"]
 mod rss;
 
@@ -26,10 +28,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use ledger::{drain, open_ledger, Store, POSTGRES_URL};
 use provision::core::cycle::BillingCycle;
-use provision::core::ledger::{
-    Ledger, ServerId, ServiceKey, ServiceRecord, ServiceStatus, SqlLedger,
-};
+use provision::core::ledger::{ServerId, ServiceKey, ServiceRecord, ServiceStatus};
 use provision::core::memory::InMemoryProvider;
 use provision::core::provisioner::ProductConfig;
 use provision::core::{AccountSpec, ByteSize, Plan, SecretString, StorageProvider, Username};
@@ -38,15 +39,8 @@ use rss::{mib, reset_peak, status_kib};
 const ACCOUNTS: usize = 100_000;
 const QUOTA_BYTES: u64 = 10 << 30;
 const PASSWORD: &str = "Bench-Passw0rd!x";
-const POSTGRES_URL: &str = "PROVISION_TEST_POSTGRES_URL";
 
 type BoxError = Box<dyn Error + Send + Sync>;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Store {
-    Sqlite,
-    Postgres,
-}
 
 #[derive(Debug, Clone, Copy)]
 struct Case {
@@ -58,20 +52,13 @@ impl Case {
     fn arg(self) -> String {
         format!(
             "{}-{}",
-            match self.store {
-                Store::Sqlite => "sqlite",
-                Store::Postgres => "postgres",
-            },
+            self.store.name(),
             if self.next_day { "next-day" } else { "first" }
         )
     }
 
     fn all() -> Vec<Case> {
-        let mut stores = vec![Store::Sqlite];
-        if std::env::var_os(POSTGRES_URL).is_some() {
-            stores.push(Store::Postgres);
-        }
-        stores
+        Store::available()
             .into_iter()
             .flat_map(|store| [false, true].map(|next_day| Case { store, next_day }))
             .collect()
@@ -80,29 +67,6 @@ impl Case {
 
 fn used_bytes(i: usize) -> u64 {
     QUOTA_BYTES / 100 * (i % 110) as u64
-}
-
-async fn open_ledger(store: Store) -> Result<(Arc<dyn Ledger>, String), BoxError> {
-    match store {
-        Store::Sqlite => {
-            let dir =
-                std::env::temp_dir().join(format!("provision-ledger-bench-{}", std::process::id()));
-            std::fs::create_dir_all(&dir)?;
-            let path = dir.join("ledger.sqlite");
-            Ok((
-                Arc::new(SqlLedger::sqlite(&path).await?),
-                path.display().to_string(),
-            ))
-        }
-        Store::Postgres => {
-            let url = provision::core::ledger::testing::fresh_postgres_database("bench")
-                .await
-                .ok_or("no PostgreSQL configured")?;
-            let ledger = SqlLedger::postgres(&url, 8).await?;
-            let location = ledger.location().to_string();
-            Ok((Arc::new(ledger), location))
-        }
-    }
 }
 
 fn secs(d: Duration) -> f64 {
@@ -139,7 +103,7 @@ async fn run(case: Case) -> Result<(), BoxError> {
             )
         });
     }
-    let (ledger, location) = open_ledger(case.store).await?;
+    let (ledger, location, _sqlite_dir) = open_ledger(case.store, "ledger").await?;
     let started = Instant::now();
     ledger.import_services(&services).await?;
     let import = started.elapsed();
@@ -186,24 +150,6 @@ async fn run(case: Case) -> Result<(), BoxError> {
         if actions == 0 { 0.0 } else { drain_time.as_secs_f64() * 1e6 / actions as f64 },
     );
     Ok(())
-}
-
-/// Takes every pending action in batches of 1,000 and confirms each batch; how many,
-/// how long.
-async fn drain(cycle: &BillingCycle) -> Result<(usize, Duration), BoxError> {
-    let started = Instant::now();
-    let mut count = 0;
-    loop {
-        let batch = cycle
-            .pending_actions(1000, Duration::from_secs(600))
-            .await?;
-        if batch.is_empty() {
-            return Ok((count, started.elapsed()));
-        }
-        // A consumer that sent the batch's mails confirms them in one write.
-        let ids: Vec<_> = batch.iter().map(|a| a.id).collect();
-        count += usize::try_from(cycle.confirm_many(&ids).await?)?;
-    }
 }
 
 fn main() -> Result<(), BoxError> {

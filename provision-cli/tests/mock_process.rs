@@ -285,3 +285,46 @@ async fn synology_over_tls_as_a_process() {
     );
     assert_eq!(again.terminate(), Some(0));
 }
+
+/// `GET /requests/count` counts every request, past the request log's cap
+/// (`REQUEST_LOG_LIMIT`, 10,000 on Nextcloud), which the log alone cannot show.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_request_count_goes_past_the_log_cap() {
+    let mock = MockProcess::start(&["nextcloud"]);
+    let url = format!("{}/ocs/v2.php/cloud/users/nobody", mock.field("url"));
+    let client = reqwest::Client::new();
+    let sent = provision::nextcloud::mock::REQUEST_LOG_LIMIT as u64 + 5;
+    // 8 connections at once: the count is the same in any order, and it is quicker.
+    let per_task = sent / 8;
+    let tasks: Vec<_> = (0..8)
+        .map(|t| {
+            let (client, url) = (client.clone(), url.clone());
+            let n = if t == 7 {
+                sent - per_task * 7
+            } else {
+                per_task
+            };
+            tokio::spawn(async move {
+                for _ in 0..n {
+                    client.get(&url).send().await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let (status, count) = mock
+        .control(reqwest::Method::GET, "/requests/count", Value::Null)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(count, json!({ "count": sent }));
+    let (_, log) = mock
+        .control(reqwest::Method::GET, "/requests", Value::Null)
+        .await;
+    assert_eq!(
+        log.as_array().unwrap().len(),
+        provision::nextcloud::mock::REQUEST_LOG_LIMIT
+    );
+    assert_eq!(mock.terminate(), Some(0));
+}

@@ -78,6 +78,11 @@ use crate::rules::{resolve_unique, CollisionLimits, GeneratePassword, NameContex
 use crate::threshold::{evaluate, ThresholdState};
 use crate::username::Username;
 
+/// Servers a sweep of every server reads at once. Servers are independent (each sweep
+/// is one transaction of its own), so a host with many servers waits for the slowest
+/// few rather than for their sum; the bound keeps the ledger's writers few.
+pub const SERVERS_SWEPT_AT_ONCE: usize = 4;
+
 /// How long a service's lock holds unless let go: longer than any one operation takes.
 /// A holder that died (a killed process) frees the service this long after it took it.
 pub const DEFAULT_LOCK_TTL: Duration = Duration::from_secs(300);
@@ -1116,13 +1121,14 @@ impl BillingCycle {
 
     // ---- sweeps and the outbox ------------------------------------------------------
 
-    /// Sweeps every server.
+    /// Sweeps every server, [`SERVERS_SWEPT_AT_ONCE`] at a time, and returns the
+    /// results in the order of the servers' names.
     pub async fn sweep_all(&self, now: DateTime<Utc>) -> Vec<(ServerId, Result<CycleSweep>)> {
-        let mut results = Vec::with_capacity(self.servers.len());
-        for server in self.servers.keys() {
-            results.push((server.clone(), self.sweep(server, now).await));
-        }
-        results
+        let sweeps = self.servers.keys().cloned().map(|server| async move {
+            let result = self.sweep(&server, now).await;
+            (server, result)
+        });
+        bounded(sweeps, SERVERS_SWEPT_AT_ONCE).await
     }
 
     /// Reads the usage of the server's active and suspended services, writes samples,

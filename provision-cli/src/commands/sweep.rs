@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
+use provision::core::concurrency::bounded;
 use provision::core::config::Config;
+use provision::core::cycle::SERVERS_SWEPT_AT_ONCE;
 use provision::core::ledger::{ActionId, PendingAction, ServerId};
 use serde_json::json;
 
@@ -72,11 +74,27 @@ pub async fn sweep(cli: &Cli, only: Option<&str>) -> CliResult<()> {
     let mut reports = Vec::new();
     let mut text = String::new();
     let mut failed = false;
-    for name in &servers {
-        bar.set_message(format!("sweeping {name}"));
-        let id = ServerId::new(name.as_str())?;
-        let result = cycle.sweep(&id, Utc::now()).await;
-        bar.inc(1);
+    let ids = servers
+        .iter()
+        .map(|name| ServerId::new(name.as_str()))
+        .collect::<Result<Vec<_>, _>>()?;
+    bar.set_message("sweeping");
+    // The servers are independent: a few at once, as `BillingCycle::sweep_all` does;
+    // the results are reported in the servers' order.
+    let results = bounded(
+        // Owned ids: a closure over borrowed ones makes the future lose `Send`.
+        ids.into_iter().map(|id| {
+            let (cycle, bar) = (&cycle, &bar);
+            async move {
+                let result = cycle.sweep(&id, Utc::now()).await;
+                bar.inc(1);
+                result
+            }
+        }),
+        SERVERS_SWEPT_AT_ONCE,
+    )
+    .await;
+    for (name, result) in servers.iter().zip(results) {
         let view = SweepServerView::new(name, &result);
         failed |= view.has_failures();
         let line = match &result {

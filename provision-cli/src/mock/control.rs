@@ -2,7 +2,10 @@
 //! file it keeps current.
 //!
 //! Common routes (JSON):
-//! - `GET /requests`: the request log, oldest first;
+//! - `GET /requests`: the request log, oldest first (each backend keeps only its last
+//!   requests, e.g. 10,000 on Nextcloud);
+//! - `GET /requests/count`: `{"count": N}`, every request served since the start, which
+//!   the capped log cannot give on a long run;
 //! - `GET /state`: the state in the backend's seed format;
 //! - `PUT /latency` with `{"ms": N}`: delay every answer by N milliseconds.
 //!
@@ -89,6 +92,10 @@ async fn requests<B: StandaloneMock>(State(control): State<Control<B>>) -> Json<
     Json(Value::Array(control.mock.requests()))
 }
 
+async fn request_count<B: StandaloneMock>(State(control): State<Control<B>>) -> Json<Value> {
+    Json(json!({ "count": control.mock.request_count() }))
+}
+
 async fn state<B: StandaloneMock>(State(control): State<Control<B>>) -> Json<Value> {
     Json(control.mock.snapshot())
 }
@@ -130,6 +137,7 @@ pub fn router<B: StandaloneMock>(mock: Arc<B>, state_file: Arc<StateFile>) -> Ro
     };
     Router::new()
         .route("/requests", get(requests::<B>))
+        .route("/requests/count", get(request_count::<B>))
         .route("/state", get(state::<B>))
         .route("/latency", axum::routing::put(latency::<B>))
         .with_state(control.clone())

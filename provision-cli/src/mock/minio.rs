@@ -94,6 +94,10 @@ impl StandaloneMock for StandaloneMinio {
             .collect()
     }
 
+    fn request_count(&self) -> u64 {
+        self.mock.request_count()
+    }
+
     fn control_routes(self: Arc<Self>) -> Router {
         Router::new()
             .route("/usage/{bucket}", put(set_usage))

@@ -72,6 +72,12 @@ pub trait StandaloneMock: Send + Sync + Sized + 'static {
     /// The request log, oldest first (method, path, status at least).
     fn requests(&self) -> Vec<Value>;
 
+    /// Every request served since the start: unlike [`Self::requests`], never capped.
+    /// The default counts the log, for a mock whose log keeps everything.
+    fn request_count(&self) -> u64 {
+        self.requests().len() as u64
+    }
+
     /// The backend's own control routes (usage, faults, scanner, ...).
     fn control_routes(self: Arc<Self>) -> axum::Router;
 
@@ -152,8 +158,8 @@ pub enum MockBackend {
     provision mock synology --tls --listen 127.0.0.1:5001 --state dsm-state.json\n  \
     provision mock minio --admin minioadmin:minio-secret-key --seed buckets.toml\n\n\
     The ready line is one JSON object on standard output: url, user, password,\n\
-    ca_path, control_url, state_path, pid. Control API: GET /requests, GET /state,\n\
-    PUT /latency {\"ms\": N}, and the backend's own routes (see the crate docs).")]
+    ca_path, control_url, state_path, pid. Control API: GET /requests,\n\
+    GET /requests/count, GET /state, PUT /latency {\"ms\": N}, and the backend's own routes (see the crate docs).")]
 pub struct MockArgs {
     /// Which backend to imitate.
     pub backend: MockBackend,

@@ -76,6 +76,10 @@ impl StandaloneMock for SynologyMock {
             .collect()
     }
 
+    fn request_count(&self) -> u64 {
+        self.mock.request_count() as u64
+    }
+
     fn control_routes(self: Arc<Self>) -> axum::Router {
         account_routes::router(self)
     }

@@ -144,6 +144,52 @@ async fn a_failed_create_is_recorded_and_the_next_order_tries_again() {
 }
 
 #[tokio::test]
+async fn a_sweep_of_every_server_reports_each_in_name_order_with_its_own_failure() {
+    // More servers than are swept at once, so the bound is crossed; one server fails.
+    let names = ["a", "b", "c", "d", "e", "f"];
+    assert!(names.len() > super::SERVERS_SWEPT_AT_ONCE);
+    let ledger = Arc::new(SqlLedger::sqlite_in_memory().await.unwrap());
+    let mut cycle =
+        BillingCycle::new(ledger).with_product("basic", product("cust{client_id}", "1 GB"));
+    let mut providers = Vec::new();
+    for name in names.iter().rev() {
+        let provider = Arc::new(InMemoryProvider::new());
+        cycle = cycle.with_server(ServerId::new(*name).unwrap(), provider.clone());
+        providers.push((*name, provider));
+    }
+    for (i, (name, _)) in providers.iter().enumerate() {
+        let ctx = ServiceContext::new(i.to_string(), "1");
+        cycle
+            .create(&ServerId::new(*name).unwrap(), &ctx, "basic")
+            .await
+            .unwrap();
+    }
+    let (_, failing) = providers.iter().find(|(name, _)| *name == "c").unwrap();
+    failing.fail_next(Operation::UsageAll, ErrorKind::PermissionDenied, 100);
+    let results = cycle.sweep_all(Utc::now()).await;
+    let swept: Vec<_> = results
+        .iter()
+        .map(|(id, r)| (id.as_str(), r.is_ok()))
+        .collect();
+    assert_eq!(
+        swept,
+        [
+            ("a", true),
+            ("b", true),
+            ("c", false),
+            ("d", true),
+            ("e", true),
+            ("f", true)
+        ]
+    );
+    for (id, result) in &results {
+        if let Ok(report) = result {
+            assert_eq!(report.outcomes.len(), 1, "{id}: its one account read");
+        }
+    }
+}
+
+#[tokio::test]
 async fn the_same_user_name_on_two_servers_keeps_two_states() {
     let (one, two) = (
         Arc::new(InMemoryProvider::new()),
