@@ -357,10 +357,9 @@ impl State {
             })
             .collect();
         // The database pages by lower-cased display name, then id; each page is then
-        // sorted by id.
-        matching.sort_by(|a, b| {
-            (a.shown_name().to_lowercase(), &a.id).cmp(&(b.shown_name().to_lowercase(), &b.id))
-        });
+        // sorted by id. Each key is made once: lower-casing in the comparison made the
+        // mock, not the client, most of a 10,000-account sweep's time.
+        matching.sort_by_cached_key(|u| (u.shown_name().to_lowercase(), u.id.as_str()));
         let offset = params.number("offset").unwrap_or(0);
         let page: Vec<&UserEntry> = match params.number("limit") {
             Some(limit) => matching.into_iter().skip(offset).take(limit).collect(),
